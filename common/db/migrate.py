@@ -1,0 +1,108 @@
+"""Versioned SQL migrations, applied automatically at start-up.
+
+A migration set is a folder of files named ``NNNN_what_it_does.sql`` (for
+example ``common/db/migrations/centre``).  Each file is applied once, in order,
+in its own transaction, and recorded with its SHA-256 in
+``ecr_schema_migrations``.  A file whose content changed after it was applied is
+refused: released migrations are never edited, a new file is added instead.
+
+The same mechanism serves the centre database and the SCEC's central database,
+which differ only by the folder (``centre`` / ``scec``).  Migrations run as the
+database owner, never as the application role that workstations use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import psycopg
+
+from common.errors import EcrError
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# One advisory lock key for every migrator, so two processes starting together
+# (two workstations, two XMServer workers) apply each file exactly once.
+_LOCK_KEY = 0x45435201
+
+
+class MigrationError(EcrError):
+    """A migration could not be applied, or an applied one was edited."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+def load_migrations(target: str) -> list[Migration]:
+    """Read the migration files of ``common/db/migrations/<target>`` in version order."""
+    folder = resources.files("common.db").joinpath("migrations", target)
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise MigrationError(f"two migrations share a version number in {target}: {versions}")
+    return found
+
+
+def migrate(conn: psycopg.Connection[object], target: str = "centre") -> list[str]:
+    """Apply the pending migrations of ``target``; return the names applied.
+
+    ``conn`` must be an owner connection in autocommit mode or idle; each file
+    runs in its own transaction so a failure leaves the schema at the previous
+    version.
+    """
+    conn.autocommit = True
+    conn.execute(
+        """CREATE TABLE IF NOT EXISTS ecr_schema_migrations (
+               target text NOT NULL,
+               version integer NOT NULL,
+               name text NOT NULL,
+               checksum text NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now(),
+               PRIMARY KEY (target, version))"""
+    )
+    applied_now: list[str] = []
+    conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+    try:
+        rows = conn.execute(
+            "SELECT version, name, checksum FROM ecr_schema_migrations WHERE target = %s",
+            (target,),
+        ).fetchall()
+        applied = {int(v): (str(n), str(c)) for v, n, c in rows}  # type: ignore[misc]
+        for m in load_migrations(target):
+            if m.version in applied:
+                name, checksum = applied[m.version]
+                if checksum != m.checksum:
+                    raise MigrationError(
+                        f"migration {m.name} was changed after it was applied "
+                        f"(recorded as {name}); add a new migration instead"
+                    )
+                continue
+            try:
+                with conn.transaction():
+                    conn.execute(m.sql.encode("utf-8"))  # type: ignore[call-overload]
+                    conn.execute(
+                        "INSERT INTO ecr_schema_migrations (target, version, name, checksum)"
+                        " VALUES (%s, %s, %s, %s)",
+                        (target, m.version, m.name, m.checksum),
+                    )
+            except psycopg.Error as exc:
+                raise MigrationError(f"migration {m.name} failed: {exc}") from exc
+            applied_now.append(m.name)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+    return applied_now

@@ -1,0 +1,115 @@
+"""The translation layer: every user-visible sentence goes through ``tr``.
+
+Message ids are English; French is the default language.  Catalogues are plain
+gettext ``.po`` files, one per domain (a domain is a part of the code owned by
+one team: ``acts``, ``db``, ``wire``, ``pki``, ``centre``, ``ui``, ``print``,
+``stats``, ``scec``), kept in ``common/i18n/locale/<lang>/<domain>.po`` and read
+with Babel at first use, so there is no compile step and no binary in the repo.
+``tools/i18n_check.py`` lists every literal passed to ``tr`` that a catalogue
+lacks; a test runs it.
+
+Usage::
+
+    from common.i18n import translator
+    tr = translator("acts")
+    tr("Date of birth is in the future")
+    tr("{field} must be between {low} and {high}", field=..., low=1, high=9)
+
+The data dictionary's own labels are not here: they are declared with their
+French and English text next to the field, which is the one source of truth.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+_LOCALE_DIR = Path(__file__).with_name("locale")
+
+_state = threading.local()
+_process_language = DEFAULT_LANGUAGE
+_catalogues: dict[tuple[str, str], dict[str, str]] = {}
+_lock = threading.Lock()
+
+
+def set_language(lang: str) -> None:
+    """Set the language for the whole process (the GUI's choice, ``--lang``)."""
+    global _process_language
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {LANGUAGES}")
+    _process_language = lang
+
+
+def get_language() -> str:
+    return getattr(_state, "lang", None) or _process_language
+
+
+class using_language:
+    """Context manager: render text in ``lang`` in this thread (documents in English)."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}")
+        self.lang = lang
+        self._previous: str | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_state, "lang", None)
+        _state.lang = self.lang
+
+    def __exit__(self, *exc: object) -> None:
+        _state.lang = self._previous
+
+
+def _catalogue(domain: str, lang: str) -> dict[str, str]:
+    key = (domain, lang)
+    cat = _catalogues.get(key)
+    if cat is not None:
+        return cat
+    with _lock:
+        cat = _catalogues.get(key)
+        if cat is None:
+            cat = load_po(_LOCALE_DIR / lang / f"{domain}.po")
+            _catalogues[key] = cat
+    return cat
+
+
+def load_po(path: Path) -> dict[str, str]:
+    """Read a ``.po`` file into ``{msgid: msgstr}``, skipping untranslated and fuzzy entries."""
+    if not path.exists():
+        return {}
+    from babel.messages.pofile import read_po  # imported lazily: start-up time matters
+
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    out: dict[str, str] = {}
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy and isinstance(message.id, str):
+            out[message.id] = str(message.string)
+    return out
+
+
+def translate(domain: str, msgid: str, lang: str | None = None) -> str:
+    lang = lang or get_language()
+    if lang == "en":
+        return msgid
+    return _catalogue(domain, lang).get(msgid, msgid)
+
+
+def translator(domain: str) -> Callable[..., str]:
+    """Return ``tr(msgid, **params)`` bound to one catalogue domain."""
+
+    def tr(msgid: str, /, **params: object) -> str:
+        text = translate(domain, msgid)
+        return text.format(**params) if params else text
+
+    tr.domain = domain  # type: ignore[attr-defined]
+    return tr
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now (module-level tables)."""
+    return msgid

@@ -1,0 +1,138 @@
+"""The ``ecr`` command line: the automation surface of a centre.
+
+``ecr`` with no argument opens the desktop application; with a sub-command it
+acts as a script-friendly tool.  Each sub-command family lives in its own module
+of this package and exposes ``register(subparsers)``; the module list below is
+the only place that names them.  Every command that changes data acts as a user
+(``--as NUMBER``; password from ``ECR_PASSWORD`` or standard input) and goes
+through the same application services as the windows.
+
+Output is human-readable by default and JSON with ``--json``.  On refusal the
+exit code is non-zero and a single line names the field and the rule; a
+traceback is only ever printed for a bug (and then said to be one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from common.errors import UserError
+from common.i18n import set_language, translator
+
+tr = translator("centre")
+
+# Sub-command modules, in the order ``ecr --help`` lists them.
+COMMAND_MODULES = (
+    "ecr_tk.cli.admin",  # init, demo, backup, restore, audit
+    "ecr_tk.cli.users",  # user add|list|suspend|set-password|set-privilege
+    "ecr_tk.cli.acts",  # act draft|verify|validate|reject|show|history|mention
+    "ecr_tk.cli.search",  # search
+    "ecr_tk.cli.copies",  # copy issue, takings
+    "ecr_tk.cli.stats",  # stats
+    "ecr_tk.cli.pki",  # enroll, verify
+)
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_BUG = 70
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecr", description=tr("ECR — civil registration centre"))
+    parser.add_argument("--home", default=None, help=tr("centre home folder (default: $ECR_HOME)"))
+    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=tr("language of messages"))
+    parser.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
+    parser.add_argument("--workstation", default=None, help=tr("name of this workstation"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a family not built yet is simply absent from --help
+        module.register(sub)
+    return parser
+
+
+def add_actor_option(parser: argparse.ArgumentParser) -> None:
+    """``--as NUMBER``: the user on whose behalf a changing command acts."""
+    parser.add_argument("--as", dest="actor", type=int, required=True, metavar="NUMBER",
+                        help=tr("user number acting (password from ECR_PASSWORD or stdin)"))
+
+
+def read_password(prompt: str = "") -> str:
+    """The acting user's password: ``ECR_PASSWORD``, else the first line of stdin."""
+    value = os.environ.get("ECR_PASSWORD")
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt or tr("Password: "))
+    line = sys.stdin.readline()
+    if not line:
+        raise UserError(tr("No password given: set ECR_PASSWORD or write it on standard input"),
+                        field="password", rule="required")
+    return line.rstrip("\r\n")
+
+
+def emit(args: argparse.Namespace, payload: Any, text: str | None = None) -> None:
+    """Print a result: JSON with ``--json``, else ``text`` (or a plain rendering)."""
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write((text if text is not None else _plain(payload)) + "\n")
+
+
+def _plain(payload: Any) -> str:
+    if isinstance(payload, dict):
+        return "\n".join(f"{k}: {v}" for k, v in payload.items())
+    if isinstance(payload, list):
+        return "\n".join(_plain(p) for p in payload)
+    return str(payload)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    if args.command is None:
+        from ecr_tk.ui.app import run_gui
+
+        return run_gui(home=args.home)
+    handler: Handler = args.handler
+    try:
+        result = handler(args)
+    except UserError as exc:
+        if args.json:
+            json.dump(exc.as_dict(), sys.stderr, ensure_ascii=False)
+            sys.stderr.write("\n")
+        else:
+            where = f" [{exc.field}]" if exc.field else ""
+            sys.stderr.write(f"ecr: {exc.message}{where} ({exc.rule})\n")
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logging.getLogger("ecr").exception("internal error")
+        sys.stderr.write(tr("ecr: internal error (a bug): please report it with the text above") + "\n")
+        return EXIT_BUG
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Shared fixtures: real PostgreSQL and Mosquitto, never mocks.
+
+PostgreSQL is found at ``ECR_TEST_DSN`` (an administrator DSN) or the local
+service (127.0.0.1:5432, user postgres).  If neither answers, the tests fail with
+a message saying so: a database test is never skipped silently.  Each test that
+needs a database gets its own, created from scratch and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+ADMIN_DSN = os.environ.get("ECR_TEST_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+MQTT_HOST = os.environ.get("ECR_TEST_MQTT_HOST", "127.0.0.1")
+MQTT_PORT = int(os.environ.get("ECR_TEST_MQTT_PORT", "1883"))
+
+
+def _dsn_for(dbname: str) -> str:
+    params = psycopg.conninfo.conninfo_to_dict(ADMIN_DSN)
+    params["dbname"] = dbname
+    return psycopg.conninfo.make_conninfo(**params)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def admin_dsn() -> str:
+    try:
+        with psycopg.connect(ADMIN_DSN, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {ADMIN_DSN!r} (start it, or set ECR_TEST_DSN): {exc}")
+    return ADMIN_DSN
+
+
+@pytest.fixture
+def fresh_db(admin_dsn: str) -> Iterator[str]:
+    """An empty database of its own; yields an owner (superuser) DSN to it."""
+    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _dsn_for(name)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def mqtt_topic_prefix() -> str:
+    """A topic prefix no other test run uses, so tests can share the broker."""
+    return f"ecr-test/{uuid.uuid4().hex[:12]}"
