@@ -1,0 +1,50 @@
+"""The application services of a registration centre: what windows, CLI and tests call.
+
+Entry point: :class:`Centre` (``Centre.open`` / ``Centre.init``), then
+``centre.login(number, password, workstation)`` gives a :class:`Session` with
+``acts``, ``users``, ``copies``, ``settings``, ``audit`` and ``search``.  Every
+rule that matters is enforced by the centre database itself; these services add
+validation with the data dictionary and translate refusals into
+:mod:`ecr_tk.services.errors`.
+"""
+
+from __future__ import annotations
+
+from .centre import Centre
+from .errors import (
+    ActNotFound,
+    CentreError,
+    CentreUnavailable,
+    Conflict,
+    InvalidAct,
+    InvalidValue,
+    LoginRefused,
+    PermissionRefused,
+    SessionRefused,
+    WorkflowRefused,
+)
+from .session import Session
+from .values import (
+    ActRecord,
+    ActSummary,
+    AuditEntry,
+    AuditReport,
+    CentreIdentity,
+    CheckReport,
+    CopyIssued,
+    DraftResult,
+    Issue,
+    Mention,
+    SearchCriteria,
+    Takings,
+    User,
+    ValidatedAct,
+)
+
+__all__ = [
+    "ActNotFound", "ActRecord", "ActSummary", "AuditEntry", "AuditReport", "Centre",
+    "CentreError", "CentreIdentity", "CentreUnavailable", "CheckReport", "Conflict",
+    "CopyIssued", "DraftResult", "InvalidAct", "InvalidValue", "Issue", "LoginRefused",
+    "Mention", "PermissionRefused", "SearchCriteria", "Session", "SessionRefused", "Takings",
+    "User", "ValidatedAct", "WorkflowRefused",
+]

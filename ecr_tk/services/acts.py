@@ -1,0 +1,258 @@
+"""Acts: draft, check, verify, reject, validate, show, history, mentions, work queues.
+
+The data is validated here with the data dictionary (``common.acts``) before it
+is sent; the database then enforces everything that matters whatever the client
+(role, transition, immutability, NIU and register numbers, audit).  Derived
+values (summary of the principal person, search keys, timeliness) are computed
+from the dictionary and stored with the act, so search needs no JSON walking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from common.i18n import translator
+
+from . import _dictionary
+from .errors import InvalidAct, InvalidValue
+from .values import (
+    QUEUES,
+    ActRecord,
+    ActSummary,
+    AuditEntry,
+    CheckReport,
+    DraftResult,
+    Mention,
+    ValidatedAct,
+)
+
+if TYPE_CHECKING:
+    from ._db import Database
+    from .session import Session
+
+tr = translator("centre")
+
+MENTION_KINDS = ("rectification", "marriage", "divorce", "annulment", "judicial_separation",
+                 "death", "recognition", "adoption", "legitimation", "other")
+
+
+class ActsService:
+    """What a session can do with acts.  Every method is one database transaction."""
+
+    def __init__(self, db: Database, token: uuid.UUID, session: Session) -> None:
+        self._db = db
+        self._token = token
+        self._session = session
+
+    # ---------------------------------------------------------------- drafting
+    def check(self, event_type: str, data: Mapping[str, Any],
+              registered_on: dt.date | None = None) -> CheckReport:
+        """Validate ``data`` with the data dictionary without saving anything.
+
+        For as-you-type feedback in forms; needs no database round trip except
+        the centre's thresholds (cached per session).
+        """
+        return _dictionary.check(event_type, data, registered_on or dt.date.today(),
+                                 self._session.settings.cached_rules())
+
+    def draft(self, event_type: str, data: Mapping[str, Any], *,
+              confirm_duplicates: bool = False) -> DraftResult:
+        """Save a new draft (agent).
+
+        Refuses invalid data (``InvalidAct``, the first error's field and rule,
+        nothing written).  When acts of the same type with the same principal
+        person exist (VITAL_EVENTS.md §3) and ``confirm_duplicates`` is False,
+        nothing is saved and the result lists them.  Otherwise the register
+        number "n° N / YEAR" is assigned in the database.
+        """
+        derived = self._derive(event_type, data)
+        duplicates = self.find_duplicates(event_type, data)
+        if duplicates and not confirm_duplicates:
+            return DraftResult(id=None, register_number=None, saved=False,
+                               warnings=derived.report.warnings, duplicates=tuple(duplicates))
+        row = self._db.row(
+            "SELECT * FROM ecr.act_draft(%s, %s, %s::jsonb, %s::jsonb)",
+            (self._token, event_type, _dump(data), _dump(derived.for_sql())))
+        return DraftResult(id=row["id"], register_number=register_number(
+            row["register_serial"], row["register_year"]), saved=True,
+            warnings=derived.report.warnings, duplicates=tuple(duplicates))
+
+    def update_draft(self, act_id: int, data: Mapping[str, Any]) -> DraftResult:
+        """Replace the data of a draft, or fix a rejected act (which resubmits it as a draft).
+
+        Only the agent who drafted it; the register number is kept.
+        """
+        event_type = self._event_type_of(act_id)
+        derived = self._derive(event_type, data)
+        row = self._db.row(
+            "SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb, %s::jsonb)",
+            (self._token, act_id, _dump(data), _dump(derived.for_sql())))
+        return DraftResult(id=row["id"], register_number=register_number(
+            row["register_serial"], row["register_year"]), saved=True,
+            warnings=derived.report.warnings)
+
+    def find_duplicates(self, event_type: str, data: Mapping[str, Any]) -> list[ActSummary]:
+        """Acts of the same type with the same principal person (name, date ±3 days,
+        same mother for births); the read is logged."""
+        keys = _dictionary.duplicate_keys(event_type, data)
+        if keys is None:
+            return []
+        rows = self._db.rows(
+            "SELECT * FROM ecr.act_find_duplicates(%s, %s, %s, %s, %s)",
+            (self._token, event_type, keys.principal_key, keys.principal_date, keys.mother_key))
+        return [summary_from_row(r) for r in rows]
+
+    # ---------------------------------------------------------------- workflow
+    def verify(self, act_id: int) -> str:
+        """Verify a draft (secretary); returns the NIU assigned in the database."""
+        return str(self._db.value("SELECT ecr.act_verify(%s, %s)", (self._token, act_id)))
+
+    def reject(self, act_id: int, reason: str) -> None:
+        """Send a draft (secretary) or a verified act (officer) back to its agent."""
+        if not reason or not reason.strip():
+            raise InvalidValue(tr("A reason is required to reject an act"), field="reason",
+                               rule="reason_required")
+        self._db.rows("SELECT ecr.act_reject(%s, %s, %s)", (self._token, act_id, reason.strip()))
+
+    def validate(self, act_id: int) -> ValidatedAct:
+        """Validate a verified act (officer): immutable from now on, queued for the SCEC.
+
+        Mentions on earlier acts it links by NIU are added (held here) or queued
+        for routing (held elsewhere) in the same transaction.
+        """
+        row = self._db.row("SELECT * FROM ecr.act_validate(%s, %s)", (self._token, act_id))
+        return ValidatedAct(id=act_id, niu=row["niu"], mentions_added=row["mentions_added"],
+                            mentions_queued=row["mentions_queued"])
+
+    # ----------------------------------------------------------------- reading
+    def show(self, act: int | str) -> ActRecord:
+        """The act with its mentions, by id or NIU (the read is logged)."""
+        act_id, niu = _ref(act)
+        doc = self._db.value("SELECT ecr.act_show(%s, %s, %s)", (self._token, act_id, niu))
+        return record_from_json(doc)
+
+    def history(self, act: int | str) -> list[AuditEntry]:
+        """Every audit entry about the act, oldest first (the read is logged)."""
+        act_id, niu = _ref(act)
+        rows = self._db.rows("SELECT * FROM ecr.act_history(%s, %s, %s)",
+                             (self._token, act_id, niu))
+        return [AuditEntry(seq=r["seq"], at=r["at"], user_number=r["user_number"],
+                           workstation=r["workstation"], action=r["action"], act_id=r["act_id"],
+                           detail=r["detail"] or {}) for r in rows]
+
+    def add_mention(self, act: int | str, kind: str, text: str,
+                    court_decision_date: dt.date | None = None,
+                    court_reference: str | None = None) -> Mention:
+        """Append a marginal mention to a validated act (officer).
+
+        A ``rectification`` needs the court decision's date and reference.
+        """
+        if kind not in MENTION_KINDS:
+            raise InvalidValue(tr("Unknown mention kind {kind}", kind=kind), field="kind",
+                               rule="bad_mention_kind")
+        act_id, niu = _ref(act)
+        row = self._db.row(
+            "SELECT * FROM ecr.act_add_mention(%s, %s, %s, %s, %s, %s, %s)",
+            (self._token, act_id, niu, kind, text, court_decision_date, court_reference))
+        return mention_from_json(row["mention"])
+
+    def queue(self, name: str, *, page: int = 0, page_size: int = 50) -> list[ActSummary]:
+        """A work queue: ``my_drafts`` and ``rejected`` (agent: the user's own acts),
+        ``to_verify`` (secretary), ``to_validate`` (officer); oldest first."""
+        if name not in QUEUES:
+            raise InvalidValue(tr("Unknown work queue {queue}", queue=name), field="queue",
+                               rule="bad_queue")
+        rows = self._db.rows("SELECT * FROM ecr.act_queue(%s, %s, %s, %s)",
+                             (self._token, name, page_size, page * page_size))
+        return [summary_from_row(r) for r in rows]
+
+    def queue_counts(self) -> dict[str, int]:
+        """How many acts wait in each queue the user's role has (for the home screen)."""
+        rows = self._db.rows("SELECT * FROM ecr.act_queue_counts(%s)", (self._token,))
+        return {r["queue"]: int(r["count"]) for r in rows}
+
+    # ----------------------------------------------------------------- helpers
+    def _derive(self, event_type: str, data: Mapping[str, Any]) -> _dictionary.Derived:
+        derived = _dictionary.derive(event_type, data, dt.date.today(),
+                                     self._session.settings.cached_rules())
+        if derived.report.errors:
+            first = derived.report.errors[0]
+            raise InvalidAct(first.message, field=first.field, rule=first.rule,
+                             report=derived.report)
+        return derived
+
+    def _event_type_of(self, act_id: int) -> str:
+        return str(self._db.value("SELECT ecr.act_event_type(%s, %s)", (self._token, act_id)))
+
+
+# ---------------------------------------------------------------- rendering
+def register_number(serial: int, year: int) -> str:
+    """The register number as printed: ``n° 123 / 2026``."""
+    return f"n° {serial} / {year}"
+
+
+def _ref(act: int | str) -> tuple[int | None, str | None]:
+    """An act reference: an id (int or digits up to 18 long) or a 19-digit NIU."""
+    if isinstance(act, int):
+        return act, None
+    text = str(act).strip().replace(" ", "")
+    if text.isdigit() and len(text) == 19:
+        return None, text
+    if text.isdigit():
+        return int(text), None
+    raise InvalidValue(tr("An act is named by its number or its 19-digit NIU"), field="act",
+                       rule="bad_act_reference")
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def summary_from_row(row: Mapping[str, Any]) -> ActSummary:
+    summary = dict(row.get("summary") or {})
+    return ActSummary(
+        id=int(row["id"]), event_type=row["event_type"], status=row["status"],
+        register_number=register_number(row["register_serial"], row["register_year"]),
+        niu=row["niu"], principal=str(summary.pop("principal", "")),
+        occurred_on=_date(row["occurred_on"]), registered_on=_date(row["registered_on"])
+        or dt.date.min, details=summary)
+
+
+def mention_from_json(doc: Mapping[str, Any]) -> Mention:
+    return Mention(
+        id=int(doc["id"]), kind=doc["kind"], text=_dictionary.mention_text(doc),
+        court_decision_date=_date(doc.get("court_decision_date")),
+        court_reference=doc.get("court_reference"), source_niu=doc.get("source_niu"),
+        event_date=_date(doc.get("event_date")), created_by=doc.get("created_by"),
+        created_at=_datetime(doc["created_at"]) or dt.datetime.min)
+
+
+def record_from_json(doc: Mapping[str, Any]) -> ActRecord:
+    return ActRecord(
+        id=int(doc["id"]), event_type=doc["event_type"], status=doc["status"],
+        register_number=register_number(doc["register_serial"], doc["register_year"]),
+        niu=doc.get("niu"), timeliness=doc.get("timeliness"),
+        registered_on=_date(doc["registered_on"]) or dt.date.min,
+        occurred_on=_date(doc.get("occurred_on")), data=doc["data"],
+        mentions=tuple(mention_from_json(m) for m in doc.get("mentions") or ()),
+        drafted_by=doc.get("drafted_by"), drafted_at=_datetime(doc.get("drafted_at")),
+        verified_by=doc.get("verified_by"), verified_at=_datetime(doc.get("verified_at")),
+        validated_by=doc.get("validated_by"), validated_at=_datetime(doc.get("validated_at")),
+        rejected_by=doc.get("rejected_by"), rejected_at=_datetime(doc.get("rejected_at")),
+        rejection_reason=doc.get("rejection_reason"))
