@@ -13,6 +13,8 @@ The whole API::
     with pool.connection() as conn: ...
     pool.close()
 
+    dsn = conninfo(config, role="ecr_app")            # a libpq string, when one is needed
+
 A connection failure (server down, wrong host, refused password, embedded
 server that cannot start) raises :class:`DatabaseUnavailable`, a ``UserError``
 whose message (French by default) the GUI shows before retrying; never a
@@ -40,15 +42,14 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from common.db import embedded
+from common.db import embedded, files
 from common.errors import UserError
 from common.i18n import translator
 
 tr = translator("db")
 
-# The centre home's folders that belong to the database layer (ecr_tk.home uses these).
-DB_DIR = "db"
-SECRETS_DIR = ("keys", "db")
+DB_DIR = files.DB_DIR
+SECRETS_DIR = files.SECRETS_DIR
 
 # A workstation needs few connections: the window, the transmitter, a print job.
 # 20 workstations x 4 stay well under PostgreSQL's default of 100 connections.
@@ -198,6 +199,21 @@ def open_pool(config: DatabaseConfig, role: str | None = None, *,
         raise
 
 
+def conninfo(config: DatabaseConfig, role: str | None = None) -> str:
+    """A libpq connection string for ``role`` (owner when None), password included.
+
+    For callers that need a string (a pool of their own, a subprocess).  An
+    embedded server is started if needed and stays up until this process exits
+    or calls :func:`common.db.embedded.release`.  Keep the string in memory only.
+    """
+    server = _use_embedded(config)
+    try:
+        return psycopg.conninfo.make_conninfo(**_params(config, role, server))
+    finally:
+        if server is not None:
+            server.close()
+
+
 def connection_params(config: DatabaseConfig, role: str | None = None,
                       server: embedded.EmbeddedServer | None = None) -> dict[str, Any]:
     """libpq keywords (host, port, user, password, dbname) for ``role``.
@@ -225,8 +241,8 @@ def provision_role_password(config: DatabaseConfig, role: str) -> str:
             password.encode(), role.encode(), b"scram-sha-256").decode()
         conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(role), sql.Literal(verifier)))
-    embedded._make_private_dir(folder)
-    embedded._write_private(folder / f"{role}.password", password + "\n")
+    files.make_private_dir(folder)
+    files.atomic_write(folder / f"{role}.password", (password + "\n").encode())
     return password
 
 

@@ -70,6 +70,7 @@ from typing import Any
 import fasteners
 import psutil
 
+from common.db import files
 from common.errors import EcrError
 
 _log = logging.getLogger("ecr.db.embedded")
@@ -417,29 +418,10 @@ def _owner_password(secrets_dir: Path, data_dir: Path) -> str:
     if (data_dir / "PG_VERSION").exists():
         raise EmbeddedServerError(
             f"the embedded database exists but its owner password file {path} is missing")
-    _make_private_dir(secrets_dir)
+    files.make_private_dir(secrets_dir)
     password = secrets.token_urlsafe(32)
-    _write_private(path, password + "\n")
+    files.atomic_write(path, (password + "\n").encode())
     return password
-
-
-def _make_private_dir(folder: Path) -> None:
-    """Create ``folder`` and any missing parent with mode 0700."""
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    for parent in reversed(missing):
-        parent.mkdir(mode=0o700, exist_ok=True)
-    folder.chmod(0o700)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write a secret file atomically, readable by its owner only."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _chown(path: Path, account: _Account | None) -> None:
@@ -458,7 +440,7 @@ def _initdb(data_dir: Path, password: str, account: _Account | None) -> None:
     staging.mkdir(mode=0o700)
     _chown(staging, account)
     pwfile = data_dir.with_name("initdb.pw")
-    _write_private(pwfile, password + "\n")
+    files.atomic_write(pwfile, (password + "\n").encode())
     _chown(pwfile, account)
     try:
         _run([str(tool("initdb")), "-D", str(staging), "-U", OWNER, f"--pwfile={pwfile}",

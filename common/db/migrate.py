@@ -17,6 +17,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -43,9 +46,14 @@ class Migration:
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
-def load_migrations(target: str) -> list[Migration]:
-    """Read the migration files of ``common/db/migrations/<target>`` in version order."""
-    folder = resources.files("common.db").joinpath("migrations", target)
+def load_migrations(target: str, folder: Traversable | Path | None = None) -> list[Migration]:
+    """Read the migration files of ``common/db/migrations/<target>`` in version order.
+
+    ``folder`` replaces the packaged folder (tests, tools); ``target`` still
+    names the set in ``ecr_schema_migrations``.
+    """
+    if folder is None:
+        folder = resources.files("common.db").joinpath("migrations", target)
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
@@ -58,32 +66,36 @@ def load_migrations(target: str) -> list[Migration]:
     return found
 
 
-def migrate(conn: psycopg.Connection[object], target: str = "centre") -> list[str]:
+def migrate(conn: psycopg.Connection[Any], target: str = "centre",
+            folder: Traversable | Path | None = None) -> list[str]:
     """Apply the pending migrations of ``target``; return the names applied.
 
     ``conn`` must be an owner connection in autocommit mode or idle; each file
     runs in its own transaction so a failure leaves the schema at the previous
     version.
     """
+    migrations = load_migrations(target, folder)  # a bad folder is reported before any lock
     conn.autocommit = True
-    conn.execute(
-        """CREATE TABLE IF NOT EXISTS ecr_schema_migrations (
-               target text NOT NULL,
-               version integer NOT NULL,
-               name text NOT NULL,
-               checksum text NOT NULL,
-               applied_at timestamptz NOT NULL DEFAULT now(),
-               PRIMARY KEY (target, version))"""
-    )
     applied_now: list[str] = []
+    # The lock comes first: two concurrent "CREATE TABLE IF NOT EXISTS" can both
+    # miss the table and one then fails on the catalogue's unique index.
     conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
     try:
-        rows = conn.execute(
+        conn.execute(
+            """CREATE TABLE IF NOT EXISTS ecr_schema_migrations (
+                   target text NOT NULL,
+                   version integer NOT NULL,
+                   name text NOT NULL,
+                   checksum text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now(),
+                   PRIMARY KEY (target, version))"""
+        )
+        rows: list[tuple[Any, ...]] = conn.execute(
             "SELECT version, name, checksum FROM ecr_schema_migrations WHERE target = %s",
             (target,),
         ).fetchall()
-        applied = {int(v): (str(n), str(c)) for v, n, c in rows}  # type: ignore[misc]
-        for m in load_migrations(target):
+        applied = {int(v): (str(n), str(c)) for v, n, c in rows}
+        for m in migrations:
             if m.version in applied:
                 name, checksum = applied[m.version]
                 if checksum != m.checksum:
@@ -94,7 +106,7 @@ def migrate(conn: psycopg.Connection[object], target: str = "centre") -> list[st
                 continue
             try:
                 with conn.transaction():
-                    conn.execute(m.sql.encode("utf-8"))  # type: ignore[call-overload]
+                    conn.execute(m.sql.encode("utf-8"))
                     conn.execute(
                         "INSERT INTO ecr_schema_migrations (target, version, name, checksum)"
                         " VALUES (%s, %s, %s, %s)",
