@@ -164,7 +164,7 @@ def _filiation(
                     ("court", "declaration")),
             *_tail_sections(),
         ),
-        principal_person="child",
+        principal_person="child", parents_path="parents",
     )  # fmt: skip
 
 

@@ -194,7 +194,9 @@ class EventType:
     ``principal_person`` is the dotted path of the group whose person the act is
     about ("child", "deceased", "foetus", "spouses" — a repeated group, so both
     spouses).  ``mother_path`` names the mother block where the event has one
-    (births and foetal deaths), used by duplicate detection and statistics.
+    (births and foetal deaths), used by duplicate detection and statistics;
+    ``father_path`` the father's, ``parents_path`` the repeated parents block of
+    the filiation events.  Search indexing walks exactly these paths.
     The registration data (date, NIU, register number, timeliness) is not in
     ``root``: the system sets it and it lives in the act envelope (see
     ``REGISTRATION_FIELDS`` and ``docs/act-format.md``).
@@ -208,6 +210,7 @@ class EventType:
     principal_person: str
     mother_path: str | None = None
     father_path: str | None = None
+    parents_path: str | None = None  # adoption/legitimation/recognition: repeated parents
     registration_fields: tuple[Field, ...] = ()
 
     def leaves(self, version: int | None = None) -> Iterator[tuple[str, Field]]:
