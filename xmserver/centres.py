@@ -1,0 +1,150 @@
+"""Centres at the SCEC: registration, one-time tokens, certificates, revocation lists.
+
+Database adapter functions taking an open connection; each changing function
+runs in one transaction so that a token is consumed exactly when a certificate
+is recorded, and a revocation and its new revocation list land together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from common.i18n import translator
+from common.pki.authority import RevokedEntry, build_revocation_list, check_centre_code
+from common.pki.enrollment import new_token, token_digest
+from common.pki.errors import PkiError
+from common.pki.keys import subject_key_identifier
+from xmserver.pki_store import ScecPki
+
+tr = translator("scec")
+
+Conn = psycopg.Connection[Any]
+DEFAULT_TOKEN_HOURS = 72
+#: A revocation list is re-issued when less than this is left before its next update.
+CRL_REFRESH_BEFORE = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class CentreRecord:
+    code: str
+    name: str
+    status: str
+    certificate_serial: int | None
+    certificate_not_after: dt.datetime | None
+
+
+def add_centre(conn: Conn, code: str, name: str = "", *, token_hours: int = DEFAULT_TOKEN_HOURS,
+               now: dt.datetime | None = None) -> str:
+    """Register a centre (or give a pending/active one a new token); return the one-time token."""
+    check_centre_code(code)
+    if not 1 <= token_hours <= 24 * 90:
+        raise PkiError("token_lifetime_invalid",
+                       tr("The token lifetime must be between 1 hour and 90 days"),
+                       field="token_hours")
+    now = now or dt.datetime.now(dt.UTC)
+    token = new_token()
+    with conn.transaction():
+        row = conn.execute("SELECT status FROM centre WHERE code = %s FOR UPDATE",
+                           (code,)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO centre (code, name, created_at) VALUES (%s, %s, %s)",
+                         (code, name, now))
+        elif row[0] == "revoked":
+            raise PkiError("centre_revoked",
+                           tr("Centre {code} is revoked and cannot enroll again", code=code))
+        elif name:
+            conn.execute("UPDATE centre SET name = %s WHERE code = %s", (name, code))
+        # A new token replaces any unused one: only the latest works.
+        conn.execute("UPDATE enrollment_token SET expires_at = %s WHERE centre_code = %s"
+                     " AND used_at IS NULL AND expires_at > %s", (now, code, now))
+        conn.execute(
+            "INSERT INTO enrollment_token (centre_code, token_digest, created_at, expires_at)"
+            " VALUES (%s, %s, %s, %s)",
+            (code, token_digest(token), now - dt.timedelta(microseconds=1),
+             now + dt.timedelta(hours=token_hours)),
+        )
+    return token
+
+
+def list_centres(conn: Conn) -> list[CentreRecord]:
+    rows = conn.execute(
+        """SELECT c.code, c.name, c.status, cc.serial, cc.not_after
+             FROM centre c
+             LEFT JOIN LATERAL (
+                 SELECT serial, not_after FROM centre_certificate
+                  WHERE centre_code = c.code AND revoked_at IS NULL
+                  ORDER BY not_after DESC LIMIT 1) cc ON true
+            ORDER BY c.code""").fetchall()
+    return [CentreRecord(r[0], r[1], r[2], int(r[3]) if r[3] is not None else None, r[4])
+            for r in rows]
+
+
+def record_certificate(conn: Conn, certificate: x509.Certificate, centre_code: str,
+                       issued_by: str) -> None:
+    key = certificate.public_key()
+    conn.execute(
+        "INSERT INTO centre_certificate (serial, centre_code, key_identifier, not_before,"
+        " not_after, der, issued_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (certificate.serial_number, centre_code, subject_key_identifier(key),  # type: ignore[arg-type]
+         certificate.not_valid_before_utc, certificate.not_valid_after_utc,
+         certificate.public_bytes(serialization.Encoding.DER), issued_by),
+    )
+
+
+def revoke_centre(conn: Conn, pki: ScecPki, code: str, reason: str = "",
+                  now: dt.datetime | None = None) -> x509.CertificateRevocationList:
+    """Revoke a centre and all its certificates; issue and return the new revocation list."""
+    check_centre_code(code)
+    now = now or dt.datetime.now(dt.UTC)
+    with conn.transaction():
+        row = conn.execute("SELECT status FROM centre WHERE code = %s FOR UPDATE",
+                           (code,)).fetchone()
+        if row is None:
+            raise PkiError("centre_unknown", tr("No centre {code}", code=code), field="code")
+        if row[0] != "revoked":
+            conn.execute("UPDATE centre SET status = 'revoked', revoked_at = %s,"
+                         " revocation_reason = %s WHERE code = %s", (now, reason, code))
+            conn.execute("UPDATE centre_certificate SET revoked_at = %s, revocation_reason = %s"
+                         " WHERE centre_code = %s AND revoked_at IS NULL", (now, reason, code))
+            conn.execute("UPDATE enrollment_token SET expires_at = %s WHERE centre_code = %s"
+                         " AND used_at IS NULL AND expires_at > %s", (now, code, now))
+        return issue_revocation_list(conn, pki, now)
+
+
+def issue_revocation_list(conn: Conn, pki: ScecPki,
+                          now: dt.datetime | None = None) -> x509.CertificateRevocationList:
+    """Sign a new revocation list of every revoked, not yet expired, certificate."""
+    now = now or dt.datetime.now(dt.UTC)
+    conn.execute("LOCK TABLE revocation_list IN EXCLUSIVE MODE")
+    rows = conn.execute(
+        "SELECT serial, revoked_at FROM centre_certificate"
+        " WHERE revoked_at IS NOT NULL AND not_after > %s ORDER BY serial", (now,)).fetchall()
+    number = conn.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM revocation_list").fetchone()[0]  # type: ignore[index]
+    crl = build_revocation_list(
+        pki.issuing_key, pki.issuing_certificate,
+        [RevokedEntry(int(serial), revoked_at) for serial, revoked_at in rows], number, now,
+    )
+    conn.execute("INSERT INTO revocation_list (number, issued_at, next_update, der)"
+                 " VALUES (%s, %s, %s, %s)",
+                 (number, now, crl.next_update_utc,
+                  crl.public_bytes(serialization.Encoding.DER)))
+    return crl
+
+
+def current_revocation_list(conn: Conn, pki: ScecPki,
+                            now: dt.datetime | None = None) -> x509.CertificateRevocationList:
+    """The latest revocation list, re-issued first when it is missing or about to go stale."""
+    now = now or dt.datetime.now(dt.UTC)
+    row = conn.execute(
+        "SELECT der, next_update FROM revocation_list ORDER BY number DESC LIMIT 1").fetchone()
+    if row is not None and row[1] - now > CRL_REFRESH_BEFORE:
+        return x509.load_der_x509_crl(bytes(row[0]))
+    with conn.transaction():
+        return issue_revocation_list(conn, pki, now)

@@ -1,0 +1,250 @@
+"""The ``xmserver`` command line: the SCEC's composition root.
+
+``xmserver init`` creates the country's PKI and the central schema;
+``xmserver centre add|list|revoke|enroll-offline`` manages centres;
+``xmserver pki export|crl`` publishes certificates and revocation lists;
+``xmserver run`` starts a worker.  The database is ``--db`` / ``XMSERVER_DB``,
+the keys folder ``--pki-dir`` / ``XMSERVER_PKI_DIR``, and the keys' passphrase
+``XMSERVER_KEY_PASSPHRASE``.  Refusals print one line and exit 1; JSON with
+``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from common.errors import UserError
+from common.i18n import set_language, translator
+from common.pki.keys import write_file_atomically
+from xmserver import pki_store
+from xmserver.db import DB_ENV, dsn_from, scec_connection
+
+tr = translator("scec")
+
+EXIT_OK, EXIT_REFUSED, EXIT_BUG = 0, 1, 70
+
+
+def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _pki_dir(args: argparse.Namespace) -> Path:
+    return Path(args.pki_dir) if args.pki_dir else pki_store.default_pki_dir()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from xmserver.centres import issue_revocation_list
+
+    dsn = dsn_from(args.db)
+    passphrase = pki_store.passphrase_from_env()
+    pki_dir = _pki_dir(args)
+    with scec_connection(dsn):
+        pass  # schema first: a DSN that does not work is refused before keys are made
+    pki_store.init_pki(pki_dir, args.country, args.organisation, passphrase,
+                       Path(args.root_dir) if args.root_dir else None)
+    pki = pki_store.load_pki(pki_dir, passphrase)
+    with scec_connection(dsn) as conn, conn.transaction():
+        issue_revocation_list(conn, pki)
+    root_dir = Path(args.root_dir) if args.root_dir else pki_dir / "root"
+    _emit(args, {"pki_dir": str(pki_dir), "root_key_dir": str(root_dir)},
+          tr("PKI created in {pki}. The root key is in {root}: move it offline.",
+             pki=pki_dir, root=root_dir))
+    return EXIT_OK
+
+
+def cmd_centre_add(args: argparse.Namespace) -> int:
+    from xmserver.centres import add_centre
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        token = add_centre(conn, args.code, args.name or "", token_hours=args.token_hours)
+    _emit(args, {"centre": args.code, "token": token, "valid_hours": args.token_hours},
+          tr("Centre {code}: one-time enrollment token {token} (valid {hours} h)",
+             code=args.code, token=token, hours=args.token_hours))
+    return EXIT_OK
+
+
+def cmd_centre_list(args: argparse.Namespace) -> int:
+    from xmserver.centres import list_centres
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        centres = list_centres(conn)
+    rows = [{"code": c.code, "name": c.name, "status": c.status,
+             "certificate_serial": None if c.certificate_serial is None
+             else format(c.certificate_serial, "x"),
+             "certificate_expires": c.certificate_not_after} for c in centres]
+    text = "\n".join(f"{r['code']}  {r['status']:<8} {r['certificate_expires'] or '-'}  "
+                     f"{r['name']}" for r in rows)
+    _emit(args, rows, text or tr("No centre"))
+    return EXIT_OK
+
+
+def cmd_centre_revoke(args: argparse.Namespace) -> int:
+    from xmserver.centres import revoke_centre
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    with scec_connection(dsn_from(args.db)) as conn:
+        crl = revoke_centre(conn, pki, args.code, args.reason or "")
+    number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    _emit(args, {"centre": args.code, "revoked": True, "revocation_list": number},
+          tr("Centre {code} revoked; revocation list number {number} issued",
+             code=args.code, number=number))
+    return EXIT_OK
+
+
+def cmd_enroll_offline(args: argparse.Namespace) -> int:
+    from xmserver.enrollment import handle_enrollment
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    try:
+        data = Path(args.request).read_bytes()
+    except OSError as exc:
+        raise UserError(tr("Cannot read {path}: {error}", path=args.request, error=exc.strerror),
+                        field="request", rule="unreadable") from None
+    with scec_connection(dsn_from(args.db)) as conn:
+        response = handle_enrollment(conn, pki, data, carrier="enroll-offline")
+    write_file_atomically(Path(args.out), response.to_bytes())
+    if response.status != "issued":
+        raise UserError(response.message, rule=response.reason)
+    _emit(args, {"status": "issued", "response": args.out},
+          tr("Certificate issued; carry {path} back to the centre", path=args.out))
+    return EXIT_OK
+
+
+def cmd_pki_export(args: argparse.Namespace) -> int:
+    from xmserver.centres import current_revocation_list
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    out = Path(args.directory)
+    written = pki_store.export_public(pki, out)
+    if args.db or os.environ.get(DB_ENV):
+        with scec_connection(dsn_from(args.db)) as conn:
+            crl = current_revocation_list(conn, pki)
+        path = out / "revocations.crl"
+        write_file_atomically(path, crl.public_bytes(serialization.Encoding.DER))
+        written.append(path)
+    _emit(args, [str(p) for p in written], "\n".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def cmd_pki_crl(args: argparse.Namespace) -> int:
+    from xmserver.centres import issue_revocation_list
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    with scec_connection(dsn_from(args.db)) as conn, conn.transaction():
+        crl = issue_revocation_list(conn, pki)
+    if args.out:
+        write_file_atomically(Path(args.out), crl.public_bytes(serialization.Encoding.DER))
+    _emit(args, {"next_update": crl.next_update_utc, "revoked": len(crl)},
+          tr("Revocation list issued: {count} revoked certificates, next update {date}",
+             count=len(crl), date=crl.next_update_utc.isoformat()))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from common.transport.mqtt import BrokerAddress
+    from xmserver.service import EnrollmentService, run_forever
+
+    dsn = dsn_from(args.db)
+    with scec_connection(dsn):
+        pass
+    pki = pki_store.load_pki(_pki_dir(args))
+    service = EnrollmentService(dsn, pki, BrokerAddress.parse(args.broker), args.topic_root)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    run_forever(service, stop)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xmserver", description=tr("ECR's central service (SCEC)"))
+    p.add_argument("--db", default=None, help=tr("central database DSN (default: $XMSERVER_DB)"))
+    p.add_argument("--pki-dir", default=None,
+                   help=tr("folder of the SCEC's keys (default: $XMSERVER_PKI_DIR)"))
+    p.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
+    p.add_argument("--lang", choices=("fr", "en"), default=None, help=tr("language of messages"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = sub.add_parser("init", help=tr("create the country's PKI and the central database"))
+    init.add_argument("--country", required=True, help=tr("ISO 3166-1 alpha-2 country code"))
+    init.add_argument("--organisation", required=True, help=tr("name of the civil registry"))
+    init.add_argument("--root-dir", default=None,
+                      help=tr("where to write the root CA key (default: PKI_DIR/root)"))
+    init.set_defaults(handler=cmd_init)
+
+    centre = sub.add_parser("centre", help=tr("manage centres")).add_subparsers(
+        dest="centre_command", metavar="ACTION", required=True)
+    add = centre.add_parser("add", help=tr("register a centre and give it a one-time token"))
+    add.add_argument("code")
+    add.add_argument("--name", default="")
+    add.add_argument("--token-hours", type=int, default=72,
+                     help=tr("hours before the token expires"))
+    add.set_defaults(handler=cmd_centre_add)
+    centre.add_parser("list", help=tr("list centres")).set_defaults(handler=cmd_centre_list)
+    revoke = centre.add_parser("revoke", help=tr("revoke a centre and its certificates"))
+    revoke.add_argument("code")
+    revoke.add_argument("--reason", default="")
+    revoke.set_defaults(handler=cmd_centre_revoke)
+    offline = centre.add_parser("enroll-offline",
+                                help=tr("answer an enrollment request file from removable media"))
+    offline.add_argument("request")
+    offline.add_argument("--out", required=True, help=tr("response file to write"))
+    offline.set_defaults(handler=cmd_enroll_offline)
+
+    pki = sub.add_parser("pki", help=tr("publish certificates and revocation lists")
+                         ).add_subparsers(dest="pki_command", metavar="ACTION", required=True)
+    export = pki.add_parser("export", help=tr("write the public CA and SCEC certificates"))
+    export.add_argument("directory")
+    export.set_defaults(handler=cmd_pki_export)
+    crl = pki.add_parser("crl", help=tr("issue a fresh revocation list"))
+    crl.add_argument("--out", default=None)
+    crl.set_defaults(handler=cmd_pki_crl)
+
+    run = sub.add_parser("run", help=tr("run a worker (enrollment requests over MQTT)"))
+    run.add_argument("--broker", default="127.0.0.1:1883")
+    run.add_argument("--topic-root", default="ecr")
+    run.set_defaults(handler=cmd_run)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.lang:
+        set_language(args.lang)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        return int(args.handler(args))
+    except UserError as exc:
+        if args.json:
+            json.dump(exc.as_dict(), sys.stderr, ensure_ascii=False)
+            sys.stderr.write("\n")
+        else:
+            where = f" [{exc.field}]" if exc.field else ""
+            sys.stderr.write(f"xmserver: {exc.message}{where} ({exc.rule})\n")
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logging.getLogger("xmserver").exception("internal error")
+        sys.stderr.write(tr("xmserver: internal error (a bug): please report it") + "\n")
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
