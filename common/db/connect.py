@@ -214,6 +214,20 @@ def conninfo(config: DatabaseConfig, role: str | None = None) -> str:
             server.close()
 
 
+@contextmanager
+def server_in_use(config: DatabaseConfig) -> Iterator[embedded.EmbeddedServer | None]:
+    """Keep the embedded server running for the block (yields None for a DSN).
+
+    Pass the handle to :func:`connection_params` (pg_dump, pg_restore, psql).
+    """
+    server = _use_embedded(config)
+    try:
+        yield server
+    finally:
+        if server is not None:
+            server.close()
+
+
 def connection_params(config: DatabaseConfig, role: str | None = None,
                       server: embedded.EmbeddedServer | None = None) -> dict[str, Any]:
     """libpq keywords (host, port, user, password, dbname) for ``role``.
