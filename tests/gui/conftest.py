@@ -1,0 +1,201 @@
+"""GUI test fixtures: a real Xvfb screen (1024×768), real Tk windows, a person's hands.
+
+The session starts its own Xvfb on a free display (``-displayfd``) and points
+``DISPLAY`` at it; each test gets a fresh themed Tk root.  ``Hands`` types into
+widgets, presses keys and buttons and lets the event loop run, as a person at
+the keyboard would; assertions are made on what the widgets show.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tkinter as tk
+from collections.abc import Callable, Iterator
+from tkinter import ttk
+from typing import Any
+
+import pytest
+
+from common.i18n import set_language
+from ecr_tk.ui.headless import start_virtual_screen
+
+
+@pytest.fixture(scope="session")
+def virtual_screen() -> Iterator[str]:
+    screen = start_virtual_screen()
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = screen.display
+    try:
+        yield screen.display
+    finally:
+        screen.stop()
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    set_language("fr")
+    yield
+    set_language("fr")
+
+
+@pytest.fixture
+def root(virtual_screen: str, french: None) -> Iterator[tk.Tk]:
+    from ecr_tk.ui.errors import install_root_handler
+    from ecr_tk.ui.theme import apply_theme
+
+    window = tk.Tk()
+    window.geometry("1024x740+0+0")
+    apply_theme(window)
+    install_root_handler(window)
+    errors: list[BaseException] = []
+    window.report_callback_exception = (  # type: ignore[method-assign]
+        lambda _t, exc, _tb: errors.append(exc))
+    window.update()
+    window.callback_errors = errors  # type: ignore[attr-defined]
+    yield window
+    try:
+        window.destroy()
+    except tk.TclError:
+        pass
+    assert not errors, f"a Tk callback raised: {errors!r}"
+
+
+class Hands:
+    """Drive widgets like a person: focus, type, press keys, click, wait for the screen."""
+
+    def __init__(self, root: tk.Misc) -> None:
+        self.root = root
+
+    def pump(self, seconds: float = 0.05) -> None:
+        """Let the event loop run (timers, redraws, deferred checks) for a while."""
+        end = time.monotonic() + seconds
+        while True:
+            self.root.update()
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.01)
+
+    def type_into(self, widget: tk.Misc, text: str, *, clear: bool = True) -> None:
+        """Focus ``widget`` and type ``text`` key by key.
+
+        ASCII characters are real key presses (the widget's own bindings and its
+        key validation handle them); others (é, ç, non-Latin scripts), which a
+        virtual keyboard cannot produce, are inserted at the cursor, as an input
+        method would.
+        """
+        widget.focus_force()
+        self.pump(0)
+        if clear:
+            widget.select_range(0, "end")  # type: ignore[attr-defined]
+            widget.event_generate("<KeyPress>", keysym="BackSpace")
+            if widget.get():  # type: ignore[attr-defined]
+                widget.delete(0, "end")  # type: ignore[attr-defined]
+        for char in text:
+            keysym = _keysym(char)
+            if keysym is not None:
+                widget.event_generate("<KeyPress>", keysym=keysym)
+            else:
+                widget.insert("insert", char)  # type: ignore[attr-defined]
+            widget.event_generate("<KeyRelease>", keysym=keysym or "a")
+            self.root.update()
+
+    def press(self, widget: tk.Misc, keysym: str, **state: Any) -> None:
+        widget.focus_force()
+        self.pump(0)
+        widget.event_generate(f"<KeyPress-{keysym}>", **state)
+        self.pump(0.02)
+
+    def leave(self, widget: tk.Misc) -> None:
+        """Tab out of ``widget`` (focus moves on: focus-out checks run)."""
+        widget.focus_force()
+        self.pump(0)
+        widget.tk_focusNext().focus_force()  # type: ignore[union-attr]
+        self.pump(0.01)
+
+    def choose(self, box: ttk.Combobox, label: str) -> None:
+        """Pick ``label`` in a dropdown, as a click in its list would."""
+        values = [str(v) for v in box.cget("values")]
+        box.focus_force()
+        box.current(values.index(label))
+        box.event_generate("<<ComboboxSelected>>")
+        self.pump(0)
+
+    def click(self, button: ttk.Button | ttk.Checkbutton) -> None:
+        assert str(button.cget("state")) != "disabled", "the button is greyed out"
+        button.invoke()
+        self.pump(0.05)
+
+    def answer_dialog(self, key: str, then: Callable[[], Any]) -> Any:
+        """Run ``then`` (which opens a modal dialog) and answer the dialog with ``key``."""
+        from ecr_tk.ui.dialogs import Dialog
+
+        seen: list[str] = []
+
+        def answer() -> None:
+            dialog = Dialog.current()
+            if dialog is None:
+                self.root.after(20, answer)
+                return
+            seen.append(str(dialog.message_label.cget("text")))
+            dialog.buttons[key].invoke()
+
+        self.root.after(20, answer)
+        result = then()
+        assert seen, "no dialog was shown"
+        self.last_dialog_text = seen[0]
+        return result
+
+
+_KEYSYMS = {"/": "slash", ":": "colon", " ": "space", "-": "minus", ".": "period",
+            "'": "apostrophe", ",": "comma", "@": "at", "_": "underscore", "(": "parenleft",
+            ")": "parenright", "°": None}
+
+
+def _keysym(char: str) -> str | None:
+    if char in _KEYSYMS:
+        return _KEYSYMS[char]
+    return char if char.isascii() and char.isalnum() else None
+
+
+@pytest.fixture
+def hands(root: tk.Tk) -> Hands:
+    return Hands(root)
+
+
+def all_widgets(widget: tk.Misc) -> Iterator[tk.Misc]:
+    yield widget
+    for child in widget.winfo_children():
+        yield from all_widgets(child)
+
+
+def texts_on_screen(widget: tk.Misc) -> list[str]:
+    """Every label's and button's text under ``widget`` that is mapped (visible)."""
+    out = []
+    for w in all_widgets(widget):
+        shows_text = isinstance(w, ttk.Label | ttk.Button | ttk.Checkbutton | tk.Label)
+        if shows_text and w.winfo_ismapped():
+            text = str(w.cget("text"))
+            if text:
+                out.append(text)
+    return out
+
+
+def find_button(widget: tk.Misc, text: str) -> ttk.Button:
+    """The visible button labelled ``text`` (a person can only press what they see)."""
+    for w in all_widgets(widget):
+        if isinstance(w, ttk.Button) and str(w.cget("text")) == text and w.winfo_ismapped():
+            return w
+    raise LookupError(f"no button {text!r} on screen")
+
+
+def has_button(widget: tk.Misc, text: str) -> bool:
+    try:
+        find_button(widget, text)
+    except LookupError:
+        return False
+    return True
