@@ -126,22 +126,8 @@ def translate_error(exc: psycopg.Error) -> errors.CentreError | None:
 class Database:
     """A pool of ``ecr_app`` connections and one way to call the SQL API."""
 
-    def __init__(self, conninfo: str, *, min_size: int = 1, max_size: int = 4) -> None:
-        self.conninfo = conninfo
-        self._pool = ConnectionPool(conninfo, min_size=min_size, max_size=max_size,
-                                    kwargs={"autocommit": False}, open=False)
-        try:
-            self._pool.open(wait=True, timeout=15)
-        except psycopg.Error as exc:
-            self._pool.close()
-            raise errors.CentreUnavailable(
-                tr("The centre database cannot be reached: {reason}", reason=str(exc)),
-                rule="database_unavailable") from exc
-        except Exception as exc:  # psycopg_pool.PoolTimeout
-            self._pool.close()
-            raise errors.CentreUnavailable(
-                tr("The centre database cannot be reached: {reason}", reason=str(exc)),
-                rule="database_unavailable") from exc
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
 
     def close(self) -> None:
         self._pool.close()

@@ -11,11 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from common.acts.dictionary import EVENTS, Kind, event
+from common.acts.names import name_tokens, phonetic_key
+from common.acts.report import Problem
+from common.acts.rules import Deadline, RegistrationRules
+from common.acts.summary import duplicate_key, summarize
+from common.acts.timeliness import categorize
+from common.acts.validation import validate
 from common.i18n import translator
 
-from .values import CheckReport
+from .errors import InvalidValue
+from .values import CheckReport, Issue
 
 if TYPE_CHECKING:
     from .settings import Rules
@@ -56,29 +65,97 @@ class Derived:
         }
 
 
+def registration_rules(rules: Rules) -> RegistrationRules:
+    """The centre's settings as the dictionary's validation rules."""
+    return RegistrationRules(
+        marriage_min_age=rules.marriage_legal_age,
+        deadlines=MappingProxyType({k: Deadline(v.current_days, v.late_days)
+                                    for k, v in rules.timeliness.items()}))
+
+
+def _issues(problems: tuple[Problem, ...], severity: str) -> tuple[Issue, ...]:
+    return tuple(Issue(field=p.path or None, rule=p.rule, message=p.message(),
+                       severity=severity) for p in problems)
+
+
+def _occurred_on(data: Mapping[str, Any]) -> dt.date | None:
+    value = data.get("occurred_on") if isinstance(data, Mapping) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def check(event_type: str, data: Mapping[str, Any], registered_on: dt.date,
           rules: Rules) -> CheckReport:
-    """Validate without saving."""
-    raise NotImplementedError("waiting for common.acts validation")
+    """Validate without saving (refuses an unknown event type with field ``type``)."""
+    event(event_type)
+    reg_rules = registration_rules(rules)
+    report = validate(event_type, data, today=dt.date.today(), rules=reg_rules,
+                      registered_on=registered_on)
+    timeliness_ = None
+    occurred = _occurred_on(data)
+    if report.ok and occurred is not None and occurred <= registered_on:
+        timeliness_ = categorize(event_type, occurred, registered_on, reg_rules)
+    return CheckReport(errors=_issues(report.errors, "error"),
+                       warnings=_issues(report.warnings, "warning"), timeliness=timeliness_)
 
 
 def derive(event_type: str, data: Mapping[str, Any], today: dt.date, rules: Rules) -> Derived:
-    """Validate and compute the stored derived values."""
-    raise NotImplementedError("waiting for common.acts validation and names")
+    """Validate and compute the stored derived values (only meaningful when valid)."""
+    if not isinstance(data, Mapping):
+        raise InvalidValue(tr("The act's data must be a JSON object"), field="data",
+                           rule="json_not_object")
+    report = check(event_type, data, today, rules)
+    if not report.ok:
+        return Derived(report=report, summary={}, person_keys=(), occurred_on=None,
+                       timeliness=None, duplicate=None)
+    s = summarize(event_type, data)
+    summary: dict[str, Any] = {
+        "principal": " & ".join(p.full_name for p in s.principal),
+        "persons": [p.as_dict() for p in s.persons()],
+    }
+    for label, person in (("mother", s.mother), ("father", s.father)):
+        if person is not None:
+            summary[label] = person.full_name
+    if s.parents:
+        summary["parents"] = " & ".join(p.full_name for p in s.parents)
+    keys: list[dict[str, str]] = []
+    for p in s.persons():
+        role = "principal" if p.role == "principal" else "parent"
+        for part, name in (("surname", p.surname), ("given", p.given_names)):
+            for token in name_tokens(name or ""):
+                keys.append({"role": role, "part": part, "key": token,
+                             "phonetic": phonetic_key(token)})
+    dup = duplicate_key(event_type, data)
+    return Derived(
+        report=report, summary=summary, person_keys=tuple(keys), occurred_on=s.occurred_on,
+        timeliness=report.timeliness,
+        duplicate=DuplicateKeys(dup.principal_key, dup.occurred_on, dup.mother_key)
+        if dup.principal_key.strip("|+") else None)
 
 
 def duplicate_keys(event_type: str, data: Mapping[str, Any]) -> DuplicateKeys | None:
-    raise NotImplementedError("waiting for common.acts names")
+    """What VITAL_EVENTS.md §3 compares; None when the act names no principal person."""
+    dup = duplicate_key(event_type, data)
+    if not dup.principal_key.strip("|+"):
+        return None
+    return DuplicateKeys(dup.principal_key, dup.occurred_on, dup.mother_key)
 
 
 def name_words(text: str) -> list[dict[str, str]]:
     """Search keys of each word of a typed name: ``[{"key": …, "phonetic": …}]``."""
-    raise NotImplementedError("waiting for common.acts names")
+    return [{"key": t, "phonetic": phonetic_key(t)} for t in name_tokens(text)]
+
+
+def link_paths() -> dict[str, list[str]]:
+    """Every NIU field of every event (``spouses[].birth_act_niu``): what links acts."""
+    return {e.key: [p for p, f in e.leaves() if f.kind is Kind.NIU] for e in EVENTS.values()}
 
 
 def check_event_type(event_type: str) -> None:
-    from common.acts.dictionary import event
-
     event(event_type)
 
 

@@ -14,21 +14,27 @@ database compares with the stored ``sha256(proof)``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import secrets
 import socket
 from pathlib import Path
-from typing import Any
 
 import psycopg
 
+from common.db.connect import (
+    DatabaseConfig,
+    open_pool,
+    owner_connection,
+    provision_role_password,
+)
 from common.db.migrate import migrate
 from common.i18n import translator
+from ecr_tk.home import CentreHome, resolve_home
 
 from . import passwords
 from ._db import Database, translate_error
-from .errors import CentreUnavailable, InvalidValue, LoginRefused
+from .errors import CentreUnavailable, Conflict, InvalidValue, LoginRefused
 from .session import Session
 from .values import CentreIdentity
 
@@ -41,11 +47,12 @@ _CENTRE_CODE = re.compile(r"^[0-9]{6}$")
 class Centre:
     """One registration centre's database, seen from one workstation."""
 
-    def __init__(self, db: Database, identity: CentreIdentity, home: Path | None,
-                 workstation: str) -> None:
+    def __init__(self, db: Database, identity: CentreIdentity, home: CentreHome | None,
+                 config: DatabaseConfig, workstation: str) -> None:
         self._db = db
         self.identity = identity
         self.home = home
+        self.config = config
         self.workstation = workstation
 
     # ---------------------------------------------------------------- opening
@@ -54,66 +61,83 @@ class Centre:
              workstation: str | None = None) -> Centre:
         """Open an initialised centre.
 
-        ``dsn`` is the database OWNER's DSN (migrations are applied with it); when
-        None, the home folder's settings give it, or the embedded server is
-        started.  Raises ``CentreUnavailable`` when the database cannot be reached
-        or holds no centre (run ``ecr init``).
+        The home folder (``home``, else ``ECR_HOME``, else the user's data folder)
+        says where the database is; ``dsn`` overrides it (a home is then
+        optional).  Unless the DSN names the application role itself, the
+        centre migrations are applied first as the owner.  Raises
+        ``CentreUnavailable`` (or the home's/database's own ``UserError``) when
+        there is no centre or no database.
         """
-        from . import _home
-
-        home_path = _home.resolve(home)
-        owner_dsn = dsn or _home.owner_dsn(home_path)
-        app_password = _home.app_password(home_path, create=False)
-        _prepare_database(owner_dsn, app_password)
-        db = Database(app_dsn(owner_dsn, app_password))
+        centre_home: CentreHome | None
+        if dsn is not None and not CentreHome.exists(home):
+            centre_home = None
+            config = DatabaseConfig.networked(dsn, home=None)
+        else:
+            centre_home = CentreHome.open(home)
+            config = (DatabaseConfig.networked(dsn, home=centre_home.path) if dsn
+                      else centre_home.database_config())
+        if not _is_app_dsn(config):
+            with owner_connection(config) as conn:
+                _migrate(conn)
+        pool = open_pool(config, role=APP_ROLE, application_name="ecr")
+        db = Database(pool)
         try:
             identity = _identity(db)
-        except Exception:
+        except BaseException:
             db.close()
             raise
-        return cls(db, identity, home_path, workstation or default_workstation())
+        if workstation is None and centre_home is not None:
+            workstation = centre_home.settings.get("workstation.name") or None
+        return cls(db, identity, centre_home, config, workstation or default_workstation())
 
     @classmethod
     def init(cls, home: str | Path | None, centre_code: str, name: str, officer_number: int,
              officer_name: str, officer_password: str, dsn: str | None = None, *,
              workstation: str | None = None) -> Centre:
-        """Create a centre: schema, identity, and its one officer.
+        """Create a centre: its home folder, its database schema and identity, its officer.
 
-        Refuses a code that is not 6 digits, a weak password, and a database that
-        already holds a centre.  Returns the opened centre.
+        Refuses a code that is not 6 digits, a weak password, a home that already
+        holds a centre and a database that already holds one.  The home's
+        settings are written last, so a failure leaves no half-made centre there.
+        Returns the opened centre.
         """
-        from . import _home
-
         if not isinstance(centre_code, str) or not _CENTRE_CODE.match(centre_code):
             raise InvalidValue(tr("A centre code is exactly 6 digits"), field="centre",
                                rule="bad_centre_code")
-        if not name.strip():
+        if not name or not name.strip():
             raise InvalidValue(tr("The centre's name is required"), field="name", rule="required")
-        if not officer_name.strip():
+        if not officer_name or not officer_name.strip():
             raise InvalidValue(tr("The officer's name is required"), field="officer_name",
                                rule="required")
+        if not isinstance(officer_number, int) or not 1 <= officer_number <= 999999:
+            raise InvalidValue(tr("A user number must be between 1 and 999999"),
+                               field="officer", rule="bad_number")
         passwords.check_password_rules(officer_password)
-        home_path = _home.resolve(home)
-        owner_dsn = dsn or _home.owner_dsn(home_path)
-        app_password = _home.app_password(home_path, create=True)
-        _prepare_database(owner_dsn, app_password)
+        path = resolve_home(home)
+        if CentreHome.exists(path):
+            raise Conflict(tr("{path} already holds a centre", path=str(path)), field="home",
+                           rule="centre_exists")
+        config = (DatabaseConfig.networked(dsn, home=path) if dsn
+                  else DatabaseConfig.embedded(path))
         salt = passwords.new_salt()
         params = passwords.DEFAULT_PARAMS
         proof = passwords.login_proof(officer_password, salt, params)
-        try:
-            with psycopg.connect(owner_dsn, autocommit=True) as conn:
+        with owner_connection(config) as conn:
+            _migrate(conn)
+            try:
                 conn.execute(
                     "SELECT ecr.init_centre(%s, %s, %s, %s, %s, %s::jsonb, %s)",
                     (centre_code, name.strip(), officer_number, officer_name.strip(), salt,
-                     _json(params.as_dict()), proof))
-        except psycopg.Error as exc:
-            translated = translate_error(exc)
-            if translated is not None:
-                raise translated from exc
-            raise
-        if dsn is not None:
-            _home.remember_dsn(home_path, dsn)
-        return cls.open(home_path, owner_dsn, workstation=workstation)
+                     json.dumps(params.as_dict()), proof))
+            except psycopg.Error as exc:
+                translated = translate_error(exc)
+                if translated is not None:
+                    raise translated from exc
+                raise
+        provision_role_password(config, APP_ROLE)
+        CentreHome.create(path, centre_code=centre_code, centre_name=name.strip(),
+                          database=config, workstation=workstation)
+        return cls.open(path, workstation=workstation)
 
     def close(self) -> None:
         self._db.close()
@@ -161,31 +185,16 @@ def default_workstation() -> str:
     return os.environ.get("ECR_WORKSTATION") or socket.gethostname() or "workstation"
 
 
-def app_dsn(owner_dsn: str, app_password: str | None) -> str:
-    """The application role's DSN: the owner's, with user ``ecr_app``."""
-    params: dict[str, Any] = psycopg.conninfo.conninfo_to_dict(owner_dsn)
-    params["user"] = APP_ROLE
-    params.pop("password", None)
-    if app_password:
-        params["password"] = app_password
-    params.setdefault("application_name", "ecr")
-    return psycopg.conninfo.make_conninfo(**params)
+def _is_app_dsn(config: DatabaseConfig) -> bool:
+    """A DSN naming the application role: a workstation that never migrates."""
+    if config.dsn is None:
+        return False
+    return psycopg.conninfo.conninfo_to_dict(config.dsn).get("user") == APP_ROLE
 
 
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value)
-
-
-def _prepare_database(owner_dsn: str, app_password: str | None) -> None:
-    """Apply migrations as owner; give ``ecr_app`` the home's password when there is one."""
+def _migrate(conn: psycopg.Connection[object]) -> None:
     try:
-        with psycopg.connect(owner_dsn, autocommit=True, connect_timeout=10) as conn:
-            migrate(conn, "centre")  # type: ignore[arg-type]
-            if app_password:
-                conn.execute(psycopg.sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                    psycopg.sql.Identifier(APP_ROLE), psycopg.sql.Literal(app_password)))
+        migrate(conn, "centre")
     except psycopg.OperationalError as exc:
         raise CentreUnavailable(
             tr("The centre database cannot be reached: {reason}", reason=str(exc).strip()),
@@ -198,7 +207,3 @@ def _identity(db: Database) -> CentreIdentity:
         raise CentreUnavailable(tr("This database holds no centre yet: run ecr init"),
                                 rule="not_initialised")
     return CentreIdentity(code=row["code"], name=row["name"])
-
-
-def new_app_password() -> str:
-    return secrets.token_urlsafe(24)
