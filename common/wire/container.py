@@ -125,7 +125,14 @@ def open_container(data: bytes, recipient: cms.RecipientKey, directory: SignerDi
         raise ContainerRefused("too_large", f"{len(data)} bytes, limit {MAX_CONTAINER_BYTES}")
     now = now or dt.datetime.now(dt.UTC)
     inner = cms.open_envelope(data, recipient)
-    signed = cms.read_signed(inner)
+    try:
+        signed = cms.read_signed(inner)
+    except ContainerRefused as refusal:
+        if refusal.reason != "bad_der":
+            raise
+        # Garbage after decryption reads as "undecryptable", like bad padding: two
+        # different answers would let an attacker probe the cipher (padding oracle).
+        raise ContainerRefused("undecryptable") from None
     signer = _check_signer(
         directory.find_signer(signed.signer_key_identifier, signed.signer_issuer_der,
                               signed.signer_serial), now)
