@@ -18,6 +18,7 @@ See ``model.py`` for the append-only stability contract the wire encoder relies 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -117,6 +118,30 @@ def urban_rural(area_code: object, table: Mapping[str, str] | None = None) -> st
     return NOT_STATED
 
 
+def manifest() -> tuple[str, ...]:
+    """One line per event, leaf, code list and code, with tags and positions.
+
+    What a compact encoding depends on, in canonical order.  The dictionary is
+    append-only: every line of an older manifest stays in every newer one
+    (``tests/common/acts/test_dictionary_stability.py`` holds the committed one).
+    """
+    lines = [f"version {DICTIONARY_VERSION}"]
+    for cl in sorted(CODE_LISTS.values(), key=lambda c: c.tag):
+        lines.append(f"codelist {cl.tag} {cl.key}")
+        lines += [f"code {cl.key} {i} {c.key}" for i, c in enumerate(cl.codes)]
+    for e in sorted(EVENTS.values(), key=lambda e: e.tag):
+        lines.append(f"event {e.tag} {e.key}")
+        for path, f in e.leaves():
+            tags = ".".join(str(t) for t in e.tag_path(path))
+            lines.append(f"leaf {e.key} {tags} {path} {f.kind.value} {f.code_list or '-'}")
+    return tuple(lines)
+
+
+def fingerprint() -> str:
+    """A short hash of ``manifest()``: two programs with equal fingerprints encode alike."""
+    return hashlib.sha256("\n".join(manifest()).encode("utf-8")).hexdigest()[:16]
+
+
 def _check_dictionary() -> None:
     """Fail at import if a declaration breaks the rules the walkers rely on."""
     tags = [e.tag for e in EVENTS.values()]
@@ -157,7 +182,9 @@ __all__ = [
     "code_label",
     "code_list",
     "event",
+    "fingerprint",
     "get_value",
+    "manifest",
     "split_path",
     "urban_rural",
 ]

@@ -239,6 +239,19 @@ class EventType:
             node = found
         return node
 
+    def tag_path(self, path: str) -> tuple[int, ...]:
+        """The tags from the root to ``path`` (``mother.children_born_alive`` → (17, 32)):
+        a leaf's identity that survives renaming, for compact encodings."""
+        tags: list[int] = []
+        node: Field | Group = self.root
+        for name, _index in split_path(path):
+            found = node.child(name) if isinstance(node, Group) else None
+            if found is None:
+                raise KeyError(path)
+            tags.append(found.tag)
+            node = found
+        return tuple(tags)
+
     def field(self, path: str) -> Field:
         node = self.node(path)
         if not isinstance(node, Field):
