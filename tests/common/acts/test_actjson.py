@@ -47,8 +47,9 @@ from common.errors import UserError
          "json_wrong_type", "register_number"),
     ],
 )  # fmt: skip
-def test_bad_documents_are_refused_with_a_clear_rule(text: str | bytes, rule: str,
-                                                      field: str | None) -> None:  # fmt: skip
+def test_bad_documents_are_refused_with_a_clear_rule(
+    text: str | bytes, rule: str, field: str | None
+) -> None:
     with pytest.raises(InvalidActJson) as err:
         parse_act_json(text)
     assert (err.value.rule, err.value.field) == (rule, field)

@@ -26,8 +26,9 @@ def test_a_niu_has_the_fixed_layout_shared_with_the_database() -> None:
 
 
 @given(centres, years, serials)
-def test_every_made_niu_parses_back_from_its_display_form(centre: str, year: int,
-                                                          serial: int) -> None:  # fmt: skip
+def test_every_made_niu_parses_back_from_its_display_form(
+    centre: str, year: int, serial: int
+) -> None:
     niu = make_niu(centre, year, serial)
     assert len(niu.value) == 19
     assert int(niu.value) % 97 == 1

@@ -35,8 +35,9 @@ def test_a_birth_summary_names_the_child_and_both_parents() -> None:
      ("divorce", ["spouses[0]", "spouses[1]"]), ("adoption", ["child"]),
      ("foetal_death", ["mother"])],
 )  # fmt: skip
-def test_the_principal_person_comes_from_the_dictionary(key: str,
-                                                        principal_paths: list[str]) -> None:  # fmt: skip
+def test_the_principal_person_comes_from_the_dictionary(
+    key: str, principal_paths: list[str]
+) -> None:
     s = summarize(key, EXAMPLES[key])
     assert [p.path for p in s.principal] == principal_paths
     assert all(p.surname for p in s.principal)
@@ -112,9 +113,14 @@ def test_a_death_linked_to_the_matching_birth_act_passes() -> None:
          {"occurred_on": "2010-06-13"}, ("marriage_date", "link_marriage_date_mismatch")),
     ],
 )  # fmt: skip
-def test_a_link_to_a_disagreeing_act_is_refused(key: str, data: dict[str, object], link: str,
-                                                linked_type: str, linked: dict[str, object],
-                                                expected: tuple[str, str]) -> None:  # fmt: skip
+def test_a_link_to_a_disagreeing_act_is_refused(
+    key: str,
+    data: dict[str, object],
+    link: str,
+    linked_type: str,
+    linked: dict[str, object],
+    expected: tuple[str, str],
+) -> None:
     report = check_link(key, data, link, linked_type, linked)
     assert report.rules() == {expected}
     assert report.errors[0].message("fr") != report.errors[0].message("en")

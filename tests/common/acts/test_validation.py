@@ -22,8 +22,12 @@ GOOD_NIU = make_niu("000101", 2020, 7).value
 BAD_NIU = GOOD_NIU[:-1] + str((int(GOOD_NIU[-1]) + 1) % 10)
 
 
-def check(key: str, data: Any, rules: RegistrationRules = DEFAULT_RULES,
-          registered_on: date | str | None = "example") -> Report:  # fmt: skip
+def check(
+    key: str,
+    data: Any,
+    rules: RegistrationRules = DEFAULT_RULES,
+    registered_on: date | str | None = "example",
+) -> Report:
     reg = REGISTERED_ON[key] if registered_on == "example" else registered_on
     assert not isinstance(reg, str)
     return validate(key, data, today=TODAY, rules=rules, registered_on=reg)
@@ -320,9 +324,11 @@ def test_an_empty_birth_reports_every_missing_required_block() -> None:
 def test_a_report_serialises_to_json_friendly_dicts() -> None:
     report = check("birth", mutate(EXAMPLES["birth"], ("child.weight_g", 50)))
     d = report.as_dict("en")
-    assert d["errors"] == [{"field": "child.weight_g", "rule": "below_minimum",
-                            "params": {"minimum": 200, "value": 50},
-                            "message": "Child › Birth weight (g): must be at least 200"}]  # fmt: skip
+    message = "Child › Birth weight (g): must be at least 200"
+    assert d["errors"] == [
+        {"field": "child.weight_g", "rule": "below_minimum",
+         "params": {"minimum": 200, "value": 50}, "message": message}
+    ]  # fmt: skip
 
 
 def test_problems_compare_by_path_rule_and_params() -> None:
