@@ -72,7 +72,7 @@ class Setting:
             value = float(value)
         if not isinstance(value, self.kind) or isinstance(value, bool) != (self.kind is bool):
             raise HomeError(tr("Setting {key} must be a {kind}", key=self.key,
-                               kind=_KIND_NAMES.get(self.kind, self.kind.__name__)),
+                               kind=tr(_KIND_NAMES.get(self.kind, self.kind.__name__))),
                             field=self.key, rule="bad_type")
         if not self.check(value):
             raise HomeError(tr("Setting {key}: {rule}", key=self.key, rule=tr(self.rule)),
@@ -80,7 +80,8 @@ class Setting:
         return value
 
 
-_KIND_NAMES = {str: "text", int: "whole number", float: "number", bool: "true/false"}
+_KIND_NAMES = {str: N_("text"), int: N_("whole number"), float: N_("number"),
+               bool: N_("true/false")}
 _CENTRE_CODE = re.compile(r"^[0-9]{6}$")
 
 
