@@ -45,7 +45,7 @@ class ContainerRefused(UserError):
             raise ValueError(f"unknown refusal reason {reason!r}")  # a bug in the caller
         message = tr(REASONS[reason])
         if detail:
-            message = f"{message}: {detail}"
+            message = tr("{message}: {detail}", message=message, detail=detail)
         super().__init__(message, rule=reason)
         self.reason = reason
         self.detail = detail
