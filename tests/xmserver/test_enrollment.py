@@ -6,6 +6,7 @@ side runs the real ``ecr enroll`` command, the SCEC side the real ``xmserver``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -16,7 +17,7 @@ import pytest
 from common.pki import centre as centre_pki
 from common.pki.enrollment import EnrollmentResponse
 from common.pki.keys import read_private_key
-from common.pki.verify import check_certificate
+from common.pki.verify import check_certificate, sign_detached
 from common.transport.mqtt import BrokerAddress
 from common.wire.batches import open_act_batch, seal_act_batch
 from common.wire.container import RecipientCertificate, SenderKey
@@ -190,7 +191,7 @@ def _seal_from(identity):
 def test_renewal_online_gives_a_new_key_and_certificate(scec, ecr, service, tmp_path):
     keys = tmp_path / "keys"
     old = _enrolled(scec, keys)
-    code, out, err = online(ecr, keys, service, "--renew")
+    code, _, err = online(ecr, keys, service, "--renew")
     assert code == 0, err
     new = centre_pki.load_centre_identity(keys)
     assert new.certificate.serial_number != old.certificate.serial_number
@@ -220,15 +221,8 @@ def test_a_renewal_signed_by_another_key_is_refused(scec, tmp_path):
     keys = tmp_path / "keys"
     _enrolled(scec, keys)
     request = centre_pki.renewal_request(keys)
-    forged = type(request)(request.kind, request.centre_code, request.csr_der,
-                           current_serial=request.current_serial,
-                           proof=read_private_key(keys / centre_pki.NEXT_KEY_FILE,
-                                                  b"test centre passphrase").sign(
-                               request.csr_der, __import__(
-                                   "cryptography.hazmat.primitives.asymmetric.ec",
-                                   fromlist=["ECDSA"]).ECDSA(
-                                   __import__("cryptography.hazmat.primitives.hashes",
-                                              fromlist=["SHA256"]).SHA256())))
+    other_key = read_private_key(keys / centre_pki.NEXT_KEY_FILE, b"test centre passphrase")
+    forged = dataclasses.replace(request, proof=sign_detached(other_key, request.csr_der))
     with psycopg.connect(scec.dsn, autocommit=True) as conn:
         response = handle_enrollment(conn, scec.pki, forged.to_bytes())
     assert response.reason == "renewal_proof_invalid"
