@@ -274,8 +274,9 @@ def restore(config: DatabaseConfig, in_file: Path) -> BackupManifest:
         restorer = _restore_tool(manifest.dump_tool_major)
         home_files = [f.name[len(HOME_PREFIX):] for f in manifest.files
                       if f.name.startswith(HOME_PREFIX)]
+        redo = (home / files.RESTORING_MARKER).exists()  # leftovers of an interrupted restore
         for relative in home_files:
-            if (home / relative).exists():
+            if not redo and (home / relative).exists():
                 raise BackupError(tr("{path} already exists in the new home: restore into an "
                                      "empty folder", path=home / relative),
                                   field="home", rule="not_fresh")
@@ -312,7 +313,8 @@ def restore(config: DatabaseConfig, in_file: Path) -> BackupManifest:
             except BaseException:
                 for path in written:
                     path.unlink(missing_ok=True)
-                marker.unlink(missing_ok=True)
+                if not redo:  # a redo may leave older leftovers: keep them marked
+                    marker.unlink(missing_ok=True)
                 raise
             with owner_connection(config) as conn:
                 conn.execute("ANALYZE")

@@ -404,6 +404,9 @@ def _run(args: list[str], account: _Account | None, *, cwd: Path,
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env["LC_MESSAGES"] = "C"
     if account is not None:
+        # Again before every run: a parent's mode may have been reset meanwhile
+        # (pytest resets /tmp/pytest-of-root to 0700 at each session start).
+        _allow_traverse(cwd)
         kwargs.update(user=account.uid, group=account.gid, extra_groups=[])
     # Programs are the bundled PostgreSQL binaries; arguments are ours, never a shell line.
     return subprocess.run(  # noqa: S603
