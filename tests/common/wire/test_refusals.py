@@ -66,7 +66,8 @@ def test_a_container_over_the_size_limit_is_refused(ca, centre):
     refused("too_large", lambda: open_(ca, centre, b"\x30" * (MAX_CONTAINER_BYTES + 1)))
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00", b"\x30\x80", b"not a container", b"\x30\x03\x02\x01"])
+@pytest.mark.parametrize("data", [b"", b"\x00", b"\x30\x80", b"not a container",
+                                  b"\x30\x03\x02\x01"])
 def test_bytes_that_are_not_der_are_refused(ca, centre, data):
     refused("bad_der", lambda: open_(ca, centre, data))
 

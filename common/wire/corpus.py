@@ -1,0 +1,43 @@
+"""Realistic batches of acts, as a centre's transmitter would send them.
+
+Built on ``common.acts.generator`` (seeded, valid acts); used to train the
+compression dictionary (``tools/train_wire_dictionary.py``, one seed) and to
+measure it (``bench/container.py``, another seed: a dictionary is never
+measured on the sample it was trained on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from common.acts.actjson import ActRecord
+
+#: The seed the shipped dictionary v1 was trained on.  Benchmarks must use another.
+TRAINING_SEED = 20_260_101
+#: The default seed of benchmarks and tests (distinct from ``TRAINING_SEED``).
+MEASURE_SEED = 7
+#: A fixed "today" so that corpora are reproducible on any day.
+CORPUS_TODAY = dt.date(2026, 6, 30)
+
+
+def realistic_records(n: int, *, seed: int, centre_code: str = "123456",
+                      today: dt.date = CORPUS_TODAY) -> list[ActRecord]:
+    """``n`` validated acts of one centre, with their registration envelope."""
+    from common.acts.generator import generate_acts
+    from common.acts.timeliness import categorize
+
+    records = []
+    per_year: dict[int, int] = {}
+    for act in generate_acts(n, seed=seed, centre_code=centre_code, today=today):
+        occurred = act.data.get("occurred_on")
+        timeliness = None
+        if isinstance(occurred, str):
+            timeliness = categorize(act.event_type, dt.date.fromisoformat(occurred),
+                                    act.registered_on)
+        number = per_year[act.registered_on.year] = per_year.get(act.registered_on.year, 0) + 1
+        records.append(ActRecord(
+            event_type=act.event_type, data=act.data, status="validated", niu=act.niu,
+            register_number=f"{number}/{act.registered_on.year}", centre_code=centre_code,
+            registered_on=act.registered_on, timeliness=timeliness,
+        ))
+    return records
