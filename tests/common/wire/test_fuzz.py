@@ -113,7 +113,8 @@ def test_mutated_inputs_are_refused_with_a_reason_never_a_crash(ca, centre, samp
             dictionary = rng.choice([compression.STORED] + (
                 [compression.CURRENT_DICTIONARY] if compression.available(
                     compression.CURRENT_DICTIONARY) else []))
-            data = _envelope(ca, _sign(centre, _rebuild_body(sample["content"], damaged, dictionary)))
+            content = _rebuild_body(sample["content"], damaged, dictionary)
+            data = _envelope(ca, _sign(centre, content))
         _open(ca, centre, data, stats)
     refused = sum(v for k, v in stats.items() if k != "accepted")
     assert refused > CASES_PER_LAYER * 0.8, stats
