@@ -116,13 +116,15 @@ FROM (SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
              ("registered", _l("Inscrits", "Registered"), None),
              ("completeness_pct", _l("Exhaustivité (%)", "Completeness (%)"), None)),
             f"""
-SELECT x.area_code, x.year, x.event_type, x.expected, s.registered,
-       {rate('s.registered', 'x.expected')} AS completeness_pct
-FROM stats.expected_events x
-CROSS JOIN LATERAL (
-    SELECT coalesce(sum(c.acts), 0)::bigint AS registered FROM stats.events_by_area c
-    WHERE c.event_type = x.event_type AND c.year = x.year
-      AND left(c.area_code, length(x.area_code)) = x.area_code) s"""),
+SELECT area_code, year, event_type, expected, registered,
+       {rate('registered', 'expected')} AS completeness_pct
+FROM (SELECT x.area_code, x.year, x.event_type, x.expected,
+             coalesce(sum(c.acts), 0)::bigint AS registered
+      FROM stats.expected_events x
+      LEFT JOIN stats.events_by_area c
+        ON c.event_type = x.event_type AND c.year = x.year
+       AND left(c.area_code, length(x.area_code)) = x.area_code
+      GROUP BY x.area_code, x.year, x.event_type, x.expected) t"""),
         Measure(
             "crude-rates", "crude_rates",
             _l("Taux bruts de natalité et de mortalité (pour 1 000 habitants)",
@@ -135,16 +137,17 @@ CROSS JOIN LATERAL (
              ("crude_death_rate", _l("Taux brut de mortalité (‰)", "Crude death rate (‰)"),
               None)),
             f"""
-SELECT p.area_code, p.year, p.population, s.births, s.deaths,
-       {rate('s.births', 'p.population', '1000.0')} AS crude_birth_rate,
-       {rate('s.deaths', 'p.population', '1000.0')} AS crude_death_rate
-FROM stats.population p
-CROSS JOIN LATERAL (
-    SELECT coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'birth'), 0)::bigint AS births,
-           coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'death'), 0)::bigint AS deaths
-    FROM stats.events_by_area c
-    WHERE c.event_type IN ('birth', 'death') AND c.year = p.year
-      AND left(c.area_code, length(p.area_code)) = p.area_code) s"""),
+SELECT area_code, year, population, births, deaths,
+       {rate('births', 'population', '1000.0')} AS crude_birth_rate,
+       {rate('deaths', 'population', '1000.0')} AS crude_death_rate
+FROM (SELECT p.area_code, p.year, p.population,
+             coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'birth'), 0)::bigint AS births,
+             coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'death'), 0)::bigint AS deaths
+      FROM stats.population p
+      LEFT JOIN stats.events_by_area c
+        ON c.event_type IN ('birth', 'death') AND c.year = p.year
+       AND left(c.area_code, length(p.area_code)) = p.area_code
+      GROUP BY p.area_code, p.year, p.population) t"""),
         Measure(
             "sex-ratio", "sex_ratio_at_birth",
             _l("Rapport de masculinité à la naissance (garçons pour 100 filles)",

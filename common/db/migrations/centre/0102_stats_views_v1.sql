@@ -2512,26 +2512,29 @@ FROM (SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
 COMMENT ON VIEW stats.timeliness IS 'Délais de déclaration : parts des inscriptions dans le délai, tardives et très tardives / Timeliness of registration: shares current, late and delayed';
 
 CREATE VIEW stats.completeness AS
-SELECT x.area_code, x.year, x.event_type, x.expected, s.registered,
-       CASE WHEN x.expected > 0 THEN round(100.0 * s.registered / x.expected, 2) END AS completeness_pct
-FROM stats.expected_events x
-CROSS JOIN LATERAL (
-    SELECT coalesce(sum(c.acts), 0)::bigint AS registered FROM stats.events_by_area c
-    WHERE c.event_type = x.event_type AND c.year = x.year
-      AND left(c.area_code, length(x.area_code)) = x.area_code) s;
+SELECT area_code, year, event_type, expected, registered,
+       CASE WHEN expected > 0 THEN round(100.0 * registered / expected, 2) END AS completeness_pct
+FROM (SELECT x.area_code, x.year, x.event_type, x.expected,
+             coalesce(sum(c.acts), 0)::bigint AS registered
+      FROM stats.expected_events x
+      LEFT JOIN stats.events_by_area c
+        ON c.event_type = x.event_type AND c.year = x.year
+       AND left(c.area_code, length(x.area_code)) = x.area_code
+      GROUP BY x.area_code, x.year, x.event_type, x.expected) t;
 COMMENT ON VIEW stats.completeness IS 'Exhaustivité : inscrits rapportés aux attendus / Completeness: registered against expected';
 
 CREATE VIEW stats.crude_rates AS
-SELECT p.area_code, p.year, p.population, s.births, s.deaths,
-       CASE WHEN p.population > 0 THEN round(1000.0 * s.births / p.population, 2) END AS crude_birth_rate,
-       CASE WHEN p.population > 0 THEN round(1000.0 * s.deaths / p.population, 2) END AS crude_death_rate
-FROM stats.population p
-CROSS JOIN LATERAL (
-    SELECT coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'birth'), 0)::bigint AS births,
-           coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'death'), 0)::bigint AS deaths
-    FROM stats.events_by_area c
-    WHERE c.event_type IN ('birth', 'death') AND c.year = p.year
-      AND left(c.area_code, length(p.area_code)) = p.area_code) s;
+SELECT area_code, year, population, births, deaths,
+       CASE WHEN population > 0 THEN round(1000.0 * births / population, 2) END AS crude_birth_rate,
+       CASE WHEN population > 0 THEN round(1000.0 * deaths / population, 2) END AS crude_death_rate
+FROM (SELECT p.area_code, p.year, p.population,
+             coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'birth'), 0)::bigint AS births,
+             coalesce(sum(c.acts) FILTER (WHERE c.event_type = 'death'), 0)::bigint AS deaths
+      FROM stats.population p
+      LEFT JOIN stats.events_by_area c
+        ON c.event_type IN ('birth', 'death') AND c.year = p.year
+       AND left(c.area_code, length(p.area_code)) = p.area_code
+      GROUP BY p.area_code, p.year, p.population) t;
 COMMENT ON VIEW stats.crude_rates IS 'Taux bruts de natalité et de mortalité (pour 1 000 habitants) / Crude birth and death rates (per 1,000 population)';
 
 CREATE VIEW stats.sex_ratio_at_birth AS
