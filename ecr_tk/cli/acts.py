@@ -1,0 +1,206 @@
+"""``ecr act draft|update|verify|validate|reject|show|history|mention|queue``.
+
+Acts are named by their number (``id``) or their 19-digit NIU.  ``draft`` reads
+the act's data from a JSON file (the data object, or ``{"type", "data"}``),
+strictly: bad JSON or bad values are refused with the field and rule named, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from common.acts.actjson import parse_data_json
+from common.errors import UserError
+from common.i18n import translator
+from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.services import Session
+from ecr_tk.services.acts import MENTION_KINDS
+from ecr_tk.services.values import QUEUES, ActSummary
+
+tr = translator("centre")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("act", help=tr("draft, verify, validate, reject, show acts"))
+    s = p.add_subparsers(dest="act_command", metavar="COMMAND", required=True)
+
+    a = s.add_parser("draft", help=tr("draft an act from a JSON file (agent)"))
+    a.add_argument("--type", required=True, dest="event_type", metavar="TYPE")
+    a.add_argument("file", metavar="FILE.json")
+    a.add_argument("--confirm-duplicates", action="store_true",
+                   help=tr("save even if acts of the same person exist"))
+    a.set_defaults(handler=cmd_draft)
+
+    a = s.add_parser("update", help=tr("replace a draft's data, or fix a rejected act (agent)"))
+    a.add_argument("act")
+    a.add_argument("file", metavar="FILE.json")
+    a.set_defaults(handler=cmd_update)
+
+    for verb, helptext, handler in (
+            ("verify", tr("verify a draft: assigns the NIU (secretary)"), cmd_verify),
+            ("validate", tr("validate a verified act (officer)"), cmd_validate),
+            ("show", tr("show an act with its mentions"), cmd_show),
+            ("history", tr("the audit entries of an act"), cmd_history)):
+        a = s.add_parser(verb, help=helptext)
+        a.add_argument("act", help=tr("act number or NIU"))
+        a.set_defaults(handler=handler)
+
+    a = s.add_parser("reject", help=tr("send an act back to its agent with a reason"))
+    a.add_argument("act")
+    a.add_argument("--reason", required=True)
+    a.set_defaults(handler=cmd_reject)
+
+    a = s.add_parser("mention", help=tr("add a marginal mention to a validated act (officer)"))
+    a.add_argument("act")
+    a.add_argument("--kind", required=True, choices=MENTION_KINDS)
+    a.add_argument("--text", required=True)
+    a.add_argument("--court-date", type=_date, default=None, metavar="YYYY-MM-DD")
+    a.add_argument("--court-reference", default=None)
+    a.set_defaults(handler=cmd_mention)
+
+    a = s.add_parser("queue", help=tr("a work queue: my_drafts, rejected, to_verify, "
+                                      "to_validate"))
+    a.add_argument("name", choices=QUEUES)
+    a.set_defaults(handler=cmd_queue)
+
+    for parser in s.choices.values():
+        add_actor_option(parser)
+        add_db_option(parser)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("{value} is not a date YYYY-MM-DD",
+                                            value=text)) from None
+
+
+def _read_data(path: str, event_type: str) -> dict[str, Any]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(tr("Cannot read {path}: {reason}", path=path,
+                           reason=exc.strerror or str(exc)), field="file",
+                        rule="unreadable") from exc
+    data = parse_data_json(raw, event_type)
+    # {"type": ..., "data": {...}} is accepted too
+    if set(data) <= {"type", "data"} and isinstance(data.get("data"), dict):
+        if data.get("type", event_type) != event_type:
+            raise UserError(tr("The file is an act of type {found}, not {expected}",
+                               found=data.get("type"), expected=event_type),
+                            field="type", rule="type_mismatch")
+        data = data["data"]
+    return data
+
+
+def _act_id(s: Session, ref: str) -> int:
+    """An act number as given, or the number of the act with that NIU (a logged read)."""
+    text = ref.strip()
+    if text.isdigit() and len(text) < 19:
+        return int(text)
+    return s.acts.show(text).id
+
+
+def summary_line(s: ActSummary) -> str:
+    niu = s.niu or "-" * 19
+    when = s.occurred_on.isoformat() if s.occurred_on else "?"
+    return f"{s.id:>7}  {niu}  {s.register_number:<14} {s.event_type:<20} {s.status:<12} " \
+           f"{when}  {s.principal}"
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    data = _read_data(args.file, args.event_type)
+    with session(args) as s:
+        result = s.acts.draft(args.event_type, data, confirm_duplicates=args.confirm_duplicates)
+    if not result.saved:
+        raise UserError(
+            tr("Not saved: {n} act(s) of the same person exist ({acts}); check them, then "
+               "draft again with --confirm-duplicates", n=len(result.duplicates),
+               acts=", ".join(str(d.id) for d in result.duplicates)),
+            field="data", rule="possible_duplicates")
+    emit(args, result.as_dict(), tr("Act {id} drafted: {number}", id=result.id,
+                                    number=result.register_number))
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        act_id = int(args.act)
+        data = _read_data(args.file, s.acts.show(act_id).event_type)
+        result = s.acts.update_draft(act_id, data)
+    emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=result.id))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        act_id = _act_id(s, args.act)
+        niu = s.acts.verify(act_id)
+    emit(args, {"id": act_id, "niu": niu, "status": "verified"},
+         tr("Act {id} verified: NIU {niu}", id=act_id, niu=niu))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        act_id = _act_id(s, args.act)
+        result = s.acts.validate(act_id)
+    emit(args, {**result.as_dict(), "status": "validated"},
+         tr("Act {id} validated (NIU {niu}); mentions added {added}, routed {queued}",
+            id=result.id, niu=result.niu, added=result.mentions_added,
+            queued=result.mentions_queued))
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        act_id = _act_id(s, args.act)
+        s.acts.reject(act_id, args.reason)
+    emit(args, {"id": act_id, "status": "rejected", "reason": args.reason},
+         tr("Act {id} rejected", id=act_id))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        record = s.acts.show(args.act)
+    payload = record.as_dict()
+    lines = [f"{k}: {payload[k]}" for k in ("id", "event_type", "status", "register_number",
+                                             "niu", "timeliness", "registered_on",
+                                             "occurred_on")]
+    lines += [tr("mention: {kind} — {text}", kind=m.kind, text=m.text) for m in record.mentions]
+    import json
+
+    lines.append(json.dumps(payload["data"], ensure_ascii=False, indent=2))
+    emit(args, payload, "\n".join(lines))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        entries = s.acts.history(args.act)
+    emit(args, [e.as_dict() for e in entries], "\n".join(
+        f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {e.user_number or '-':>6}  "
+        f"{e.workstation or '-':<15} {e.action}" for e in entries))
+    return 0
+
+
+def cmd_mention(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        mention = s.acts.add_mention(args.act, args.kind, args.text, args.court_date,
+                                     args.court_reference)
+    emit(args, mention.as_dict(), tr("Mention {id} added", id=mention.id))
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        found = s.acts.queue(args.name)
+    emit(args, [f.as_dict() for f in found], "\n".join(summary_line(f) for f in found))
+    return 0

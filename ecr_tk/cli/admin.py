@@ -1,0 +1,175 @@
+"""``ecr init``, ``ecr demo``, ``ecr audit verify``, ``ecr backup``, ``ecr restore``.
+
+Also the helpers every centre command uses: open the centre of ``--home``
+(``--db`` overrides its database) and log the ``--as`` user in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from common.errors import UserError
+from common.i18n import translator
+from ecr_tk.cli import add_actor_option, emit, read_password
+from ecr_tk.services import Centre, Session
+
+tr = translator("centre")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=None, metavar="DSN",
+                        help=tr("PostgreSQL DSN of the centre database (default: the home's)"))
+
+
+@contextmanager
+def opened_centre(args: argparse.Namespace) -> Iterator[Centre]:
+    centre = Centre.open(args.home, getattr(args, "db", None), workstation=args.workstation)
+    try:
+        yield centre
+    finally:
+        centre.close()
+
+
+@contextmanager
+def session(args: argparse.Namespace) -> Iterator[Session]:
+    """The ``--as`` user's session (password from ECR_PASSWORD or stdin), closed after."""
+    password = read_password()
+    with opened_centre(args) as centre:
+        s = centre.login(args.actor, password)
+        try:
+            yield s
+        finally:
+            s.logout()
+
+
+def new_password() -> str:
+    """A password being set: ``ECR_NEW_PASSWORD``, else the next line of stdin."""
+    value = os.environ.get("ECR_NEW_PASSWORD")
+    if value is not None:
+        return value
+    line = sys.stdin.readline()
+    if not line:
+        raise UserError(tr("No new password given: set ECR_NEW_PASSWORD or write it on "
+                           "standard input after the acting user's password"),
+                        field="new_password", rule="required")
+    return line.rstrip("\r\n")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help=tr("create a centre: home folder, database, officer"))
+    p.add_argument("--centre", required=True, metavar="CODE", help=tr("6-digit centre code"))
+    p.add_argument("--name", required=True, help=tr("the centre's name"))
+    p.add_argument("--officer", required=True, type=int, metavar="NUMBER",
+                   help=tr("the officer's user number"))
+    p.add_argument("--officer-name", required=True, help=tr("the officer's name"))
+    add_db_option(p)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help=tr("a ready-to-explore centre with users and sample acts"))
+    p.add_argument("--acts", type=int, default=200, metavar="N",
+                   help=tr("how many generated acts (default 200)"))
+    p.add_argument("--seed", type=int, default=1)
+    add_db_option(p)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("audit", help=tr("the audit trail"))
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
+    v = audit_sub.add_parser("verify", help=tr("recompute the audit hash chain"))
+    add_actor_option(v)
+    add_db_option(v)
+    v.set_defaults(handler=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help=tr("back up the centre (database and home) to one file"))
+    p.add_argument("file", nargs="?", default=None, help=tr("archive to write"))
+    add_actor_option(p)
+    add_db_option(p)
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help=tr("restore a backup into a new home and empty database"))
+    p.add_argument("file", help=tr("archive to read"))
+    add_db_option(p)
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    password = read_password(tr("Officer's password: "))
+    with Centre.init(args.home, args.centre, args.name, args.officer, args.officer_name,
+                     password, dsn=args.db, workstation=args.workstation) as centre:
+        home = centre.home.path if centre.home else None
+        payload = {"centre": centre.identity.code, "name": centre.identity.name,
+                   "officer": args.officer, "home": str(home)}
+    emit(args, payload, tr("Centre {code} ({name}) created in {home}; officer {officer}",
+                           code=payload["centre"], name=payload["name"], home=home,
+                           officer=args.officer))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        report = s.audit.verify()
+    if report.ok:
+        text = tr("Audit trail intact: {n} entries checked", n=report.rows_checked)
+    else:
+        text = tr("Audit trail BROKEN at entry {seq} ({reason})", seq=report.first_broken_seq,
+                  reason=report.reason)
+    emit(args, report.as_dict(), text)
+    return 0 if report.ok else 3
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from common.db.backup import backup
+
+    password = read_password()
+    with opened_centre(args) as centre:
+        with centre.login(args.actor, password) as s:
+            if not s.can("settings.change"):
+                raise UserError(tr("Only the officer backs up the centre"), field="as",
+                                rule="action_not_permitted")
+        config = centre.config
+        folder = centre.home.folder("backups") if centre.home else Path.cwd()
+        code = centre.identity.code
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.file) if args.file else folder / f"ecr-{code}-{stamp}.tar"
+    manifest = backup(config, out)
+    emit(args, {"file": str(out), "centre": manifest.centre_code,
+                "files": len(manifest.files)}, tr("Backup written to {path}", path=out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from common.db.backup import restore
+    from common.db.connect import DatabaseConfig
+    from ecr_tk.home import resolve_home
+
+    home = resolve_home(args.home)
+    config = (DatabaseConfig.networked(args.db, home=home) if args.db
+              else DatabaseConfig.embedded(home))
+    manifest = restore(config, Path(args.file))
+    with Centre.open(home, workstation=args.workstation) as centre:  # migrations, checks
+        code = centre.identity.code
+    emit(args, {"home": str(home), "centre": code, "created_at": manifest.created_at},
+         tr("Centre {code} restored into {home}", code=code, home=home))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ecr_tk.services.demo import DEMO_PASSWORD, build_demo
+
+    payload = build_demo(args.home, args.db, acts=args.acts, seed=args.seed,
+                         workstation=args.workstation)
+    lines = [tr("Demo centre {code} ready in {home}", code=payload["centre"],
+                home=payload["home"]),
+             tr("Log in with one of these users (password: {password}):",
+                password=DEMO_PASSWORD)]
+    lines += [f"  {u['number']:>3}  {u['role']:<10} {u['name']}" for u in payload["users"]]
+    lines.append(tr("Acts: {counts}", counts=", ".join(
+        f"{k} {v}" for k, v in sorted(payload["acts_by_status"].items()))))
+    emit(args, payload, "\n".join(lines))
+    return 0

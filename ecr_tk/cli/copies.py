@@ -1,0 +1,52 @@
+"""``ecr copy issue`` and ``ecr copy takings``: copies, extracts, receipts, the day's takings."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from common.i18n import translator
+from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli.acts import _date
+from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.services.values import COPY_KINDS
+
+tr = translator("centre")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("copy", help=tr("copies and extracts of validated acts"))
+    s = p.add_subparsers(dest="copy_command", metavar="COMMAND", required=True)
+    a = s.add_parser("issue", help=tr("issue a full copy or an extract (records the fee)"))
+    a.add_argument("act", help=tr("act number or NIU"))
+    a.add_argument("--kind", required=True, choices=COPY_KINDS)
+    a.add_argument("--requester", required=True)
+    a.set_defaults(handler=cmd_issue)
+    a = s.add_parser("takings", help=tr("the day's receipts and totals"))
+    a.add_argument("--day", type=_date, default=None, metavar="YYYY-MM-DD")
+    a.set_defaults(handler=cmd_takings)
+    for parser in s.choices.values():
+        add_actor_option(parser)
+        add_db_option(parser)
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        issued = s.copies.issue(args.act, args.kind, args.requester)
+    payload = {**issued.as_dict(), "duplicate": issued.is_duplicate}
+    emit(args, payload, tr("Receipt {receipt}: {kind} copy n° {n} of act {niu}, fee {fee} "
+                           "{currency}", receipt=issued.receipt_number, kind=issued.kind,
+                           n=issued.copy_number, niu=issued.niu, fee=issued.fee,
+                           currency=issued.currency))
+    return 0
+
+
+def cmd_takings(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        takings = s.copies.takings(args.day)
+    lines = [f"{r.receipt_number}  {r.issued_at:%H:%M}  {r.kind:<26} {r.fee:>10} {r.currency}"
+             f"  {r.niu}" for r in takings.receipts]
+    lines.append(tr("Total {day}: {count} receipts, {total} {currency}", day=takings.day,
+                    count=takings.count, total=takings.total, currency=takings.currency))
+    emit(args, takings.as_dict(), "\n".join(lines))
+    return 0

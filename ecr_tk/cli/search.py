@@ -1,0 +1,49 @@
+"""``ecr search``: acts by NIU, register number, names, parents, dates, type, status."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from common.i18n import translator
+from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli.acts import _date, summary_line
+from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.services import SearchCriteria
+
+tr = translator("centre")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("search", help=tr("search acts; prints one page of summaries"))
+    p.add_argument("--niu")
+    p.add_argument("--register", dest="register_number", metavar="N/YEAR")
+    p.add_argument("--surname")
+    p.add_argument("--given-names")
+    p.add_argument("--parent", dest="parent_name", help=tr("mother's or father's name"))
+    p.add_argument("--type", dest="event_type")
+    p.add_argument("--status")
+    p.add_argument("--from", dest="occurred_from", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="occurred_to", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--registered-from", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--registered-to", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--fuzzy", action="store_true", help=tr("also match names by sound"))
+    p.add_argument("--page", type=int, default=0)
+    p.add_argument("--page-size", type=int, default=20)
+    add_actor_option(p)
+    add_db_option(p)
+    p.set_defaults(handler=cmd_search)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    criteria = SearchCriteria(
+        niu=args.niu, register_number=args.register_number, surname=args.surname,
+        given_names=args.given_names, parent_name=args.parent_name, event_type=args.event_type,
+        status=args.status, occurred_from=args.occurred_from, occurred_to=args.occurred_to,
+        registered_from=args.registered_from, registered_to=args.registered_to,
+        fuzzy=args.fuzzy, page=args.page, page_size=args.page_size)
+    with session(args) as s:
+        found = s.search(criteria)
+    emit(args, [f.as_dict() for f in found],
+         "\n".join(summary_line(f) for f in found) or tr("No act found"))
+    return 0

@@ -1,0 +1,105 @@
+"""``ecr user add|list|suspend|set-password|set-privilege|unlock``.
+
+The acting user is ``--as NUMBER`` (password from ECR_PASSWORD or the first
+line of stdin); a password being set comes from ECR_NEW_PASSWORD or the next
+line of stdin, never from the command line (it would stay in shell history).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from common.i18n import translator
+from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli.admin import add_db_option, new_password, session
+from ecr_tk.services import User
+
+tr = translator("centre")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("user", help=tr("users of the centre (officer)"))
+    s = p.add_subparsers(dest="user_command", metavar="COMMAND", required=True)
+
+    a = s.add_parser("add", help=tr("add a user (password from ECR_NEW_PASSWORD or stdin)"))
+    a.add_argument("number", type=int)
+    a.add_argument("--name", required=True)
+    a.add_argument("--role", required=True, choices=("officer", "secretary", "agent"))
+    a.add_argument("--privilege", type=int, default=1)
+    a.set_defaults(handler=cmd_add)
+
+    a = s.add_parser("list", help=tr("list the users"))
+    a.set_defaults(handler=cmd_list)
+
+    a = s.add_parser("suspend", help=tr("suspend a user at once (privilege 0)"))
+    a.add_argument("number", type=int)
+    a.set_defaults(handler=cmd_suspend)
+
+    a = s.add_parser("set-privilege", help=tr("set a user's privilege (0 suspends)"))
+    a.add_argument("number", type=int)
+    a.add_argument("privilege", type=int)
+    a.set_defaults(handler=cmd_set_privilege)
+
+    a = s.add_parser("set-password", help=tr("set a user's password (ECR_NEW_PASSWORD or stdin)"))
+    a.add_argument("number", type=int)
+    a.set_defaults(handler=cmd_set_password)
+
+    a = s.add_parser("unlock", help=tr("unlock an account locked by failed logins"))
+    a.add_argument("number", type=int)
+    a.set_defaults(handler=cmd_unlock)
+
+    for name, parser in s.choices.items():
+        del name
+        add_actor_option(parser)
+        add_db_option(parser)
+
+
+def _line(u: User) -> str:
+    state = tr("suspended") if u.privilege == 0 else (tr("locked") if u.locked else tr("active"))
+    return f"{u.number:>6}  {u.role:<10} {u.privilege}  {state:<10} {u.name}"
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        user = s.users.add(args.number, args.name, args.role, new_password(),
+                           privilege=args.privilege)
+    emit(args, user.as_dict(), tr("User {number} added", number=user.number))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        users = s.users.list()
+    emit(args, [u.as_dict() for u in users], "\n".join(_line(u) for u in users))
+    return 0
+
+
+def cmd_suspend(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        user = s.users.suspend(args.number)
+    emit(args, user.as_dict(), tr("User {number} suspended", number=user.number))
+    return 0
+
+
+def cmd_set_privilege(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        user = s.users.set_privilege(args.number, args.privilege)
+    emit(args, user.as_dict(), tr("User {number} now has privilege {privilege}",
+                                  number=user.number, privilege=user.privilege))
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        s.users.set_password(args.number, new_password())
+    emit(args, {"number": args.number, "password_set": True},
+         tr("Password of user {number} changed", number=args.number))
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        user = s.users.unlock(args.number)
+    emit(args, user.as_dict(), tr("User {number} unlocked", number=user.number))
+    return 0
