@@ -159,6 +159,8 @@ _RULES: dict[str, Callable[[Params], str]] = {
 }  # fmt: skip
 
 RULES: frozenset[str] = frozenset(_RULES)
+#: Rules that only warn (the act may be saved once a person has checked it).
+WARNING_RULES: frozenset[str] = frozenset({"mother_age_unusual", "court_decision_not_needed"})
 
 
 def rule_text(rule: str, params: Params) -> str:

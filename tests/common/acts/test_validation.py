@@ -334,3 +334,10 @@ def test_a_report_serialises_to_json_friendly_dicts() -> None:
 def test_problems_compare_by_path_rule_and_params() -> None:
     a = check("birth", mutate(EXAMPLES["birth"], ("child.weight_g", 50))).errors[0]
     assert a == dataclasses.replace(a, event_key=None)
+
+
+def test_warning_rules_are_exactly_those_the_validator_warns_with() -> None:
+    from common.acts.messages import WARNING_RULES
+
+    assert {rule for _k, _c, _p, rule in WARNINGS} == WARNING_RULES
+    assert not WARNING_RULES & {rule for _k, _c, _p, rule in REFUSALS}
