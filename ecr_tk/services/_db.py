@@ -66,6 +66,14 @@ RULE_MESSAGES: Mapping[str, str] = {
     "not_own_draft": N_("Only the agent who drafted this act may change it"),
     "bad_search": N_("Bad search criterion {criterion}"),
     "duplicate": N_("This record already exists ({constraint})"),
+    "required": N_("This value is required"),
+    "bad_data": N_("The act's data must be a JSON object"),
+    "bad_derived": N_("The act's derived values are malformed"),
+    "bad_password_proof": N_("The password proof or its parameters are malformed"),
+    "date_in_future": N_("The date is in the future"),
+    "niu_serials_exhausted": N_("No NIU serial left for this year"),
+    "mention_immutable": N_("A marginal mention cannot be changed or deleted"),
+    "copy_immutable": N_("An issued copy cannot be changed or deleted"),
     "database_privilege": N_("The database refused this operation to the application role"),
 }
 

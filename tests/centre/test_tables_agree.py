@@ -63,3 +63,20 @@ def test_sql_niu_equals_the_dictionarys_niu(owner: psycopg.Connection,  # type: 
 def test_the_roles_document_shows_the_tables_of_the_code() -> None:
     text = roles_doc.DOC.read_text("utf-8")
     assert roles_doc.render() in text, "run python -m ecr_tk.services.roles_doc"
+
+
+def test_every_refusal_raised_in_sql_has_a_translated_sentence() -> None:
+    from pathlib import Path
+
+    from common.i18n import load_po
+    from ecr_tk.services._db import RULE_MESSAGES
+
+    folder = Path(__file__).resolve().parents[2] / "common" / "db" / "migrations" / "centre"
+    raised: set[str] = set()
+    for sql_file in sorted(folder.glob("000*.sql")):
+        raised |= set(re.findall(r"_refuse\('EC\d{3}', '([a-z_]+)'", sql_file.read_text()))
+        raised |= set(re.findall(r"_refuse_change\('([a-z_]+)'\)", sql_file.read_text()))
+    assert raised, "no refusal found: the pattern is stale"
+    assert raised - set(RULE_MESSAGES) == set()
+    french = load_po(folder.parents[2] / "i18n" / "locale" / "fr" / "centre.po")
+    assert [m for m in RULE_MESSAGES.values() if m not in french] == []
