@@ -194,6 +194,12 @@ def tabulations(acts: list[Act], ur: Mapping[str, str]) -> dict[str, Cells]:
     def sp_age(p: Any, a: Act) -> str:
         return five_year(age(p, a.occurred_on), 15, 60)
 
+    def site(a: Act) -> str:
+        return ns(get(a.data, "place", "type"))
+
+    def deceased_sex(a: Act) -> str:
+        return ns(get(a.data, "deceased", "sex"))
+
     def duration(a: Act) -> int | None:
         md = a.data.get("marriage_date")
         return completed_years(date.fromisoformat(md), a.occurred_on) if md else None
@@ -222,13 +228,13 @@ def tabulations(acts: list[Act], ur: Mapping[str, str]) -> dict[str, Cells]:
         "DE-1": _count(acts, "death", lambda a: (*area(residence(a)),
                                                  ns(get(a.data, "deceased", "sex")))),
         "DE-2": _count(acts, "death", lambda a: (*area(place(a)), *area(residence(a)))),
-        "DE-4": _count(acts, "death", lambda a: (*area(place(a)), ns(get(a.data, "place", "type")))),
-        "DE-5": _count(acts, "death", lambda a: (deceased_age(a), ns(get(a.data, "deceased", "sex")))),
+        "DE-4": _count(acts, "death", lambda a: (*area(place(a)), site(a))),
+        "DE-5": _count(acts, "death", lambda a: (deceased_age(a), deceased_sex(a))),
         "DE-9": _count(acts, "death", lambda a: (
             ns(get(a.data, "deceased", "sex")),
             ns(icd10_chapter(get(a.data, "cause", "underlying_icd10"))),
             *area(residence(a)), deceased_age(a))),
-        "DE-11": _count(acts, "death", lambda a: (*area(place(a)), ns(get(a.data, "deceased", "sex")),
+        "DE-11": _count(acts, "death", lambda a: (*area(place(a)), deceased_sex(a),
                                                   ns(a.data.get("certification_type")))),
         "MA-1": _count(acts, "marriage", lambda a: (*area(place(a)), a.occurred_on.month)),
         "MA-2": _count(acts, "marriage", lambda a: (sp_age(spouses(a)[0], a),
