@@ -54,6 +54,9 @@ class Calibration:
     dy_mm: float = 0.0
 
 
+NO_CALIBRATION = Calibration()
+
+
 @dataclass(frozen=True)
 class RenderIssue:
     page: int
@@ -195,7 +198,7 @@ class _PageDrawer:
                          self.width_mm * mm, self.height_mm * mm, preserveAspectRatio=False)
 
 
-def render(template: Template, ctx: PrintContext, *, calibration: Calibration = Calibration(),
+def render(template: Template, ctx: PrintContext, *, calibration: Calibration = NO_CALIBRATION,
            strict: bool = False, title: str | None = None) -> RenderedDocument:
     """Draw ``template`` filled with ``ctx`` into a PDF (in the template's language)."""
     out = io.BytesIO()
@@ -220,3 +223,35 @@ def render(template: Template, ctx: PrintContext, *, calibration: Calibration = 
         raise RenderError(first.message, field=first.element_id, rule=first.rule)
     canvas.save()
     return RenderedDocument(out.getvalue(), len(template.pages), tuple(issues))
+
+
+def printed_layout(template: Template, ctx: PrintContext,
+                   calibration: Calibration = NO_CALIBRATION) -> dict[str, object]:
+    """Every data element's page, box (mm, calibration applied) and printed text.
+
+    This is what the QR code's digest covers and what the copy's PDF carries, so a
+    verifier can check each value where it stands on the page.
+    """
+    values: dict[str, object] = {}
+    pages = len(template.pages)
+    with using_language(template.language):
+        for index, element in template.elements():
+            if template.mode == "preprinted" and element.type not in DATA_TYPES:
+                continue
+            if isinstance(element, DataField):
+                value = field_text(ctx, element.path, element.format, element.separator)
+                text = f"{element.prefix}{value}{element.suffix}" if value else element.empty
+            elif isinstance(element, ComputedField):
+                value = computed_text(ctx, element.name, element.format, page=index + 1,
+                                      pages=pages)
+                text = f"{element.prefix}{value}{element.suffix}" if value else element.empty
+            elif isinstance(element, Paragraph):
+                text = paragraph_text(ctx, element.text, page=index + 1, pages=pages)
+            else:
+                continue
+            box = [round(element.x + calibration.dx_mm, 2), round(element.y + calibration.dy_mm, 2),
+                   round(element.width, 2), round(element.height, 2)]
+            values[element.id] = {"p": index, "b": box, "t": text}
+    watermark = template.watermark
+    shown = watermark is not None and ctx.copy_number >= watermark.from_copy
+    return {"v": 1, "values": values, "watermark": watermark.text if shown else ""}

@@ -70,9 +70,10 @@ def shipped(file: str) -> ShippedFont:
     """Register one shipped font with reportlab (once per process) and describe it."""
     name = "ECR-" + file.removesuffix(".ttf")
     with _lock:
-        try:
+        # Never ask getFont for an unknown name: it then scans the disk for AFM files.
+        if name in pdfmetrics.getRegisteredFontNames():
             font = pdfmetrics.getFont(name)
-        except KeyError:
+        else:
             font = TTFont(name, font_path(file), shapable=file in SHAPED)
             pdfmetrics.registerFont(font)
     chars = frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
