@@ -242,3 +242,20 @@ def certifier(tag: int) -> Group:
          _f(3, "qualification", Kind.CODE, "Qualité", "Qualification",
             code_list="certifier_qualification", required=True)),
     )  # fmt: skip
+
+
+# --- what the system records ----------------------------------------------------------
+
+#: Set by the system when an act is registered; stored in the act envelope
+#: (``registered_on``, ``niu``…), never typed by the user, never inside ``data``.
+REGISTRATION_FIELDS: tuple[Field, ...] = (
+    field(1, "registered_on", Kind.DATE, "Date d'inscription", "Date of registration",
+          required=True),
+    field(2, "centre_code", Kind.TEXT, "Centre d'état civil", "Registration centre",
+          required=True, pattern=r"[0-9]{6}"),
+    field(3, "register_number", Kind.TEXT, "Numéro dans le registre", "Register number",
+          max_length=20),
+    field(4, "niu", Kind.NIU, "NIU", "NIU"),
+    field(5, "timeliness", Kind.CODE, "Délai de déclaration", "Timeliness of registration",
+          code_list="timeliness"),
+)  # fmt: skip

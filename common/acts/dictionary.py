@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from common.acts.blocks import field
+from common.acts.blocks import REGISTRATION_FIELDS
 from common.acts.codes import CODE_LISTS, COUNTRIES, NOT_STATED
 from common.acts.errors import UnknownEventType
 from common.acts.events_family import (
@@ -51,20 +51,6 @@ from common.acts.model import (
 from common.i18n import translator
 
 tr = translator("acts")
-
-#: Set by the system when an act is registered; stored in the act envelope
-#: (``registered_on``, ``niu``…), never typed by the user, never inside ``data``.
-REGISTRATION_FIELDS: tuple[Field, ...] = (
-    field(1, "registered_on", Kind.DATE, "Date d'inscription", "Date of registration",
-          required=True),
-    field(2, "centre_code", Kind.TEXT, "Centre d'état civil", "Registration centre",
-          required=True, pattern=r"[0-9]{6}"),
-    field(3, "register_number", Kind.TEXT, "Numéro dans le registre", "Register number",
-          max_length=20),
-    field(4, "niu", Kind.NIU, "NIU", "NIU"),
-    field(5, "timeliness", Kind.CODE, "Délai de déclaration", "Timeliness of registration",
-          code_list="timeliness"),
-)  # fmt: skip
 
 EVENTS: Mapping[str, EventType] = MappingProxyType(
     {

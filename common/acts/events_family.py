@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from common.acts.blocks import (
     EXTRA_TAG,
+    REGISTRATION_FIELDS,
     common_fields,
     court_decision,
     field,
@@ -79,7 +80,7 @@ MARRIAGE = EventType(
         Section("witnesses", Label("Témoins", "Witnesses"), ("witnesses",)),
         *_tail_sections(),
     ),
-    principal_person="spouses",
+    principal_person="spouses", registration_fields=REGISTRATION_FIELDS,
 )  # fmt: skip
 
 
@@ -109,7 +110,7 @@ def _dissolution(key: str, tag: int, fr: str, en: str) -> EventType:
             Section("spouses", Label("Époux", "Spouses"), ("spouses",)),
             *_tail_sections(),
         ),
-        principal_person="spouses",
+        principal_person="spouses", registration_fields=REGISTRATION_FIELDS,
     )  # fmt: skip
 
 
@@ -165,6 +166,7 @@ def _filiation(
             *_tail_sections(),
         ),
         principal_person="child", parents_path="parents",
+        registration_fields=REGISTRATION_FIELDS,
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from common.acts.blocks import (
     EXTRA_TAG,
+    REGISTRATION_FIELDS,
     cause,
     certifier,
     common_fields,
@@ -125,6 +126,7 @@ BIRTH = EventType(
         *_parents_sections(),
     ),
     principal_person="child", mother_path="mother", father_path="father",
+    registration_fields=REGISTRATION_FIELDS,
 )  # fmt: skip
 
 
@@ -160,7 +162,7 @@ DEATH = EventType(
         Section("registration", Label("Inscription", "Registration"),
                 ("registration_court_decision",)),
     ),
-    principal_person="deceased",
+    principal_person="deceased", registration_fields=REGISTRATION_FIELDS,
 )  # fmt: skip
 
 
@@ -194,4 +196,5 @@ FOETAL_DEATH = EventType(
         *_parents_sections(),
     ),
     principal_person="mother", mother_path="mother", father_path="father",
+    registration_fields=REGISTRATION_FIELDS,
 )  # fmt: skip

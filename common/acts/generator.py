@@ -36,8 +36,9 @@ from common.acts.generator_data import (
     Culture,
     feminine_surname,
 )
-from common.acts.generator_family import FamilyEvents, completed_years_between
+from common.acts.generator_family import FamilyEvents
 from common.acts.niu import check_digits, make_niu
+from common.acts.plausibility import completed_years
 from common.acts.rules import DEFAULT_RULES, RegistrationRules
 
 Data = dict[str, Any]
@@ -78,6 +79,11 @@ class GeneratedAct:
 
 def iso(ordinal: int) -> str:
     return date.fromordinal(ordinal).isoformat()
+
+
+def completed_years_between(born: int, on: int) -> int:
+    """``plausibility.completed_years`` on day ordinals (the generator's currency)."""
+    return completed_years(date.fromordinal(born), date.fromordinal(on))
 
 
 class Generator:
@@ -176,7 +182,12 @@ class Generator:
             second = names[int(r() * len(names))]
             if second != given:
                 given = f"{given} {second}"
-        p: Data = {"surname": surname or self.surname(culture, sex), "given_names": given}
+        if surname is None:
+            surnames = culture.surnames
+            surname = surnames[int(r() * len(surnames))]
+            if sex == "F" and culture.gendered_surnames:
+                surname = feminine_surname(culture, surname)
+        p: Data = {"surname": surname, "given_names": given}
         if with_sex:
             p["sex"] = sex
         if not complete and r() < age_only:
@@ -208,7 +219,7 @@ class Generator:
             if full and (complete or r() < 0.4):
                 p["residence_years"] = min(int(r() * 31), (occurred - born) // 366)
         if adult and (complete or r() < 0.4):
-            number = f"{1 + int(r() * 2)} {100 + int(r() * 900)} {10000 + int(r() * 90000)}"
+            number = str(1_000_000_000 + int(r() * 1_999_999_999))
             p["id_document"] = {"type": _ID_TYPES[int(r() * 5)], "number": number}
         return p
 

@@ -21,6 +21,7 @@ class Culture(NamedTuple):
     female: tuple[str, ...]
     double_given: float  # share of people with two given names
     nationality: tuple[str, ...]
+    gendered_surnames: bool = False  # Slavic: Иванов / Иванова
 
 
 def _w(text: str) -> tuple[str, ...]:
@@ -109,7 +110,7 @@ CYRILLIC = Culture(
        "Лебедев|Козлов|Шевченко|Ковальчук|Бондаренко"),
     _w("Иван|Дмитрий|Сергей|Алексей|Андрей|Михаил|Николай|Юрий|Олег|Артём|Максим|Ярослав"),
     _w("Анна|Мария|Ольга|Елена|Наталья|Татьяна|Ирина|Светлана|Юлия|Ксения|Алёна|Дарья"),
-    0.0, ("RU", "UA", "BY"),
+    0.0, ("RU", "UA", "BY"), True,
 )  # fmt: skip
 
 CHINESE = Culture(
@@ -127,7 +128,7 @@ CULTURES: tuple[Culture, ...] = (
 
 def feminine_surname(culture: Culture, surname: str) -> str:
     """Slavic surnames agree with the person's sex (Иванов → Иванова)."""
-    if culture.key == "cyrillic" and surname.endswith(("ов", "ев", "ин")):
+    if culture.gendered_surnames and surname.endswith(("ов", "ев", "ин")):
         return surname + "а"
     return surname
 

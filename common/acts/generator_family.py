@@ -8,14 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from common.acts.generator_data import COURTS, Culture, feminine_surname
 from common.acts.niu import make_niu
+from common.acts.plausibility import completed_years
 
 if TYPE_CHECKING:
     from common.acts.generator import Generator
-
-
-def completed_years_between(born: int, on: int) -> int:
-    b, o = date.fromordinal(born), date.fromordinal(on)
-    return o.year - b.year - ((o.month, o.day) < (b.month, b.day))
 
 
 Data = dict[str, Any]
@@ -96,7 +92,7 @@ class FamilyEvents:
         for spouse in spouses:  # drawn as they were at the wedding; ages are at the decision
             if "age" in spouse:
                 born = date.fromisoformat(spouse["birth_date"]).toordinal()
-                spouse["age"] = completed_years_between(born, occurred)
+                spouse["age"] = completed_years(date.fromordinal(born), date.fromordinal(occurred))
             spouse["marital_status"] = "married"
         d["spouses"] = spouses
         d["marriage_date"] = _iso(married)

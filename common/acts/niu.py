@@ -33,6 +33,15 @@ _DIGITS = re.compile(r"[0-9]{19}")
 _SEPARATORS = str.maketrans("", "", " -\u00a0\u202f\u2009\u2010\u2011\t")
 
 
+def niu_problem(value: str) -> str | None:
+    """The rule a canonical NIU breaks (``niu_format``, ``niu_check_digits``) or ``None``."""
+    if not _DIGITS.fullmatch(value):
+        return "niu_format"
+    if int(value) % 97 != 1:
+        return "niu_check_digits"
+    return None
+
+
 def check_digits(digits17: str) -> str:
     """The two ISO 7064 MOD 97-10 check digits of 17 digits."""
     return f"{98 - (int(digits17) * 100) % 97:02d}"
@@ -45,7 +54,7 @@ class Niu:
     value: str  # the 19 canonical digits
 
     def __post_init__(self) -> None:
-        if not _DIGITS.fullmatch(self.value) or int(self.value) % 97 != 1:
+        if niu_problem(self.value) is not None:
             raise ValueError(f"not a valid NIU: {self.value!r}")
 
     @property
@@ -101,13 +110,14 @@ def parse_niu(text: object, *, field: str = "niu") -> Niu:
     if not isinstance(text, str):
         raise InvalidNiu(tr("A NIU must be written as text"), field=field, rule="niu_format")
     compact = text.strip().translate(_SEPARATORS)
-    if not _DIGITS.fullmatch(compact):
+    problem = niu_problem(compact)
+    if problem == "niu_format":
         raise InvalidNiu(
             tr("A NIU has 19 digits (centre, year, serial, check), not {value}",
                value=repr(text)),
             field=field, rule="niu_format",
         )  # fmt: skip
-    if int(compact) % 97 != 1:
+    if problem == "niu_check_digits":
         raise InvalidNiu(
             tr("The NIU {value} is wrong: its check digits do not match (a digit is mistyped)",
                value=text.strip()),

@@ -21,13 +21,13 @@ from datetime import date, time
 
 from common.acts.codes import CODE_LISTS, COUNTRIES
 from common.acts.model import Field, Group, Kind
+from common.acts.niu import niu_problem
 from common.acts.report import Problem
 
 MIN_DATE = date(1850, 1, 1)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _ICD10 = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?")
-_NIU = re.compile(r"[0-9]{19}")
 # Besides letters and combining marks, a name may hold spaces, apostrophes,
 # hyphens and a full stop ("St."), and the zero-width (non-)joiners some scripts need.
 _NAME_PUNCTUATION = frozenset(" '’‘ʼʻ`´-‐‑.\u200c\u200d\u00a0")
@@ -171,10 +171,9 @@ def _typed(f: Field, value: object) -> object:
         if not _ICD10.fullmatch(value):
             raise _Refused("invalid_icd10", code=value)
     elif kind is Kind.NIU:
-        if not _NIU.fullmatch(value):
-            raise _Refused("niu_format", value=value)
-        if int(value) % 97 != 1:
-            raise _Refused("niu_check_digits", value=value)
+        problem = niu_problem(value)
+        if problem is not None:
+            raise _Refused(problem, value=value)
     else:
         _text(f, value)
     return value

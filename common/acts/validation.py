@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from common.acts.dictionary import event
-from common.acts.model import get_value, split_path
+from common.acts.model import Kind, get_value, split_path
 from common.acts.plausibility import Check, check
 from common.acts.report import Problem, Report
 from common.acts.rules import DEFAULT_RULES, Deadline, RegistrationRules
@@ -85,7 +85,7 @@ def check_link(
     def refuse(path: str, rule: str, **params: object) -> None:
         errors.append(Problem(path, rule, params, ev.key))
 
-    if expected is None or ev.field(link_path).kind.value != "niu":
+    if expected is None or ev.field(link_path).kind is not Kind.NIU:
         raise KeyError(link_path)
     if linked_event_key != expected:
         refuse(link_path, "link_wrong_event_type", linked=linked_event_key, expected=expected)

@@ -147,3 +147,14 @@ def test_urban_rural_is_derived_from_the_area_code_by_longest_prefix(
     area: str | None, table: dict[str, str] | None, expected: str
 ) -> None:
     assert urban_rural(area, table) == expected
+
+
+def test_every_event_declares_the_registration_fields_the_system_sets() -> None:
+    from common.acts.dictionary import REGISTRATION_FIELDS
+
+    for e in EVENTS.values():
+        assert e.registration_fields == REGISTRATION_FIELDS
+    names = [f.name for f in REGISTRATION_FIELDS]
+    assert names == ["registered_on", "centre_code", "register_number", "niu", "timeliness"]
+    for e in EVENTS.values():  # never inside the act's data
+        assert not set(names) & {c.name for c in e.root.children}
