@@ -269,7 +269,7 @@ class Generator:
                                               "Tribunal de grande instance"))  # fmt: skip
         return registered, occurred, decision
 
-    def common(self, key: str, occurred: int, decision: Data | None, typed_place: bool) -> Data:
+    def common(self, occurred: int, decision: Data | None, typed_place: bool) -> Data:
         r = self.r
         d: Data = {"occurred_on": iso(occurred)}
         if r() < 0.03:
@@ -290,7 +290,7 @@ class Generator:
         """The fields births and foetal deaths share: place, delivery, mother, father."""
         r, complete = self.r, self.complete
         culture = self.culture()
-        d = self.common(key, occurred, decision, typed_place=True)
+        d = self.common(occurred, decision, typed_place=True)
         d["birth_type"] = birth_type
         if birth_type != "single" or complete or r() < 0.6:
             d["rank_in_delivery"] = rank
@@ -397,7 +397,7 @@ class Generator:
 
     def death(self, occurred: int, decision: Data | None) -> Data:
         culture = self.culture()
-        d = self.common("death", occurred, decision, typed_place=True)
+        d = self.common(occurred, decision, typed_place=True)
         x = self.r()
         if x < 0.08:
             born = occurred - self.between(0, 360)

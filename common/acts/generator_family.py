@@ -50,7 +50,7 @@ class FamilyEvents:
     def marriage(self, occurred: int, decision: Data | None) -> Data:
         g = self.g
         culture = g.culture()
-        d = g.common("marriage", occurred, decision, typed_place=False)
+        d = g.common(occurred, decision, typed_place=False)
         if g.maybe(0.3):
             d["place"]["type"] = "other"
         d["marriage_type"] = g.pick(("civil",) * 7 + ("customary",) * 2 + ("religious",))
@@ -84,7 +84,7 @@ class FamilyEvents:
     def dissolution(self, occurred: int, decision: Data | None) -> Data:
         g = self.g
         culture = g.culture()
-        d = g.common("divorce", occurred, decision, typed_place=False)
+        d = g.common(occurred, decision, typed_place=False)
         married = occurred - g.between(200, 30 * 365)
         if g.maybe(0.7):
             d["marriage_act_niu"] = self._niu(date.fromordinal(married).year)
@@ -109,7 +109,7 @@ class FamilyEvents:
     def filiation(self, key: str, occurred: int, decision: Data | None) -> Data:
         g = self.g
         culture = g.culture()
-        d = g.common(key, occurred, decision, typed_place=False)
+        d = g.common(occurred, decision, typed_place=False)
         child_born = g.born(occurred, 0, 17) if key != "recognition" else g.born(occurred, 0, 5)
         child_sex = g.pick(("M", "F"))
         child = g.person(culture, child_sex, child_born, occurred, age_only=0.0)
