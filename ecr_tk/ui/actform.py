@@ -24,7 +24,7 @@ from common.acts.model import EventType, Field, Group
 from common.i18n import translator
 from ecr_tk.ui.dates import DateTextError
 from ecr_tk.ui.leaves import LeafInput, NiuInput, leaf_input
-from ecr_tk.ui.widgets import ScrollableFrame
+from ecr_tk.ui.widgets import CheckBox, ScrollableFrame
 
 tr = translator("ui")
 
@@ -138,11 +138,10 @@ class Block:
         self.header = ttk.Frame(self.frame)
         self.message = ttk.Label(self.header, text="", style="Error.TLabel",
                                  wraplength=MESSAGE_WRAP * 2, justify="left")
-        self.open_var = tk.BooleanVar(value=not optional)
-        self.toggle: ttk.Checkbutton | None = None
+        self.opened = not optional
+        self.toggle: CheckBox | None = None
         if optional:
-            self.toggle = ttk.Checkbutton(self.header, text=tr("Fill in"), variable=self.open_var,
-                                          command=self._toggled)
+            self.toggle = CheckBox(self.header, text=tr("Fill in"), command=self._toggled)
             self.toggle.pack(side="left")
             form.page.adopt(self.toggle)
         self.remove_button: ttk.Button | None = None
@@ -198,7 +197,9 @@ class Block:
         self.built = True
 
     def _toggled(self) -> None:
-        if self.open_var.get():
+        if self.toggle is not None:
+            self.opened = self.toggle.checked
+        if self.opened:
             if not self.built or not self.grid.winfo_children():
                 self.build()
             self.grid.grid()
@@ -207,11 +208,12 @@ class Block:
         self.form.changed()
 
     def is_open(self) -> bool:
-        return bool(self.open_var.get())
+        return self.opened
 
     def open(self) -> None:
         if not self.is_open():
-            self.open_var.set(True)
+            assert self.toggle is not None
+            self.toggle.checked = True
             self._toggled()
 
     def get(self, read: Callable[[Leaf], Any] = Leaf.value) -> dict[str, Any] | None:
@@ -229,7 +231,7 @@ class Block:
         if value:
             self.open()
         elif self.toggle is not None:
-            self.open_var.set(False)
+            self.toggle.checked = False
             self._toggled()
         if not self.is_open():
             return
@@ -252,7 +254,7 @@ class RootBlock(Block):
         self.children = {}
         self.built = True
         self.rows = 0
-        self.open_var = tk.BooleanVar(value=True)
+        self.opened = True
         self.toggle = None
 
     def build_section(self, frame: ttk.LabelFrame, section_title: str,

@@ -168,6 +168,28 @@ class ChoiceBox(ttk.Combobox):
         return "break"
 
 
+class CheckBox(ttk.Checkbutton):
+    """A check box whose state lives in a Tcl variable only.
+
+    No ``tkinter.Variable``: a Python variable object collected by the garbage
+    collector in a database pool's thread would call Tcl from that thread.
+    """
+
+    def __init__(self, master: tk.Misc, *, checked: bool = False, **kw: object) -> None:
+        super().__init__(master, **kw)  # type: ignore[arg-type]
+        self._variable = f"ecr_check{id(self)}"
+        self.configure(variable=self._variable, onvalue="1", offvalue="0")
+        self.checked = checked
+
+    @property
+    def checked(self) -> bool:
+        return str(self.getvar(self._variable)) == "1"
+
+    @checked.setter
+    def checked(self, value: bool) -> None:
+        self.setvar(self._variable, "1" if value else "0")
+
+
 def yes_no_choices() -> list[tuple[str, str]]:
     return [("true", tr("Yes")), ("false", tr("No"))]
 

@@ -8,6 +8,7 @@ the keyboard would; assertions are made on what the widgets show.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import tkinter as tk
@@ -57,12 +58,41 @@ def root(virtual_screen: str, french: None) -> Iterator[tk.Tk]:
         lambda _t, exc, _tb: errors.append(exc))
     window.update()
     window.callback_errors = errors  # type: ignore[attr-defined]
+    unexpected: list[str] = []
+    window.expected_dialogs = 0  # type: ignore[attr-defined]
+    watching = _watch_dialogs(window, unexpected)
     yield window
     try:
+        window.after_cancel(watching[0])
         window.destroy()
     except tk.TclError:
         pass
+    # collect the destroyed windows here, in the Tk thread: collected in a database
+    # pool's thread, a Tcl interpreter aborts the process
+    del window
+    gc.collect()
     assert not errors, f"a Tk callback raised: {errors!r}"
+    assert not unexpected, f"a dialog nobody expected was shown: {unexpected!r}"
+
+
+def _watch_dialogs(window: tk.Tk, unexpected: list[str]) -> list[str]:
+    """A modal dialog no test step expects would block the test: note it and close it."""
+    from ecr_tk.ui.dialogs import Dialog
+
+    def watch() -> None:
+        dialog = Dialog.current()
+        if dialog is not None and not getattr(window, "expected_dialogs", 0):
+            texts = [str(w.cget("text")) for w in all_widgets(dialog)
+                     if isinstance(w, ttk.Label) and w.cget("text")]
+            unexpected.append(" | ".join(texts))
+            dialog.answer(dialog._cancel)
+        try:
+            job[0] = window.after(100, watch)
+        except tk.TclError:
+            pass
+
+    job = [window.after(100, watch)]
+    return job
 
 
 class Hands:
@@ -135,17 +165,26 @@ class Hands:
         from ecr_tk.ui.dialogs import Dialog
 
         seen: list[str] = []
+        finished = [False]
 
         def answer() -> None:
+            if finished[0]:
+                return
             dialog = Dialog.current()
-            if dialog is None:
+            if dialog is None or not dialog.winfo_viewable():
                 self.root.after(20, answer)
                 return
             seen.append(str(dialog.message_label.cget("text")))
+            self.root.update()
             dialog.buttons[key].invoke()
 
-        self.root.after(20, answer)
-        result = then()
+        self.root.expected_dialogs += 1  # type: ignore[attr-defined]
+        try:
+            self.root.after(20, answer)
+            result = then()
+        finally:
+            finished[0] = True
+            self.root.expected_dialogs -= 1  # type: ignore[attr-defined]
         assert seen, "no dialog was shown"
         self.last_dialog_text = seen[0]
         return result
@@ -199,3 +238,81 @@ def has_button(widget: tk.Misc, text: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+# --------------------------------------------------------------- a real centre
+
+OFFICER = (1, "Fatou Sarr", "officer-pass-1")
+AGENT = (10, "Awa Diop", "agent-pass-10")
+SECRETARY = (20, "Moussa Faye", "secretary-pass-20")
+
+
+@pytest.fixture
+def centre_home(fresh_db: str, tmp_path: Any) -> Iterator[Any]:
+    """A centre initialised in its own database, with an officer, an agent, a secretary."""
+    from ecr_tk.services.centre import Centre
+
+    home = tmp_path / "home"
+    centre = Centre.init(home, "123456", "Centre d'état civil de Thiès", OFFICER[0], OFFICER[1],
+                         OFFICER[2], dsn=fresh_db, workstation="poste-1")
+    with centre, centre.login(OFFICER[0], OFFICER[2]) as officer:
+        officer.users.add(AGENT[0], AGENT[1], "agent", AGENT[2])
+        officer.users.add(SECRETARY[0], SECRETARY[1], "secretary", SECRETARY[2])
+    os.environ["ECR_NO_VIEWER"] = "1"
+    yield home
+
+
+@pytest.fixture
+def app(root: tk.Tk, centre_home: Any) -> Iterator[Any]:
+    from ecr_tk.ui.app import Application
+
+    application = Application(root, centre_home)
+    root.report_callback_exception = (  # type: ignore[method-assign]
+        lambda _t, exc, _tb: root.callback_errors.append(exc))  # type: ignore[attr-defined]
+    application.start()
+    yield application
+    if application.stage is not None and hasattr(application.stage, "leaving"):
+        application.stage.leaving()
+    application._close_session()
+    if application.centre is not None:
+        application.centre.close()
+
+
+def wait_for(hands: Hands, condition: Callable[[], Any], timeout: float = 20.0,
+             what: str = "the screen") -> Any:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        hands.pump(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_in(hands: Hands, app: Any, user: tuple[int, str, str]) -> Any:
+    """Type the number and password in the login window and press Enter."""
+    from ecr_tk.ui.login import LoginView
+    from ecr_tk.ui.workbench import Workbench
+
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
+                     what="the login window")
+    hands.type_into(login.number, str(user[0]))
+    hands.type_into(login.password, user[2])
+    hands.press(login.password, "Return")
+    return wait_for(hands, lambda: isinstance(app.stage, Workbench) and app.stage,
+                    what="the main window")
+
+
+def valid_act(event_type: str) -> dict[str, Any]:
+    """A complete generated act of ``event_type`` that is valid if registered today."""
+    import datetime as dt
+    import random
+
+    from common.acts.generator import generate_act
+    from common.acts.validation import validate
+
+    for seed in range(500):
+        act = generate_act(event_type, random.Random(seed), complete=True)
+        if validate(event_type, act.data, today=dt.date.today()).ok:
+            return act.data
+    raise AssertionError(f"no valid {event_type} act among 500 seeds")

@@ -1,0 +1,230 @@
+"""The desktop application: ``ecr`` with no argument.
+
+One ``Application`` per process drives the stages a person goes through:
+setup assistant (first start: the home folder holds no centre) → login → main
+window (``Workbench``) → logout → login…  The login window is shown at once;
+the centre's database (possibly the embedded server, which takes a few seconds
+to start) is opened meanwhile in a background thread, so an old PC shows
+something to do immediately.
+
+Only this module and the setup assistant open or create a centre; everything
+else goes through the logged-in ``Session``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common.i18n import set_language, translator
+
+tr = translator("ui")
+log = logging.getLogger("ecr.ui")
+
+
+class Background:
+    """Run a slow call (open a database, start a server) off the Tk thread.
+
+    The result or the exception is handed back on the Tk thread, by polling:
+    Tk objects are only ever touched by the thread that created them.
+    """
+
+    def __init__(self, widget: tk.Misc, work: Callable[[], Any],
+                 done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+        self.widget = widget
+        self.done = done
+        self.failed = failed
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self.thread.start()
+        self._poll()
+
+    def _run(self, work: Callable[[], Any]) -> None:
+        try:
+            self.result = work()
+        except BaseException as exc:  # handed to the Tk thread, which reports it
+            self.error = exc
+        finally:
+            self.finished.set()
+
+    def _poll(self) -> None:
+        if not self.finished.is_set():
+            try:
+                self.widget.after(50, self._poll)
+            except tk.TclError:
+                pass  # the window closed while we worked
+            return
+        if self.error is not None:
+            self.failed(self.error)
+        else:
+            self.done(self.result)
+
+
+class Application:
+    """The stages of the program on one Tk root."""
+
+    def __init__(self, root: tk.Tk, home: str | Path | None) -> None:
+        from ecr_tk.ui.errors import install_root_handler
+        from ecr_tk.ui.theme import MIN_HEIGHT, MIN_WIDTH, apply_theme
+
+        self.root = root
+        self.home_arg = home
+        self.home: Any = None  # ecr_tk.home.CentreHome once known
+        self.centre: Any = None  # ecr_tk.services.centre.Centre once opened
+        self.centre_error: BaseException | None = None
+        self.opening: Background | None = None
+        self.session: Any = None
+        self.stage: tk.Widget | None = None
+        root.title(tr("ECR — Civil registration"))
+        root.minsize(min(MIN_WIDTH, root.winfo_screenwidth()),
+                     min(MIN_HEIGHT, root.winfo_screenheight() - 40))
+        apply_theme(root)
+        install_root_handler(root)
+        root.protocol("WM_DELETE_WINDOW", self.quit)
+
+    # ---------------------------------------------------------------- stages
+    def start(self) -> None:
+        from ecr_tk.home import CentreHome, NoCentreHere
+
+        try:
+            self.home = CentreHome.open(self.home_arg)
+        except NoCentreHere:
+            self.show_setup()
+            return
+        set_language(self.home.settings.get("ui.language") or "fr")
+        self.open_centre()
+        self.show_login()
+
+    def show_setup(self) -> None:
+        from ecr_tk.ui.setup import SetupAssistant
+
+        self._replace(SetupAssistant(self.root, self))
+
+    def setup_finished(self, centre: Any) -> None:
+        """The assistant created (or joined) a centre: on to the login window."""
+        from ecr_tk.home import CentreHome
+
+        self.home = CentreHome.open(centre.home.path if centre.home else self.home_arg)
+        self.centre = centre
+        self.centre_error = None
+        self.show_login()
+
+    def open_centre(self) -> None:
+        """Open the centre's database in the background (the login waits for it)."""
+        from ecr_tk.services.centre import Centre
+
+        path = self.home.path
+        self.centre_error = None
+        self.opening = Background(self.root, lambda: Centre.open(path),
+                                  self._centre_opened, self._centre_failed)
+
+    def _centre_opened(self, centre: Any) -> None:
+        self.centre = centre
+        self.opening = None
+        self._tell_stage("centre_ready")
+
+    def _centre_failed(self, exc: BaseException) -> None:
+        self.opening = None
+        self.centre_error = exc
+        if not _is_user_error(exc):
+            log.error("the centre could not be opened", exc_info=exc)
+        self._tell_stage("centre_failed")
+
+    def show_login(self, message: str = "") -> None:
+        from ecr_tk.ui.login import LoginView
+
+        self._replace(LoginView(self.root, self, message=message))
+
+    def logged_in(self, session: Any) -> None:
+        from ecr_tk.ui.workbench import Workbench
+
+        self.session = session
+        self._replace(Workbench(self.root, self, session))
+
+    def logout(self, message: str = "") -> None:
+        bench = self.stage
+        if bench is not None and hasattr(bench, "leaving"):
+            bench.leaving()
+        self._close_session()
+        self.show_login(message=message)
+
+    def switch_language(self, lang: str) -> None:
+        """Change the language (saved for this workstation) and redraw the current stage."""
+        set_language(lang)
+        if self.home is not None:
+            try:
+                self.home = self.home.update({"ui.language": lang})
+            except Exception as exc:  # the choice still applies to this run
+                log.warning("could not save the language: %s", exc)
+        if self.session is None:
+            self.show_login()
+
+    def quit(self) -> None:
+        """Closing the window: keep unsaved work safe, close the session, stop."""
+        try:
+            if self.stage is not None and hasattr(self.stage, "leaving"):
+                self.stage.leaving()
+            self._close_session()
+            if self.centre is not None:
+                self.centre.close()
+        except Exception:
+            log.exception("error while closing")
+        finally:
+            self.root.destroy()
+
+    # --------------------------------------------------------------- helpers
+    def _close_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            try:
+                session.logout()
+            except Exception as exc:  # the session may have expired: nothing to close
+                log.info("logout: %s", exc)
+
+    def _replace(self, stage: tk.Widget) -> None:
+        if self.stage is not None:
+            self.stage.destroy()
+        self.stage = stage
+        stage.pack(fill="both", expand=True)
+        self.root.update_idletasks()
+
+    def _tell_stage(self, event: str) -> None:
+        handler = getattr(self.stage, event, None)
+        if handler is not None:
+            handler()
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    from common.errors import UserError
+
+    return isinstance(exc, UserError)
+
+
+def configure_logging(home: Path | None) -> None:
+    """Errors go to ``logs/ecr-ui.log`` in the home folder (and to stderr)."""
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if home is not None and (home / "logs").is_dir():
+        handlers.append(logging.FileHandler(home / "logs" / "ecr-ui.log", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def run_gui(home: str | None) -> int:
+    """Open the desktop application and run until its window is closed."""
+    from ecr_tk.home import resolve_home
+
+    configure_logging(resolve_home(home))
+    root = tk.Tk(className="ecr")
+    width = min(1024, root.winfo_screenwidth())
+    height = min(740, root.winfo_screenheight() - 28)
+    root.geometry(f"{width}x{height}")
+    app = Application(root, home)
+    app.start()
+    root.mainloop()
+    return 0

@@ -1,0 +1,150 @@
+"""How the windows name things: roles, statuses, queues, copy kinds, audit actions, dates.
+
+Keys come from the services (``"secretary"``, ``"verified"``, ``"to_verify"``);
+this module only says them in the person's language.  Event types and code
+lists are named by the data dictionary itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from common.i18n import N_, translator
+
+tr = translator("ui")
+
+ROLES = {"officer": N_("Officer"), "secretary": N_("Secretary"), "agent": N_("Agent")}
+
+STATUSES = {
+    "draft": N_("Draft"),
+    "verified": N_("Verified"),
+    "validated": N_("Validated"),
+    "transmitted": N_("Transmitted"),
+    "acknowledged": N_("Acknowledged by the SCEC"),
+    "rejected": N_("Rejected"),
+}
+
+QUEUES = {
+    "my_drafts": N_("My drafts"),
+    "rejected": N_("Rejected acts to fix"),
+    "to_verify": N_("Acts to verify"),
+    "to_validate": N_("Acts to validate"),
+}
+
+COPY_KINDS = {
+    "full": N_("Full copy"),
+    "extract_with_filiation": N_("Extract with filiation"),
+    "extract_without_filiation": N_("Extract without filiation"),
+}
+
+MENTION_KINDS = {
+    "rectification": N_("Rectification (court decision)"),
+    "marriage": N_("Marriage"),
+    "divorce": N_("Divorce"),
+    "annulment": N_("Annulment of marriage"),
+    "judicial_separation": N_("Judicial separation"),
+    "death": N_("Death"),
+    "recognition": N_("Recognition"),
+    "adoption": N_("Adoption"),
+    "legitimation": N_("Legitimation"),
+    "other": N_("Other"),
+}
+
+#: Audit actions, as the history of an act lists them.
+ACTIONS = {
+    "act.draft": N_("drafted"),
+    "act.update_draft": N_("draft changed"),
+    "act.verify": N_("verified (NIU assigned)"),
+    "act.reject": N_("rejected"),
+    "act.validate": N_("validated"),
+    "act.show": N_("read"),
+    "act.history": N_("history read"),
+    "act.mention": N_("mention added"),
+    "act.transmit": N_("transmitted to the SCEC"),
+    "act.acknowledge": N_("receipt from the SCEC"),
+    "copy.issue": N_("copy issued"),
+    "act.search": N_("found by a search"),
+}
+
+
+def _say(table: Mapping[str, str], key: str | None) -> str:
+    from common.i18n import translate
+
+    if key is None:
+        return ""
+    msgid = table.get(key)
+    return translate("ui", msgid) if msgid else key
+
+
+def role_label(role: str) -> str:
+    return _say(ROLES, role)
+
+
+def status_label(status: str) -> str:
+    return _say(STATUSES, status)
+
+
+def queue_label(queue: str) -> str:
+    return _say(QUEUES, queue)
+
+
+def copy_kind_label(kind: str) -> str:
+    return _say(COPY_KINDS, kind)
+
+
+def mention_kind_label(kind: str) -> str:
+    return _say(MENTION_KINDS, kind)
+
+
+def action_label(action: str) -> str:
+    return _say(ACTIONS, action)
+
+
+def event_label(event_type: str) -> str:
+    from common.acts.dictionary import EVENTS
+
+    event = EVENTS.get(event_type)
+    return event.label() if event is not None else event_type
+
+
+def date_text(value: dt.date | str | None) -> str:
+    """A date as people read it here: 28/12/2025."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")
+
+
+def datetime_text(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def niu_text(niu: str | None) -> str:
+    """A NIU grouped for reading aloud: 4-4-4-4-3."""
+    if not niu:
+        return ""
+    return " ".join(niu[i:i + 4] for i in range(0, len(niu), 4))
+
+
+def money_text(amount: Any, currency: str) -> str:
+    return f"{amount} {currency}".strip()
+
+
+def summary_line(summary: Any) -> str:
+    """One line naming an act: "Naissance n° 12 / 2026 — Awa Ndiaye, 28/12/2025"."""
+    parts = [event_label(summary.event_type), summary.register_number]
+    head = " ".join(p for p in parts if p)
+    person = summary.principal or ""
+    when = date_text(summary.occurred_on)
+    tail = ", ".join(p for p in (person, when) if p)
+    return f"{head} — {tail}" if tail else head

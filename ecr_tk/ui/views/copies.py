@@ -1,0 +1,232 @@
+"""Copies and extracts: find the act, choose the document, see the fee, issue, print.
+
+Issuing goes through the copies service (counted, billed, traced); the PDF of
+the copy and of the receipt come from the print designer's renderer
+(``printdesigner.documents.render_copy``) and are written under the home
+folder's ``prints/``.  The day's takings are listed below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+import tkinter as tk
+from pathlib import Path
+from tkinter import ttk
+from typing import Any
+
+from common.i18n import translator
+from ecr_tk.ui.errors import guarded
+from ecr_tk.ui.labels import (
+    COPY_KINDS,
+    copy_kind_label,
+    datetime_text,
+    money_text,
+    niu_text,
+    summary_line,
+)
+from ecr_tk.ui.views import View, register
+from ecr_tk.ui.widgets import ChoiceBox, Form
+
+tr = translator("ui")
+log = logging.getLogger("ecr.ui")
+
+#: The copies service's kinds → the print designer's document kinds.
+PRINT_KINDS = {"full": "full", "extract_with_filiation": "extract_filiation",
+               "extract_without_filiation": "extract"}
+
+
+@register("copies")
+class CopiesView(View):
+    permission = "copy.issue"
+    nav_order = 60
+
+    @classmethod
+    def title_for_nav(cls) -> str:
+        return tr("Copies and extracts")
+
+    def __init__(self, master: tk.Misc, bench: Any, *, act: str | None = None) -> None:
+        super().__init__(master, bench, act=act)
+        self.record: Any = None
+        self.issued: Any = None
+        self.fees: dict[str, Any] = {}
+        self.currency = ""
+        self.form = Form(self, label_width=24)
+        self.form.pack(anchor="w", pady=(10, 0))
+        self.act_entry = self.form.add("act", tr("NIU or act number"), lambda m: ttk.Entry(
+            m, width=28), required=True)
+        self.act_entry.bind("<Return>", lambda _e: self.find())
+        self.form.add_widget(ttk.Button(self.form, text=tr("Find the act"), command=self.find))
+        self.act_summary = ttk.Label(self, text="", style="Heading.TLabel", wraplength=760)
+        self.act_summary.pack(anchor="w", pady=(6, 6))
+        self.issue_form = Form(self, label_width=24)
+        self.issue_form.pack(anchor="w")
+        self.kind = self.issue_form.add("kind", tr("Document"), lambda m: ChoiceBox(
+            m, [(k, copy_kind_label(k)) for k in COPY_KINDS], blank=False, width=30),
+            required=True)
+        assert isinstance(self.kind, ChoiceBox)
+        self.kind.set_key("full")
+        self.kind.bind("<<ComboboxSelected>>", lambda _e: self.show_fee(), add="+")
+        self.requester = self.issue_form.add("requester", tr("Requested by"), lambda m: ttk.Entry(
+            m, width=36), required=True)
+        self.fee_label = ttk.Label(self.issue_form, text="", font="EcrBold")
+        self.issue_form.add_widget(self.fee_label)
+        row = ttk.Frame(self)
+        row.pack(anchor="w", pady=(8, 0))
+        self.issue_button = ttk.Button(row, text=tr("Issue"), style="Accent.TButton",
+                                       command=self.issue)
+        self.issue_button.pack(side="left")
+        self.print_copy_button = ttk.Button(row, text=tr("Print the copy"),
+                                            command=lambda: self.print_document("copy"))
+        self.print_receipt_button = ttk.Button(row, text=tr("Print the receipt"),
+                                               command=lambda: self.print_document("receipt"))
+        self.receipt = ttk.Label(self, text="", justify="left", style="Card.TLabel",
+                                 padding=10)
+        ttk.Label(self, text=tr("Today's takings"), style="Heading.TLabel").pack(
+            anchor="w", pady=(16, 2), side="bottom")
+        self.takings_label = ttk.Label(self, text="", style="Muted.TLabel")
+        self.takings_label.pack(anchor="w", side="bottom")
+        if act:
+            self.act_entry.insert(0, act)
+
+    @guarded
+    def refresh(self) -> None:
+        self.fees = dict(self.session.settings.fees())
+        self.currency = self.session.settings.currency()
+        self.show_fee()
+        self.show_takings()
+        if self.act_entry.get().strip():
+            self.find()
+
+    def show_fee(self) -> None:
+        kind = self.kind.get_key() if isinstance(self.kind, ChoiceBox) else None
+        fee = self.fees.get(kind or "")
+        self.fee_label.configure(
+            text=tr("Fee: {amount}", amount=money_text(fee, self.currency)) if fee is not None
+            else "")
+
+    @guarded
+    def show_takings(self) -> None:
+        if not self.session.can("copy.takings"):
+            return
+        takings = self.session.copies.takings()
+        self.takings_label.configure(text=tr("{count} document(s) issued, {total} taken.",
+                                             count=takings.count,
+                                             total=money_text(takings.total, takings.currency)))
+
+    @guarded
+    def find(self) -> None:
+        self.messages.clear()
+        self.issued = None
+        self._hide_print()
+        reference = self.act_entry.get().strip().replace(" ", "")
+        if not reference:
+            self.form.show_message("act", tr("Type the NIU or the act number"))
+            return
+        self.form.clear_messages()
+        self.record = self.session.acts.show(reference)
+        from ecr_tk.services.values import ActSummary
+
+        summary = ActSummary(id=self.record.id, event_type=self.record.event_type,
+                             status=self.record.status,
+                             register_number=self.record.register_number, niu=self.record.niu,
+                             principal=_principal(self.record), occurred_on=self.record.occurred_on,
+                             registered_on=self.record.registered_on)
+        self.act_summary.configure(text=summary_line(summary) + (
+            f"  ·  NIU {niu_text(self.record.niu)}" if self.record.niu else ""))
+
+    @guarded
+    def issue(self) -> None:
+        self.messages.clear()
+        if self.record is None:
+            self.find()
+            if self.record is None:
+                return
+        kind = self.kind.get_key() if isinstance(self.kind, ChoiceBox) else None
+        requester = self.requester.get().strip()  # type: ignore[attr-defined]
+        self.issue_form.clear_messages()
+        if not requester:
+            self.issue_form.show_message("requester", tr("Who asks for the document?"))
+            return
+        self.issued = self.session.copies.issue(self.record.niu or self.record.id, kind or "full",
+                                                requester)
+        i = self.issued
+        lines = [
+            tr("Receipt {number}", number=i.receipt_number),
+            f"{copy_kind_label(i.kind)} — {tr('requested by {name}', name=i.requester)}",
+            tr("Fee: {amount}", amount=money_text(i.fee, i.currency)),
+            tr("Issued on {when} by user {user}", when=datetime_text(i.issued_at),
+               user=i.issued_by),
+        ]
+        if i.is_duplicate:
+            lines.append(tr("Copy number {n}: it is printed DUPLICATE.", n=i.copy_number))
+        self.receipt.configure(text="\n".join(lines))
+        self.receipt.pack(anchor="w", pady=(10, 0), fill="x")
+        self.print_copy_button.pack(side="left", padx=(8, 0))
+        self.print_receipt_button.pack(side="left", padx=(8, 0))
+        self.messages.info(tr("Document issued: receipt {number}.", number=i.receipt_number))
+        self.show_takings()
+
+    def _hide_print(self) -> None:
+        for widget in (self.print_copy_button, self.print_receipt_button, self.receipt):
+            widget.pack_forget()
+
+    @guarded
+    def print_document(self, which: str) -> Path | None:
+        """Render the copy (or the receipt) to PDF under ``prints/`` and open it."""
+        if self.issued is None or self.record is None:
+            return None
+        try:
+            from printdesigner.documents import CentreInfo, render_copy
+        except ImportError:
+            self.messages.error(tr("Printing is not installed on this computer; the issuance "
+                                   "is recorded (receipt {number}).",
+                                   number=self.issued.receipt_number))
+            return None
+        i = self.issued
+        centre = self.session.centre
+        kind = "receipt" if which == "receipt" else PRINT_KINDS.get(i.kind, "full")
+        pdf = render_copy(self.record, kind, copy_number=i.copy_number,
+                          centre=CentreInfo(code=centre.code, name=centre.name),
+                          issued_at=i.issued_at, requester=i.requester,
+                          receipt_number=i.receipt_number, fee=(i.fee, i.currency),
+                          officer=self.session.user.name)
+        folder = self._prints_folder()
+        name = f"{i.receipt_number.replace(' ', '').replace('/', '-')}-{kind}.pdf"
+        path = folder / name
+        path.write_bytes(pdf)
+        self.messages.info(tr("PDF written: {path}", path=str(path)))
+        open_file(path)
+        return path
+
+    def _prints_folder(self) -> Path:
+        home = self.bench.app.home
+        base = Path(home.path) if home is not None else Path.cwd()
+        folder = base / "prints" / dt.date.today().isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def _principal(record: Any) -> str:
+    from common.acts.summary import summarize
+
+    return " / ".join(p.full_name for p in summarize(record.event_type, record.data).principal)
+
+
+def open_file(path: Path) -> None:
+    """Show a PDF with the system's viewer (not in tests: ``ECR_NO_VIEWER``)."""
+    if os.environ.get("ECR_NO_VIEWER"):
+        return
+    try:
+        if sys.platform.startswith("win"):
+            os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+        elif sys.platform == "darwin":
+            subprocess.Popen(["open", str(path)])  # noqa: S603, S607
+        else:
+            subprocess.Popen(["xdg-open", str(path)], stdout=subprocess.DEVNULL,  # noqa: S603, S607
+                             stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        log.info("no viewer for %s: %s", path, exc)
