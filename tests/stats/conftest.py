@@ -44,6 +44,7 @@ POPULATION = [("01", 2024, 1_200_000), ("0702", 2025, 320_000), ("12", 2024, 700
 @dataclass
 class StatsCentre:
     dsn: str  # owner (superuser) DSN
+    home: Path  # the centre's home folder (for the CLI)
     centre: Centre
     officer: Session
     secretary: Session
@@ -87,7 +88,7 @@ def _build(dsn: str, home: Path) -> StatsCentre:
         entry.set_expected(area, year, event, n)
     for area, year, n in POPULATION:
         entry.set_population(area, year, n)
-    return StatsCentre(dsn, centre, officer, centre.login(SECRETARY, PASSWORDS[SECRETARY]),
+    return StatsCentre(dsn, home, centre, officer, centre.login(SECRETARY, PASSWORDS[SECRETARY]),
                        centre.login(AGENT, PASSWORDS[AGENT]), acts, loaded)
 
 
