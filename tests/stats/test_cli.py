@@ -107,7 +107,7 @@ def test_refusals_are_one_line_naming_the_rule(argv: tuple[str, ...], rule: str,
                                                monkeypatch: Any,
                                                stats_centre: StatsCentre) -> None:
     user = int(argv[argv.index("--as") + 1]) if "--as" in argv else None
-    code, out, err = run(capsys, monkeypatch, stats_centre, *argv, user=user)
+    code, _, err = run(capsys, monkeypatch, stats_centre, *argv, user=user)
     assert code == 1
     assert err.count("\n") == 1 and f"({rule})" in err, err
     assert "Traceback" not in err
@@ -145,7 +145,7 @@ def test_the_officer_enters_and_removes_expected_counts_and_populations(
 def test_charts_are_written_as_png(chart: str, tmp_path: Path, capsys: Any, monkeypatch: Any,
                                    stats_centre: StatsCentre) -> None:
     out_file = tmp_path / f"{chart}.png"
-    code, out, err = run(capsys, monkeypatch, stats_centre, "stats", "chart", chart,
+    code, _, err = run(capsys, monkeypatch, stats_centre, "stats", "chart", chart,
                          "--output", str(out_file), "--stats-dsn", stats_centre.stats_dsn())
     assert code == 0, err
     data = out_file.read_bytes()
