@@ -69,6 +69,7 @@ def birth(surname: str = "Ndiaye", given: str = "Awa", occurred_on: str | None =
     data["mother"]["surname"] = mother
     if occurred_on is not None:
         data["occurred_on"] = occurred_on
+        data["mother"]["last_live_birth_on"] = occurred_on  # the example is a twin
     return data
 
 
