@@ -23,6 +23,7 @@ import pypdf
 
 from common.i18n import translator
 from printdesigner.errors import VerificationError
+from printdesigner.text import reader_reorders, reading_order
 
 tr = translator("print")
 
@@ -83,6 +84,10 @@ def words(pdf: bytes) -> list[PrintedWord]:
         for m in _WORD.finditer(chunk):
             x0, y0, x1, y1 = (float(m.group(i)) / _MM for i in range(1, 5))
             word = html.unescape(m.group(5)).translate(_BIDI)
+            if reader_reorders(word):
+                # Word boxes keep Hebrew and Arabic in visual order (the plain text
+                # output reorders them); turn them back into reading order.
+                word = word[::-1]
             out.append(PrintedWord(word, page, x0, y0, x1, y1))
     return out
 
@@ -90,10 +95,6 @@ def words(pdf: bytes) -> list[PrintedWord]:
 def squash(text: str) -> str:
     """Text compared without spacing, case or compatibility forms."""
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
-def _rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 def text_in_box(found: list[PrintedWord], page: int, box: list[float],
@@ -109,16 +110,23 @@ def text_in_box(found: list[PrintedWord], page: int, box: list[float],
               and y - 0.5 <= (wd.y0 + wd.y1) / 2 <= y + h + 0.5]
     skip = squash(ignore)
     inside = [wd for wd in inside if not (skip and squash(wd.text) and squash(wd.text) in skip)]
+    return squash(reading_text(inside))
+
+
+def reading_text(inside: list[PrintedWord]) -> str:
+    """Words grouped into lines (by the middle of their boxes), each line in reading order."""
     lines: list[list[PrintedWord]] = []
     for wd in sorted(inside, key=lambda v: (v.y0 + v.y1) / 2):
-        if lines and abs((lines[-1][0].y0 + lines[-1][0].y1) / 2 - (wd.y0 + wd.y1) / 2) < 1.0:
-            lines[-1].append(wd)
-        else:
-            lines.append([wd])
-    parts = []
+        middle, height = (wd.y0 + wd.y1) / 2, wd.y1 - wd.y0
+        if lines:
+            last = lines[-1][-1]
+            tolerance = 0.45 * min(height, last.y1 - last.y0)
+            if abs((last.y0 + last.y1) / 2 - middle) <= tolerance:
+                lines[-1].append(wd)
+                continue
+        lines.append([wd])
+    parts: list[str] = []
     for line in lines:
-        ordered = sorted(line, key=lambda v: v.x0)
-        if _rtl("".join(v.text for v in ordered)):
-            ordered.reverse()
-        parts.append("".join(v.text for v in ordered))
+        parts += reading_order([v.text for v in sorted(line, key=lambda v: v.x0)])
+    return " ".join(parts)
     return squash("".join(parts))

@@ -115,19 +115,35 @@ def space_width(font: Font, size: float) -> float:
 
 
 def visual_order(words: list[Word]) -> list[Word]:
-    """Order a line's words for display (two-level bidi at word granularity)."""
+    """Order a line's words for display (two-level bidi at word granularity).
+
+    The reordering is its own inverse, so ``reading_order`` uses it to put the
+    words read back from a page into reading order again.
+    """
+    order = _bidi_permutation([w.text for w in words], [w.direction for w in words])
+    return [words[i] for i in order]
+
+
+def reading_order(texts: list[str]) -> list[str]:
+    """Words read left to right off a printed line, in reading order."""
+    order = _bidi_permutation(texts, [direction_of(t) for t in texts])
+    return [texts[i] for i in order]
+
+
+def _bidi_permutation(texts: list[str], directions: list[str]) -> list[int]:
+    words = list(range(len(texts)))
     if not words:
         return words
-    base = direction_of("".join(w.text for w in words))
+    base = direction_of("".join(texts))
     base = "L" if base == "N" else base
     # Neutral words take the direction of their strong neighbours when both agree.
-    dirs = [w.direction for w in words]
+    dirs = list(directions)
     for i, d in enumerate(dirs):
         if d == "N":
             before = next((x for x in reversed(dirs[:i]) if x != "N"), base)
             after = next((x for x in dirs[i + 1 :] if x != "N"), base)
             dirs[i] = before if before == after else base
-    out: list[Word] = []
+    out: list[int] = []
     i = 0
     while i < len(words):
         j = i
@@ -239,7 +255,7 @@ def draw_fitted(canvas: Canvas, fitted: Fitted, font: Font, x: float, top: float
         baseline -= fitted.leading
 
 
-def _self_reordered(word: Word) -> bool:
+def reader_reorders(text: str) -> bool:
     """Right-to-left text that poppler-like readers put back in reading order themselves.
 
     They know Hebrew and Arabic; N'Ko, Adlam and other right-to-left scripts come
@@ -247,7 +263,11 @@ def _self_reordered(word: Word) -> bool:
     """
     return any(0x0590 <= ord(ch) <= 0x06FF or 0x0750 <= ord(ch) <= 0x077F
                or 0x08A0 <= ord(ch) <= 0x08FF or 0xFB1D <= ord(ch) <= 0xFEFF
-               for ch in word.text)
+               for ch in text)
+
+
+def _self_reordered(word: Word) -> bool:
+    return reader_reorders(word.text)
 
 
 def _extraction_blocks(line: tuple[Word, ...]) -> dict[int, str]:

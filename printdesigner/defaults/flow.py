@@ -18,7 +18,7 @@ from printdesigner.model import DataField, Line, StaticText, TextStyle
 
 LABEL = TextStyle(font="sans", size=6.8, color="#404040", fit="wrap_shrink", min_size=4.5,
                   line_spacing=1.05)
-VALUE = TextStyle(font="serif", size=8.6, bold=True, fit="wrap_shrink", min_size=5,
+VALUE = TextStyle(font="serif", size=8.6, bold=True, fit="wrap_shrink", min_size=4,
                   line_spacing=1.05)
 HEADING = TextStyle(font="sans", size=8.2, bold=True, fit="shrink", min_size=6)
 SUBHEADING = TextStyle(font="sans", size=7.2, bold=True, italic=True, fit="shrink", min_size=5)
@@ -81,7 +81,7 @@ def value_format(leaf: Field) -> str:
 
 
 def _wide(leaf: Field) -> bool:
-    return leaf.kind in (Kind.DATE, Kind.TEXT, Kind.TIME)
+    return leaf.kind in (Kind.DATE, Kind.TEXT, Kind.TIME, Kind.NAME)
 
 
 def section_items(event: EventType, section: Section, lang: str,
@@ -104,30 +104,38 @@ def section_items(event: EventType, section: Section, lang: str,
 
 def _group_items(group: Group, path: str, prefix: list[str], lang: str,
                  keep: LeafFilter) -> Iterator[Item]:
+    """A group's rows; a nested group gets a small heading naming it, not longer labels."""
     if group.repeated and (group.repeat_max or 0) <= EXPAND_UP_TO:
         for index in range(group.repeat_max or 0):
-            inner = list(_children(group, f"{path}[{index}]", [], lang, keep, ", "))
+            inner = list(_children(group, f"{path}[{index}]", lang, keep, ", "))
             if inner:
-                title = " › ".join([*prefix[:-1], f"{group.label(lang)} {index + 1}"]) \
-                    if prefix else f"{group.label(lang)} {index + 1}"
-                yield Heading(title, False)
+                yield Heading(" › ".join([*prefix[:-1], f"{group.label(lang)} {index + 1}"]),
+                              False)
                 yield from inner
         return
     separator = " ; " if group.repeated else ", "
-    yield from _children(group, f"{path}[]" if group.repeated else path, prefix, lang, keep,
-                         separator)
+    inner = list(_children(group, f"{path}[]" if group.repeated else path, lang, keep,
+                           separator))
+    if inner and prefix:
+        yield Heading(" › ".join(prefix), False)
+    yield from inner
 
 
-def _children(group: Group, path: str, prefix: list[str], lang: str, keep: LeafFilter,
+def _children(group: Group, path: str, lang: str, keep: LeafFilter,
               separator: str) -> Iterator[Item]:
+    leaves: list[Item] = []
+    nested: list[Item] = []
     for child in group.children:  # declaration order: the order of the form
         child_path = f"{path}.{child.name}"
         if isinstance(child, Field):
             if keep(child_path, child, group.children):
-                label = " › ".join([*prefix, child.label(lang)])
-                yield Row(label, child_path, value_format(child), _wide(child), separator)
+                leaves.append(Row(child.label(lang), child_path, value_format(child),
+                                  _wide(child), separator))
         else:
-            yield from _group_items(child, child_path, [*prefix, child.label(lang)], lang, keep)
+            nested.extend(_group_items(child, child_path, [child.label(lang)], lang, keep))
+    # The group's own fields first, then its sub-groups under their headings.
+    yield from leaves
+    yield from nested
 
 
 @dataclass
