@@ -63,6 +63,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -275,7 +276,7 @@ class _ProcessShare:
             self._start_if_needed(_account())
 
     def _start_if_needed(self, account: _Account | None) -> None:
-        address = _running_address(self.data_dir)
+        address = _settled_address(self.data_dir)
         self.address = address if address is not None else _pg_ctl_start(self.db_dir, account)
 
     def ensure_database(self, dbname: str) -> None:
@@ -294,7 +295,7 @@ class _ProcessShare:
                 if exists is None:
                     try:
                         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-                    except psycopg.errors.DuplicateDatabase:
+                    except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                         pass  # another process made it at the same moment
         except psycopg.Error as exc:
             raise EmbeddedServerError(
@@ -460,6 +461,9 @@ def _initdb(data_dir: Path, password: str, account: _Account | None) -> None:
         pwfile.unlink(missing_ok=True)
     with (staging / "postgresql.conf").open("a", encoding="utf-8") as conf:
         conf.write("\n# ECR embedded server\ninclude_if_exists = 'ecr.conf'\n")
+    ecr_conf = staging / "ecr.conf"
+    ecr_conf.write_text("# Settings for this centre's embedded server (read at start).\n")
+    _chown(ecr_conf, account)
     staging.rename(data_dir)
 
 
@@ -488,6 +492,31 @@ def _running_address(data_dir: Path) -> ServerAddress | None:
         return None
     socket_dir, listen = lines[4].strip(), lines[5].strip()
     return ServerAddress(socket_dir or listen or "127.0.0.1", port)
+
+
+def _settled_address(data_dir: Path) -> ServerAddress | None:
+    """Like :func:`_running_address`, but first wait out a server starting or stopping.
+
+    A postmaster that is shutting down (an administrator's ``pg_ctl stop``, a
+    SIGTERM) still holds ``postmaster.pid``; starting another one then fails.
+    """
+    deadline = time.monotonic() + _START_TIMEOUT
+    while True:
+        address = _running_address(data_dir)
+        if address is not None or not _postmaster_alive(data_dir):
+            return address
+        if time.monotonic() > deadline:
+            raise EmbeddedServerError("the server is neither ready nor stopped after waiting",
+                                      data_dir / "server.log")
+        time.sleep(0.1)
+
+
+def _postmaster_alive(data_dir: Path) -> bool:
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().splitlines()[0])
+        return psutil.pid_exists(pid) and "postgres" in psutil.Process(pid).name()
+    except (FileNotFoundError, PermissionError, IndexError, ValueError, psutil.Error):
+        return False
 
 
 def _socket_dir(db_dir: Path, account: _Account | None) -> Path:

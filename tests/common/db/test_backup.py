@@ -189,8 +189,8 @@ def test_a_networked_centre_can_move_to_the_embedded_server(
 
 
 @pytest.fixture(scope="module")
-def good_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("archive")
+def good_archive(module_tmp_path: Path) -> Iterator[Path]:
+    folder = module_tmp_path
     source = _centre(folder / "source")
     _fill(source.database_config(), "ecr_app")
     backup(source.database_config(), folder / "good.tar")

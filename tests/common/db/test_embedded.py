@@ -93,6 +93,21 @@ def test_two_processes_of_a_centre_share_one_server(home: Path) -> None:
     assert not embedded.server_is_running(config.db_dir)
 
 
+def test_two_processes_starting_a_new_centre_at_once_make_one_cluster(home: Path) -> None:
+    procs = [subprocess.Popen([sys.executable, "-c", _OTHER_PROCESS, str(home)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    try:
+        pids = {int(p.stdout.readline()) for p in procs}  # type: ignore[union-attr]
+    finally:
+        for p in procs:
+            p.communicate("bye\n", timeout=120)
+    assert len(pids) == 1
+    assert all(p.returncode == 0 for p in procs)
+    assert not (home / "db" / "data.tmp").exists()
+    assert not embedded.server_is_running(home / "db")  # the last one out stopped it
+
+
 def test_the_server_outlives_us_while_another_process_still_uses_it(home: Path) -> None:
     config = DatabaseConfig.embedded(home)
     with owner_connection(config):
