@@ -191,3 +191,45 @@ def test_demo_builds_a_centre_ready_to_explore(tmp_path: Path, fresh_db: str,
     found = e.json("search", "--page-size", "5", "--as", "1", password=made["password"])
     assert len(found) == 5
     assert e.json("audit", "verify", "--as", "1", password=made["password"])["ok"] is True
+
+
+@pytest.fixture
+def second_db(admin_dsn: str) -> Any:
+    import uuid
+
+    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    params = psycopg.conninfo.conninfo_to_dict(admin_dsn)
+    params["dbname"] = name
+    try:
+        yield psycopg.conninfo.make_conninfo(**params)  # type: ignore[arg-type]
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_backup_then_restore_round_trip(ecr: Ecr, tmp_path: Path, second_db: str) -> None:
+    birth = _write(tmp_path, "birth.json", examples.BIRTH)
+    ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
+    niu = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)["niu"]
+    ecr.json("act", "validate", "1", "--as", "1", password=OFFICER_PW)
+    archive = tmp_path / "centre.tar"
+    code, _, err = ecr.run("act", "show", "1", "--as", "3", password=AGENT_PW)
+    assert code == 0, err
+    refused, _, err = ecr.run("backup", str(archive), "--as", "2", password=SECRETARY_PW)
+    assert refused == 1 and not archive.exists()
+    made = ecr.json("backup", str(archive), "--as", "1", password=OFFICER_PW)
+    assert made["centre"] == "221001" and archive.exists()
+
+    restored = Ecr(tmp_path / "restored", second_db, ecr.capsys, ecr.monkeypatch)
+    out = restored.json("restore", str(archive), "--db", second_db)
+    assert out["centre"] == "221001"
+    shown = restored.json("act", "show", niu, "--as", "3", password=AGENT_PW)
+    assert shown["status"] == "validated" and shown["niu"] == niu
+    # the restored trail is intact and still appended to
+    assert restored.json("audit", "verify", "--as", "1", password=OFFICER_PW)["ok"] is True
+    # numbering continues after the restored acts
+    again = restored.json("act", "draft", "--type", "birth", birth, "--confirm-duplicates",
+                          "--as", "3", password=AGENT_PW)
+    assert again["register_number"].startswith("n° 2 /")
