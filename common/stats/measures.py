@@ -56,17 +56,12 @@ def _l(fr: str, en: str) -> Label:
     return Label(fr, en)
 
 
-def events_by_area_sql(views: dict[str, EventView]) -> str:
-    """Acts per event, year and statistical area: residence where the event has
-    one, else the place of occurrence.  Completeness and rates read it."""
-    parts = []
-    for key, v in views.items():
-        area = "residence_area_code" if v.has("residence_area_code") else "place_area_code"
-        parts.append(
-            f"SELECT {literal(key)}::text AS event_type, e.occurred_year AS year, "
-            f"COALESCE(e.{area}, 'not_stated') AS area_code, count(*)::bigint AS acts "
-            f"FROM stats.{key} e GROUP BY 2, 3")
-    return "\nUNION ALL\n".join(parts)
+#: Acts per event, year and statistical area (residence where the event has one,
+#: else the place of occurrence).  Completeness and rates read it.
+EVENTS_BY_AREA = """
+SELECT a.event_type, a.occurred_year AS year, COALESCE(a.area_code, 'not_stated') AS area_code,
+       count(*)::bigint AS acts
+FROM stats.all_acts a GROUP BY 1, 2, 3"""
 
 
 def _pct(num: str, den: str, scale: str = "100.0") -> str:
@@ -82,7 +77,7 @@ def measures(views: dict[str, EventView]) -> tuple[Measure, ...]:
                "Events by year and area of residence"),
             (EVENT, YEAR, ("area_code", _l("Zone", "Area"), None),
              ("acts", _l("Actes", "Acts"), None)),
-            events_by_area_sql(views)),
+            EVENTS_BY_AREA),
         Measure(
             "timeliness", "timeliness",
             _l("Délais de déclaration : parts des inscriptions dans le délai, tardives et "
@@ -101,12 +96,12 @@ SELECT event_type, year, registered, current, late, delayed,
        {_pct('current', 'registered')} AS current_pct,
        {_pct('late', 'registered')} AS late_pct,
        {_pct('delayed', 'registered')} AS delayed_pct
-FROM (SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
+FROM (SELECT a.event_type, a.occurred_year AS year,
              count(*)::bigint AS registered,
              count(*) FILTER (WHERE a.timeliness = 'current')::bigint AS current,
              count(*) FILTER (WHERE a.timeliness = 'late')::bigint AS late,
              count(*) FILTER (WHERE a.timeliness = 'delayed')::bigint AS delayed
-      FROM stats_source.acts a GROUP BY 1, 2) t"""),
+      FROM stats.all_acts a GROUP BY 1, 2) t"""),
         Measure(
             "completeness", "completeness",
             _l("Exhaustivité : inscrits rapportés aux attendus",
@@ -219,16 +214,16 @@ FROM (SELECT year, area_code, count(*)::bigint AS deaths,
              ("month", _l("Mois d'inscription", "Month of registration"), None),
              ("registrations", _l("Inscriptions", "Registrations"), None)),
             """
-SELECT a.event_type, extract(year FROM a.registered_on)::integer AS year,
-       extract(month FROM a.registered_on)::integer AS month, count(*)::bigint AS registrations
-FROM stats_source.acts a GROUP BY 1, 2, 3"""),
+SELECT a.event_type, a.registered_year AS year, a.registered_month AS month,
+       count(*)::bigint AS registrations
+FROM stats.all_acts a GROUP BY 1, 2, 3"""),
         Measure(
             "monthly-occurrences", "monthly_occurrences",
             _l("Événements par mois de survenue", "Events per month of occurrence"),
             (EVENT, YEAR, ("month", _l("Mois de l'événement", "Month of occurrence"), None),
              ("events", _l("Événements", "Events"), None)),
             """
-SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
-       extract(month FROM a.occurred_on)::integer AS month, count(*)::bigint AS events
-FROM stats_source.acts a GROUP BY 1, 2, 3"""),
+SELECT a.event_type, a.occurred_year AS year, a.occurred_month AS month,
+       count(*)::bigint AS events
+FROM stats.all_acts a GROUP BY 1, 2, 3"""),
     )

@@ -24,7 +24,7 @@ from common.stats.catalogue import catalogue
 from common.stats.classifications import GROUP_FUNCTIONS_SQL, ICD10_CHAPTERS, icd10_chapter_sql
 from common.stats.measures import measures
 from common.stats.tabulations import EXTRA_CODE_LISTS, TABULATIONS
-from common.stats.views import SOURCE, event_views
+from common.stats.views import SOURCE, EventView, all_acts_sql, event_views
 
 NOT_STATED_LABEL = Label("Non déclaré", "Not stated")
 
@@ -42,8 +42,15 @@ DO $$
 DECLARE
     v record;
 BEGIN
-    FOR v IN SELECT viewname FROM pg_views WHERE schemaname = 'stats' LOOP
-        EXECUTE format('DROP VIEW IF EXISTS stats.%I CASCADE', v.viewname);
+    FOR v IN SELECT schemaname, viewname FROM pg_views
+             WHERE schemaname = 'stats' OR (schemaname = 'stats_source' AND viewname <> 'acts')
+    LOOP
+        EXECUTE format('DROP VIEW IF EXISTS %I.%I CASCADE', v.schemaname, v.viewname);
+    END LOOP;
+    FOR v IN SELECT tablename FROM pg_tables
+             WHERE schemaname = 'stats' AND tablename LIKE '%\\_facts'
+    LOOP
+        EXECUTE format('DROP TABLE IF EXISTS stats.%I CASCADE', v.tablename);
     END LOOP;
 END $$;
 """
@@ -103,7 +110,11 @@ def generate(source: str = SOURCE) -> str:
         "-- Typed views, one per event -------------------------------------------------\n",
     ]
     for v in views.values():
-        parts.append(v.create_sql(source) + "\n")
+        parts.append(v.source_view_sql(source) + "\n")
+        parts.append(v.facts_sql() + "\n")
+        parts.append(v.view_sql() + "\n")
+    parts.append(all_acts_sql(views) + "\n")
+    parts.append(_maintenance_sql(views))
     parts.append("-- Measures and time series ----------------------------------------------\n")
     for m in measures(views):
         parts.append(m.create_sql() + "\n")
@@ -112,6 +123,45 @@ def generate(source: str = SOURCE) -> str:
         parts.append(t.create_sql(views) + "\n")
     parts.append(
         "-- The statisticians' role reads everything in schema stats, nothing else.\n"
-        "GRANT SELECT ON ALL TABLES IN SCHEMA stats TO ecr_stats;\n"
+        "GRANT SELECT ON ALL TABLES IN SCHEMA stats TO ecr_stats;\n\n"
+        "-- The acts registered before this migration.\n"
+        "SELECT stats.rebuild_facts();\n"
     )
     return "\n".join(parts)
+
+
+def _maintenance_sql(views: dict[str, EventView]) -> str:
+    """``stats.refresh_act(id)`` (one act, called by the act table's trigger) and
+    ``stats.rebuild_facts()`` (all acts: after a bulk load, after this migration)."""
+    deletes = "\n".join(f"    DELETE FROM stats.{v.facts} WHERE act_id = p_act_id;"
+                        for v in views.values())
+    inserts = "\n".join(
+        f"    {'IF' if i == 0 else 'ELSIF'} ev = {_lit(v.event)} THEN\n"
+        f"        INSERT INTO stats.{v.facts} SELECT * FROM stats_source.{v.name} "
+        f"WHERE act_id = p_act_id;"
+        for i, v in enumerate(views.values()))
+    truncate = ", ".join(f"stats.{v.facts}" for v in views.values())
+    rebuild = "\n".join(
+        f"    INSERT INTO stats.{v.facts} SELECT * FROM stats_source.{v.name};\n"
+        f"    ANALYZE stats.{v.facts};" for v in views.values())
+    return f"""\
+-- Facts follow the acts: one act at a time (trigger), or all of them.
+CREATE OR REPLACE FUNCTION stats.refresh_act(p_act_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
+DECLARE
+    ev text;
+BEGIN
+    SELECT a.event_type INTO ev FROM stats_source.acts a WHERE a.act_id = p_act_id;
+{deletes}
+{inserts}
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION stats.rebuild_facts() RETURNS void
+LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
+BEGIN
+    TRUNCATE {truncate};
+{rebuild}
+END $$;
+REVOKE ALL ON FUNCTION stats.refresh_act(bigint), stats.rebuild_facts() FROM PUBLIC;
+"""

@@ -9,8 +9,15 @@ DO $$
 DECLARE
     v record;
 BEGIN
-    FOR v IN SELECT viewname FROM pg_views WHERE schemaname = 'stats' LOOP
-        EXECUTE format('DROP VIEW IF EXISTS stats.%I CASCADE', v.viewname);
+    FOR v IN SELECT schemaname, viewname FROM pg_views
+             WHERE schemaname = 'stats' OR (schemaname = 'stats_source' AND viewname <> 'acts')
+    LOOP
+        EXECUTE format('DROP VIEW IF EXISTS %I.%I CASCADE', v.schemaname, v.viewname);
+    END LOOP;
+    FOR v IN SELECT tablename FROM pg_tables
+             WHERE schemaname = 'stats' AND tablename LIKE '%\_facts'
+    LOOP
+        EXECUTE format('DROP TABLE IF EXISTS stats.%I CASCADE', v.tablename);
     END LOOP;
 END $$;
 
@@ -299,114 +306,178 @@ INSERT INTO stats.catalogue (key, view, kind, position, title_fr, title_en) VALU
 
 -- Typed views, one per event -------------------------------------------------
 
+CREATE VIEW stats_source.birth AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{birth_type}')::text AS birth_type,
+    (a.data #>> '{rank_in_delivery}')::integer::integer AS rank_in_delivery,
+    (a.data #>> '{attendant}')::text AS attendant,
+    (a.data #>> '{child,sex}')::text AS child_sex,
+    (a.data #>> '{child,weight_g}')::integer::integer AS child_weight_g,
+    (a.data #>> '{gestational_weeks}')::integer::integer AS gestational_weeks,
+    (a.data #>> '{prenatal_visits}')::integer::integer AS prenatal_visits,
+    (a.data #>> '{prenatal_care_began_month}')::integer::integer AS prenatal_care_began_month,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
+    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
+    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
+    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    (a.data #>> '{mother,residence_years}')::integer::integer AS mother_residence_years,
+    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
+    (a.data #>> '{mother,children_born_alive}')::integer::integer AS mother_children_born_alive,
+    (a.data #>> '{mother,children_still_living}')::integer::integer AS mother_children_still_living,
+    (a.data #>> '{mother,foetal_deaths}')::integer::integer AS mother_foetal_deaths,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer::integer AS mother_last_live_birth_on_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
+    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
+    (a.data #>> '{father,nationality}')::text AS father_nationality,
+    (a.data #>> '{father,marital_status}')::text AS father_marital_status,
+    (a.data #>> '{father,education}')::text AS father_education,
+    (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
+    (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
+    (a.data #>> '{father,residence,country}')::text AS father_residence_country,
+    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
+    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type,
+    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'birth';
+
+CREATE TABLE stats.birth_facts AS
+    SELECT * FROM stats_source.birth WITH NO DATA;
+ALTER TABLE stats.birth_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.birth_facts IS 'Typed facts of stats.birth (maintained by trigger)';
+
 CREATE VIEW stats.birth AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{birth_type}') AS birth_type,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.birth_type AS birth_type,
     l6.label_fr AS birth_type_label_fr,
     l6.label_en AS birth_type_label_en,
-    (a.data #>> '{rank_in_delivery}')::integer AS rank_in_delivery,
-    (a.data #>> '{attendant}') AS attendant,
+    f.rank_in_delivery AS rank_in_delivery,
+    f.attendant AS attendant,
     l7.label_fr AS attendant_label_fr,
     l7.label_en AS attendant_label_en,
-    (a.data #>> '{child,sex}') AS child_sex,
+    f.child_sex AS child_sex,
     l8.label_fr AS child_sex_label_fr,
     l8.label_en AS child_sex_label_en,
-    (a.data #>> '{child,weight_g}')::integer AS child_weight_g,
-    (a.data #>> '{gestational_weeks}')::integer AS gestational_weeks,
-    (a.data #>> '{prenatal_visits}')::integer AS prenatal_visits,
-    (a.data #>> '{prenatal_care_began_month}')::integer AS prenatal_care_began_month,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer) AS mother_age,
-    (a.data #>> '{mother,birth_place,area_code}') AS mother_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{mother,birth_place,area_code}')) AS mother_birth_place_urban_rural,
-    (a.data #>> '{mother,birth_place,country}') AS mother_birth_place_country,
-    (a.data #>> '{mother,nationality}') AS mother_nationality,
-    (a.data #>> '{mother,marital_status}') AS mother_marital_status,
+    f.child_weight_g AS child_weight_g,
+    f.gestational_weeks AS gestational_weeks,
+    f.prenatal_visits AS prenatal_visits,
+    f.prenatal_care_began_month AS prenatal_care_began_month,
+    f.mother_age AS mother_age,
+    f.mother_birth_place_area_code AS mother_birth_place_area_code,
+    stats.urban_rural(f.mother_birth_place_area_code) AS mother_birth_place_urban_rural,
+    f.mother_birth_place_country AS mother_birth_place_country,
+    f.mother_nationality AS mother_nationality,
+    f.mother_marital_status AS mother_marital_status,
     l9.label_fr AS mother_marital_status_label_fr,
     l9.label_en AS mother_marital_status_label_en,
-    (a.data #>> '{mother,education}') AS mother_education,
+    f.mother_education AS mother_education,
     l10.label_fr AS mother_education_label_fr,
     l10.label_en AS mother_education_label_en,
-    (a.data #>> '{mother,occupation_isco}') AS mother_occupation_isco,
-    (a.data #>> '{mother,residence,area_code}') AS mother_residence_area_code,
-    stats.urban_rural((a.data #>> '{mother,residence,area_code}')) AS mother_residence_urban_rural,
-    (a.data #>> '{mother,residence,country}') AS mother_residence_country,
-    (a.data #>> '{mother,residence_years}')::integer AS mother_residence_years,
-    (a.data #>> '{mother,id_document,type}') AS mother_id_document_type,
+    f.mother_occupation_isco AS mother_occupation_isco,
+    f.mother_residence_area_code AS mother_residence_area_code,
+    stats.urban_rural(f.mother_residence_area_code) AS mother_residence_urban_rural,
+    f.mother_residence_country AS mother_residence_country,
+    f.mother_residence_years AS mother_residence_years,
+    f.mother_id_document_type AS mother_id_document_type,
     l11.label_fr AS mother_id_document_type_label_fr,
     l11.label_en AS mother_id_document_type_label_en,
-    (a.data #>> '{mother,children_born_alive}')::integer AS mother_children_born_alive,
-    (a.data #>> '{mother,children_still_living}')::integer AS mother_children_still_living,
-    (a.data #>> '{mother,foetal_deaths}')::integer AS mother_foetal_deaths,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer AS mother_last_live_birth_on_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer AS mother_marriage_date_elapsed_years,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer) AS father_age,
-    (a.data #>> '{father,birth_place,area_code}') AS father_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{father,birth_place,area_code}')) AS father_birth_place_urban_rural,
-    (a.data #>> '{father,birth_place,country}') AS father_birth_place_country,
-    (a.data #>> '{father,nationality}') AS father_nationality,
-    (a.data #>> '{father,marital_status}') AS father_marital_status,
+    f.mother_children_born_alive AS mother_children_born_alive,
+    f.mother_children_still_living AS mother_children_still_living,
+    f.mother_foetal_deaths AS mother_foetal_deaths,
+    f.mother_last_live_birth_on_elapsed_years AS mother_last_live_birth_on_elapsed_years,
+    f.mother_marriage_date_elapsed_years AS mother_marriage_date_elapsed_years,
+    f.father_age AS father_age,
+    f.father_birth_place_area_code AS father_birth_place_area_code,
+    stats.urban_rural(f.father_birth_place_area_code) AS father_birth_place_urban_rural,
+    f.father_birth_place_country AS father_birth_place_country,
+    f.father_nationality AS father_nationality,
+    f.father_marital_status AS father_marital_status,
     l12.label_fr AS father_marital_status_label_fr,
     l12.label_en AS father_marital_status_label_en,
-    (a.data #>> '{father,education}') AS father_education,
+    f.father_education AS father_education,
     l13.label_fr AS father_education_label_fr,
     l13.label_en AS father_education_label_en,
-    (a.data #>> '{father,occupation_isco}') AS father_occupation_isco,
-    (a.data #>> '{father,residence,area_code}') AS father_residence_area_code,
-    stats.urban_rural((a.data #>> '{father,residence,area_code}')) AS father_residence_urban_rural,
-    (a.data #>> '{father,residence,country}') AS father_residence_country,
-    (a.data #>> '{father,residence_years}')::integer AS father_residence_years,
-    (a.data #>> '{father,id_document,type}') AS father_id_document_type,
+    f.father_occupation_isco AS father_occupation_isco,
+    f.father_residence_area_code AS father_residence_area_code,
+    stats.urban_rural(f.father_residence_area_code) AS father_residence_urban_rural,
+    f.father_residence_country AS father_residence_country,
+    f.father_residence_years AS father_residence_years,
+    f.father_id_document_type AS father_id_document_type,
     l14.label_fr AS father_id_document_type_label_fr,
     l14.label_en AS father_id_document_type_label_en,
-    (a.data #>> '{mother,residence,area_code}') AS residence_area_code,
-    stats.urban_rural((a.data #>> '{mother,residence,area_code}')) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'birth_type' AND l6.code = (a.data #>> '{birth_type}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'attendant' AND l7.code = (a.data #>> '{attendant}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'sex' AND l8.code = (a.data #>> '{child,sex}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'marital_status' AND l9.code = (a.data #>> '{mother,marital_status}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'education' AND l10.code = (a.data #>> '{mother,education}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'id_document_type' AND l11.code = (a.data #>> '{mother,id_document,type}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'marital_status' AND l12.code = (a.data #>> '{father,marital_status}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'education' AND l13.code = (a.data #>> '{father,education}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'id_document_type' AND l14.code = (a.data #>> '{father,id_document,type}')
-WHERE a.event_type = 'birth';
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.birth_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'birth_type' AND l6.code = f.birth_type
+    LEFT JOIN stats.code_label l7 ON l7.list = 'attendant' AND l7.code = f.attendant
+    LEFT JOIN stats.code_label l8 ON l8.list = 'sex' AND l8.code = f.child_sex
+    LEFT JOIN stats.code_label l9 ON l9.list = 'marital_status' AND l9.code = f.mother_marital_status
+    LEFT JOIN stats.code_label l10 ON l10.list = 'education' AND l10.code = f.mother_education
+    LEFT JOIN stats.code_label l11 ON l11.list = 'id_document_type' AND l11.code = f.mother_id_document_type
+    LEFT JOIN stats.code_label l12 ON l12.list = 'marital_status' AND l12.code = f.father_marital_status
+    LEFT JOIN stats.code_label l13 ON l13.list = 'education' AND l13.code = f.father_education
+    LEFT JOIN stats.code_label l14 ON l14.list = 'id_document_type' AND l14.code = f.father_id_document_type;
 COMMENT ON VIEW stats.birth IS 'Naissance / Birth — one row per registered act, no names';
 COMMENT ON COLUMN stats.birth.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.birth.centre_code IS 'Centre d''inscription / place of registration';
@@ -499,103 +570,163 @@ COMMENT ON COLUMN stats.birth.father_id_document_type_label_en IS 'Père › Pi�
 COMMENT ON COLUMN stats.birth.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.birth.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
+CREATE VIEW stats_source.death AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{deceased,sex}')::text AS deceased_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer)::integer AS deceased_age,
+    (a.data #>> '{deceased,birth_place,area_code}')::text AS deceased_birth_place_area_code,
+    (a.data #>> '{deceased,birth_place,country}')::text AS deceased_birth_place_country,
+    (a.data #>> '{deceased,nationality}')::text AS deceased_nationality,
+    (a.data #>> '{deceased,marital_status}')::text AS deceased_marital_status,
+    (a.data #>> '{deceased,education}')::text AS deceased_education,
+    (a.data #>> '{deceased,occupation_isco}')::text AS deceased_occupation_isco,
+    (a.data #>> '{deceased,residence,area_code}')::text AS deceased_residence_area_code,
+    (a.data #>> '{deceased,residence,country}')::text AS deceased_residence_country,
+    (a.data #>> '{deceased,residence_years}')::integer::integer AS deceased_residence_years,
+    (a.data #>> '{deceased,id_document,type}')::text AS deceased_id_document_type,
+    (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
+    (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
+    (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
+    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
+    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
+    (a.data #>> '{cause,manner}')::text AS cause_manner,
+    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
+    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
+    (a.data #>> '{certification_type}')::text AS certification_type,
+    (a.data #>> '{pregnancy_related}')::boolean::boolean AS pregnancy_related,
+    (a.data #>> '{infant,mother_residence,area_code}')::text AS infant_mother_residence_area_code,
+    (a.data #>> '{infant,mother_residence,country}')::text AS infant_mother_residence_country,
+    (a.data #>> '{infant,birth_registered}')::boolean::boolean AS infant_birth_registered,
+    (COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1)::boolean AS infant_death,
+    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'death';
+
+CREATE TABLE stats.death_facts AS
+    SELECT * FROM stats_source.death WITH NO DATA;
+ALTER TABLE stats.death_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.death_facts IS 'Typed facts of stats.death (maintained by trigger)';
+
 CREATE VIEW stats.death AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{deceased,sex}') AS deceased_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.deceased_sex AS deceased_sex,
     l6.label_fr AS deceased_sex_label_fr,
     l6.label_en AS deceased_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) AS deceased_age,
-    (a.data #>> '{deceased,birth_place,area_code}') AS deceased_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{deceased,birth_place,area_code}')) AS deceased_birth_place_urban_rural,
-    (a.data #>> '{deceased,birth_place,country}') AS deceased_birth_place_country,
-    (a.data #>> '{deceased,nationality}') AS deceased_nationality,
-    (a.data #>> '{deceased,marital_status}') AS deceased_marital_status,
+    f.deceased_age AS deceased_age,
+    f.deceased_birth_place_area_code AS deceased_birth_place_area_code,
+    stats.urban_rural(f.deceased_birth_place_area_code) AS deceased_birth_place_urban_rural,
+    f.deceased_birth_place_country AS deceased_birth_place_country,
+    f.deceased_nationality AS deceased_nationality,
+    f.deceased_marital_status AS deceased_marital_status,
     l7.label_fr AS deceased_marital_status_label_fr,
     l7.label_en AS deceased_marital_status_label_en,
-    (a.data #>> '{deceased,education}') AS deceased_education,
+    f.deceased_education AS deceased_education,
     l8.label_fr AS deceased_education_label_fr,
     l8.label_en AS deceased_education_label_en,
-    (a.data #>> '{deceased,occupation_isco}') AS deceased_occupation_isco,
-    (a.data #>> '{deceased,residence,area_code}') AS deceased_residence_area_code,
-    stats.urban_rural((a.data #>> '{deceased,residence,area_code}')) AS deceased_residence_urban_rural,
-    (a.data #>> '{deceased,residence,country}') AS deceased_residence_country,
-    (a.data #>> '{deceased,residence_years}')::integer AS deceased_residence_years,
-    (a.data #>> '{deceased,id_document,type}') AS deceased_id_document_type,
+    f.deceased_occupation_isco AS deceased_occupation_isco,
+    f.deceased_residence_area_code AS deceased_residence_area_code,
+    stats.urban_rural(f.deceased_residence_area_code) AS deceased_residence_urban_rural,
+    f.deceased_residence_country AS deceased_residence_country,
+    f.deceased_residence_years AS deceased_residence_years,
+    f.deceased_id_document_type AS deceased_id_document_type,
     l9.label_fr AS deceased_id_document_type_label_fr,
     l9.label_en AS deceased_id_document_type_label_en,
-    (a.data #>> '{cause,part1,0,icd10}') AS cause_part1_a_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}')) AS cause_part1_a_icd10_chapter,
-    (a.data #>> '{cause,part1,1,icd10}') AS cause_part1_b_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}')) AS cause_part1_b_icd10_chapter,
-    (a.data #>> '{cause,part1,2,icd10}') AS cause_part1_c_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}')) AS cause_part1_c_icd10_chapter,
-    (a.data #>> '{cause,part1,3,icd10}') AS cause_part1_d_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}')) AS cause_part1_d_icd10_chapter,
-    (a.data #>> '{cause,underlying_icd10}') AS cause_underlying_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}')) AS cause_underlying_icd10_chapter,
-    (a.data #>> '{cause,manner}') AS cause_manner,
+    f.cause_part1_a_icd10 AS cause_part1_a_icd10,
+    f.cause_part1_a_icd10_chapter AS cause_part1_a_icd10_chapter,
+    f.cause_part1_b_icd10 AS cause_part1_b_icd10,
+    f.cause_part1_b_icd10_chapter AS cause_part1_b_icd10_chapter,
+    f.cause_part1_c_icd10 AS cause_part1_c_icd10,
+    f.cause_part1_c_icd10_chapter AS cause_part1_c_icd10_chapter,
+    f.cause_part1_d_icd10 AS cause_part1_d_icd10,
+    f.cause_part1_d_icd10_chapter AS cause_part1_d_icd10_chapter,
+    f.cause_underlying_icd10 AS cause_underlying_icd10,
+    f.cause_underlying_icd10_chapter AS cause_underlying_icd10_chapter,
+    f.cause_manner AS cause_manner,
     l10.label_fr AS cause_manner_label_fr,
     l10.label_en AS cause_manner_label_en,
-    (a.data #>> '{cause,autopsy_used}')::boolean AS cause_autopsy_used,
-    (a.data #>> '{certifier,qualification}') AS certifier_qualification,
+    f.cause_autopsy_used AS cause_autopsy_used,
+    f.certifier_qualification AS certifier_qualification,
     l11.label_fr AS certifier_qualification_label_fr,
     l11.label_en AS certifier_qualification_label_en,
-    (a.data #>> '{certification_type}') AS certification_type,
+    f.certification_type AS certification_type,
     l12.label_fr AS certification_type_label_fr,
     l12.label_en AS certification_type_label_en,
-    (a.data #>> '{pregnancy_related}')::boolean AS pregnancy_related,
-    (a.data #>> '{infant,mother_residence,area_code}') AS infant_mother_residence_area_code,
-    stats.urban_rural((a.data #>> '{infant,mother_residence,area_code}')) AS infant_mother_residence_urban_rural,
-    (a.data #>> '{infant,mother_residence,country}') AS infant_mother_residence_country,
-    (a.data #>> '{infant,birth_registered}')::boolean AS infant_birth_registered,
-    (COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1) AS infant_death,
-    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END) AS residence_area_code,
-    stats.urban_rural((CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{deceased,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{deceased,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{deceased,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{deceased,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'death_manner' AND l10.code = (a.data #>> '{cause,manner}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'certifier_qualification' AND l11.code = (a.data #>> '{certifier,qualification}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'certification_type' AND l12.code = (a.data #>> '{certification_type}')
-WHERE a.event_type = 'death';
+    f.pregnancy_related AS pregnancy_related,
+    f.infant_mother_residence_area_code AS infant_mother_residence_area_code,
+    stats.urban_rural(f.infant_mother_residence_area_code) AS infant_mother_residence_urban_rural,
+    f.infant_mother_residence_country AS infant_mother_residence_country,
+    f.infant_birth_registered AS infant_birth_registered,
+    f.infant_death AS infant_death,
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.death_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.deceased_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.deceased_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.deceased_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.deceased_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'death_manner' AND l10.code = f.cause_manner
+    LEFT JOIN stats.code_label l11 ON l11.list = 'certifier_qualification' AND l11.code = f.certifier_qualification
+    LEFT JOIN stats.code_label l12 ON l12.list = 'certification_type' AND l12.code = f.certification_type;
 COMMENT ON VIEW stats.death IS 'Décès / Death — one row per registered act, no names';
 COMMENT ON COLUMN stats.death.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.death.centre_code IS 'Centre d''inscription / place of registration';
@@ -679,137 +810,215 @@ COMMENT ON COLUMN stats.death.infant_death IS 'Décès avant un an / death under
 COMMENT ON COLUMN stats.death.residence_area_code IS 'Résidence habituelle (de la mère pour un enfant de moins d''un an) / usual residence (the mother''s for an infant)';
 COMMENT ON COLUMN stats.death.residence_urban_rural IS 'Résidence habituelle (de la mère pour un enfant de moins d''un an) / usual residence (the mother''s for an infant) : urbain/rural / urban/rural';
 
+CREATE VIEW stats_source.foetal_death AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{birth_type}')::text AS birth_type,
+    (a.data #>> '{rank_in_delivery}')::integer::integer AS rank_in_delivery,
+    (a.data #>> '{attendant}')::text AS attendant,
+    (a.data #>> '{foetus,sex}')::text AS foetus_sex,
+    (a.data #>> '{foetus,weight_g}')::integer::integer AS foetus_weight_g,
+    (a.data #>> '{foetus,gestational_weeks}')::integer::integer AS foetus_gestational_weeks,
+    (a.data #>> '{prenatal_visits}')::integer::integer AS prenatal_visits,
+    (a.data #>> '{prenatal_care_began_month}')::integer::integer AS prenatal_care_began_month,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
+    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
+    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
+    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    (a.data #>> '{mother,residence_years}')::integer::integer AS mother_residence_years,
+    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
+    (a.data #>> '{mother,children_born_alive}')::integer::integer AS mother_children_born_alive,
+    (a.data #>> '{mother,children_still_living}')::integer::integer AS mother_children_still_living,
+    (a.data #>> '{mother,foetal_deaths}')::integer::integer AS mother_foetal_deaths,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer::integer AS mother_last_live_birth_on_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
+    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
+    (a.data #>> '{father,nationality}')::text AS father_nationality,
+    (a.data #>> '{father,marital_status}')::text AS father_marital_status,
+    (a.data #>> '{father,education}')::text AS father_education,
+    (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
+    (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
+    (a.data #>> '{father,residence,country}')::text AS father_residence_country,
+    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
+    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type,
+    (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
+    (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
+    (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
+    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
+    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
+    (a.data #>> '{cause,manner}')::text AS cause_manner,
+    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
+    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
+    (a.data #>> '{certification_type}')::text AS certification_type,
+    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'foetal_death';
+
+CREATE TABLE stats.foetal_death_facts AS
+    SELECT * FROM stats_source.foetal_death WITH NO DATA;
+ALTER TABLE stats.foetal_death_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.foetal_death_facts IS 'Typed facts of stats.foetal_death (maintained by trigger)';
+
 CREATE VIEW stats.foetal_death AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{birth_type}') AS birth_type,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.birth_type AS birth_type,
     l6.label_fr AS birth_type_label_fr,
     l6.label_en AS birth_type_label_en,
-    (a.data #>> '{rank_in_delivery}')::integer AS rank_in_delivery,
-    (a.data #>> '{attendant}') AS attendant,
+    f.rank_in_delivery AS rank_in_delivery,
+    f.attendant AS attendant,
     l7.label_fr AS attendant_label_fr,
     l7.label_en AS attendant_label_en,
-    (a.data #>> '{foetus,sex}') AS foetus_sex,
+    f.foetus_sex AS foetus_sex,
     l8.label_fr AS foetus_sex_label_fr,
     l8.label_en AS foetus_sex_label_en,
-    (a.data #>> '{foetus,weight_g}')::integer AS foetus_weight_g,
-    (a.data #>> '{foetus,gestational_weeks}')::integer AS foetus_gestational_weeks,
-    (a.data #>> '{prenatal_visits}')::integer AS prenatal_visits,
-    (a.data #>> '{prenatal_care_began_month}')::integer AS prenatal_care_began_month,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer) AS mother_age,
-    (a.data #>> '{mother,birth_place,area_code}') AS mother_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{mother,birth_place,area_code}')) AS mother_birth_place_urban_rural,
-    (a.data #>> '{mother,birth_place,country}') AS mother_birth_place_country,
-    (a.data #>> '{mother,nationality}') AS mother_nationality,
-    (a.data #>> '{mother,marital_status}') AS mother_marital_status,
+    f.foetus_weight_g AS foetus_weight_g,
+    f.foetus_gestational_weeks AS foetus_gestational_weeks,
+    f.prenatal_visits AS prenatal_visits,
+    f.prenatal_care_began_month AS prenatal_care_began_month,
+    f.mother_age AS mother_age,
+    f.mother_birth_place_area_code AS mother_birth_place_area_code,
+    stats.urban_rural(f.mother_birth_place_area_code) AS mother_birth_place_urban_rural,
+    f.mother_birth_place_country AS mother_birth_place_country,
+    f.mother_nationality AS mother_nationality,
+    f.mother_marital_status AS mother_marital_status,
     l9.label_fr AS mother_marital_status_label_fr,
     l9.label_en AS mother_marital_status_label_en,
-    (a.data #>> '{mother,education}') AS mother_education,
+    f.mother_education AS mother_education,
     l10.label_fr AS mother_education_label_fr,
     l10.label_en AS mother_education_label_en,
-    (a.data #>> '{mother,occupation_isco}') AS mother_occupation_isco,
-    (a.data #>> '{mother,residence,area_code}') AS mother_residence_area_code,
-    stats.urban_rural((a.data #>> '{mother,residence,area_code}')) AS mother_residence_urban_rural,
-    (a.data #>> '{mother,residence,country}') AS mother_residence_country,
-    (a.data #>> '{mother,residence_years}')::integer AS mother_residence_years,
-    (a.data #>> '{mother,id_document,type}') AS mother_id_document_type,
+    f.mother_occupation_isco AS mother_occupation_isco,
+    f.mother_residence_area_code AS mother_residence_area_code,
+    stats.urban_rural(f.mother_residence_area_code) AS mother_residence_urban_rural,
+    f.mother_residence_country AS mother_residence_country,
+    f.mother_residence_years AS mother_residence_years,
+    f.mother_id_document_type AS mother_id_document_type,
     l11.label_fr AS mother_id_document_type_label_fr,
     l11.label_en AS mother_id_document_type_label_en,
-    (a.data #>> '{mother,children_born_alive}')::integer AS mother_children_born_alive,
-    (a.data #>> '{mother,children_still_living}')::integer AS mother_children_still_living,
-    (a.data #>> '{mother,foetal_deaths}')::integer AS mother_foetal_deaths,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer AS mother_last_live_birth_on_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer AS mother_marriage_date_elapsed_years,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer) AS father_age,
-    (a.data #>> '{father,birth_place,area_code}') AS father_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{father,birth_place,area_code}')) AS father_birth_place_urban_rural,
-    (a.data #>> '{father,birth_place,country}') AS father_birth_place_country,
-    (a.data #>> '{father,nationality}') AS father_nationality,
-    (a.data #>> '{father,marital_status}') AS father_marital_status,
+    f.mother_children_born_alive AS mother_children_born_alive,
+    f.mother_children_still_living AS mother_children_still_living,
+    f.mother_foetal_deaths AS mother_foetal_deaths,
+    f.mother_last_live_birth_on_elapsed_years AS mother_last_live_birth_on_elapsed_years,
+    f.mother_marriage_date_elapsed_years AS mother_marriage_date_elapsed_years,
+    f.father_age AS father_age,
+    f.father_birth_place_area_code AS father_birth_place_area_code,
+    stats.urban_rural(f.father_birth_place_area_code) AS father_birth_place_urban_rural,
+    f.father_birth_place_country AS father_birth_place_country,
+    f.father_nationality AS father_nationality,
+    f.father_marital_status AS father_marital_status,
     l12.label_fr AS father_marital_status_label_fr,
     l12.label_en AS father_marital_status_label_en,
-    (a.data #>> '{father,education}') AS father_education,
+    f.father_education AS father_education,
     l13.label_fr AS father_education_label_fr,
     l13.label_en AS father_education_label_en,
-    (a.data #>> '{father,occupation_isco}') AS father_occupation_isco,
-    (a.data #>> '{father,residence,area_code}') AS father_residence_area_code,
-    stats.urban_rural((a.data #>> '{father,residence,area_code}')) AS father_residence_urban_rural,
-    (a.data #>> '{father,residence,country}') AS father_residence_country,
-    (a.data #>> '{father,residence_years}')::integer AS father_residence_years,
-    (a.data #>> '{father,id_document,type}') AS father_id_document_type,
+    f.father_occupation_isco AS father_occupation_isco,
+    f.father_residence_area_code AS father_residence_area_code,
+    stats.urban_rural(f.father_residence_area_code) AS father_residence_urban_rural,
+    f.father_residence_country AS father_residence_country,
+    f.father_residence_years AS father_residence_years,
+    f.father_id_document_type AS father_id_document_type,
     l14.label_fr AS father_id_document_type_label_fr,
     l14.label_en AS father_id_document_type_label_en,
-    (a.data #>> '{cause,part1,0,icd10}') AS cause_part1_a_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}')) AS cause_part1_a_icd10_chapter,
-    (a.data #>> '{cause,part1,1,icd10}') AS cause_part1_b_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}')) AS cause_part1_b_icd10_chapter,
-    (a.data #>> '{cause,part1,2,icd10}') AS cause_part1_c_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}')) AS cause_part1_c_icd10_chapter,
-    (a.data #>> '{cause,part1,3,icd10}') AS cause_part1_d_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}')) AS cause_part1_d_icd10_chapter,
-    (a.data #>> '{cause,underlying_icd10}') AS cause_underlying_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}')) AS cause_underlying_icd10_chapter,
-    (a.data #>> '{cause,manner}') AS cause_manner,
+    f.cause_part1_a_icd10 AS cause_part1_a_icd10,
+    f.cause_part1_a_icd10_chapter AS cause_part1_a_icd10_chapter,
+    f.cause_part1_b_icd10 AS cause_part1_b_icd10,
+    f.cause_part1_b_icd10_chapter AS cause_part1_b_icd10_chapter,
+    f.cause_part1_c_icd10 AS cause_part1_c_icd10,
+    f.cause_part1_c_icd10_chapter AS cause_part1_c_icd10_chapter,
+    f.cause_part1_d_icd10 AS cause_part1_d_icd10,
+    f.cause_part1_d_icd10_chapter AS cause_part1_d_icd10_chapter,
+    f.cause_underlying_icd10 AS cause_underlying_icd10,
+    f.cause_underlying_icd10_chapter AS cause_underlying_icd10_chapter,
+    f.cause_manner AS cause_manner,
     l15.label_fr AS cause_manner_label_fr,
     l15.label_en AS cause_manner_label_en,
-    (a.data #>> '{cause,autopsy_used}')::boolean AS cause_autopsy_used,
-    (a.data #>> '{certifier,qualification}') AS certifier_qualification,
+    f.cause_autopsy_used AS cause_autopsy_used,
+    f.certifier_qualification AS certifier_qualification,
     l16.label_fr AS certifier_qualification_label_fr,
     l16.label_en AS certifier_qualification_label_en,
-    (a.data #>> '{certification_type}') AS certification_type,
+    f.certification_type AS certification_type,
     l17.label_fr AS certification_type_label_fr,
     l17.label_en AS certification_type_label_en,
-    (a.data #>> '{mother,residence,area_code}') AS residence_area_code,
-    stats.urban_rural((a.data #>> '{mother,residence,area_code}')) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'birth_type' AND l6.code = (a.data #>> '{birth_type}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'attendant' AND l7.code = (a.data #>> '{attendant}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'sex' AND l8.code = (a.data #>> '{foetus,sex}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'marital_status' AND l9.code = (a.data #>> '{mother,marital_status}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'education' AND l10.code = (a.data #>> '{mother,education}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'id_document_type' AND l11.code = (a.data #>> '{mother,id_document,type}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'marital_status' AND l12.code = (a.data #>> '{father,marital_status}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'education' AND l13.code = (a.data #>> '{father,education}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'id_document_type' AND l14.code = (a.data #>> '{father,id_document,type}')
-    LEFT JOIN stats.code_label l15 ON l15.list = 'death_manner' AND l15.code = (a.data #>> '{cause,manner}')
-    LEFT JOIN stats.code_label l16 ON l16.list = 'certifier_qualification' AND l16.code = (a.data #>> '{certifier,qualification}')
-    LEFT JOIN stats.code_label l17 ON l17.list = 'certification_type' AND l17.code = (a.data #>> '{certification_type}')
-WHERE a.event_type = 'foetal_death';
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.foetal_death_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'birth_type' AND l6.code = f.birth_type
+    LEFT JOIN stats.code_label l7 ON l7.list = 'attendant' AND l7.code = f.attendant
+    LEFT JOIN stats.code_label l8 ON l8.list = 'sex' AND l8.code = f.foetus_sex
+    LEFT JOIN stats.code_label l9 ON l9.list = 'marital_status' AND l9.code = f.mother_marital_status
+    LEFT JOIN stats.code_label l10 ON l10.list = 'education' AND l10.code = f.mother_education
+    LEFT JOIN stats.code_label l11 ON l11.list = 'id_document_type' AND l11.code = f.mother_id_document_type
+    LEFT JOIN stats.code_label l12 ON l12.list = 'marital_status' AND l12.code = f.father_marital_status
+    LEFT JOIN stats.code_label l13 ON l13.list = 'education' AND l13.code = f.father_education
+    LEFT JOIN stats.code_label l14 ON l14.list = 'id_document_type' AND l14.code = f.father_id_document_type
+    LEFT JOIN stats.code_label l15 ON l15.list = 'death_manner' AND l15.code = f.cause_manner
+    LEFT JOIN stats.code_label l16 ON l16.list = 'certifier_qualification' AND l16.code = f.certifier_qualification
+    LEFT JOIN stats.code_label l17 ON l17.list = 'certification_type' AND l17.code = f.certification_type;
 COMMENT ON VIEW stats.foetal_death IS 'Mort fœtale / Foetal death — one row per registered act, no names';
 COMMENT ON COLUMN stats.foetal_death.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.foetal_death.centre_code IS 'Centre d''inscription / place of registration';
@@ -922,168 +1131,247 @@ COMMENT ON COLUMN stats.foetal_death.certification_type_label_en IS 'Type de cer
 COMMENT ON COLUMN stats.foetal_death.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.foetal_death.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
+CREATE VIEW stats_source.marriage AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{marriage_type}')::text AS marriage_type,
+    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,0,previous_marital_status}')::text AS spouses_1_previous_marital_status,
+    (a.data #>> '{spouses,0,previous_marriages}')::integer::integer AS spouses_1_previous_marriages,
+    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
+    (a.data #>> '{spouses,1,previous_marital_status}')::text AS spouses_2_previous_marital_status,
+    (a.data #>> '{spouses,1,previous_marriages}')::integer::integer AS spouses_2_previous_marriages,
+    (a.data #>> '{witnesses,0,sex}')::text AS witnesses_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,0,birth_date}')::date))::integer, (a.data #>> '{witnesses,0,age}')::integer)::integer AS witnesses_1_age,
+    (a.data #>> '{witnesses,0,residence,area_code}')::text AS witnesses_1_residence_area_code,
+    (a.data #>> '{witnesses,0,residence,country}')::text AS witnesses_1_residence_country,
+    (a.data #>> '{witnesses,0,id_document,type}')::text AS witnesses_1_id_document_type,
+    (a.data #>> '{witnesses,1,sex}')::text AS witnesses_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,1,birth_date}')::date))::integer, (a.data #>> '{witnesses,1,age}')::integer)::integer AS witnesses_2_age,
+    (a.data #>> '{witnesses,1,residence,area_code}')::text AS witnesses_2_residence_area_code,
+    (a.data #>> '{witnesses,1,residence,country}')::text AS witnesses_2_residence_country,
+    (a.data #>> '{witnesses,1,id_document,type}')::text AS witnesses_2_id_document_type,
+    (a.data #>> '{witnesses,2,sex}')::text AS witnesses_3_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,2,birth_date}')::date))::integer, (a.data #>> '{witnesses,2,age}')::integer)::integer AS witnesses_3_age,
+    (a.data #>> '{witnesses,2,residence,area_code}')::text AS witnesses_3_residence_area_code,
+    (a.data #>> '{witnesses,2,residence,country}')::text AS witnesses_3_residence_country,
+    (a.data #>> '{witnesses,2,id_document,type}')::text AS witnesses_3_id_document_type,
+    (a.data #>> '{witnesses,3,sex}')::text AS witnesses_4_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,3,birth_date}')::date))::integer, (a.data #>> '{witnesses,3,age}')::integer)::integer AS witnesses_4_age,
+    (a.data #>> '{witnesses,3,residence,area_code}')::text AS witnesses_4_residence_area_code,
+    (a.data #>> '{witnesses,3,residence,country}')::text AS witnesses_4_residence_country,
+    (a.data #>> '{witnesses,3,id_document,type}')::text AS witnesses_4_id_document_type,
+    (a.data #>> '{matrimonial_regime}')::text AS matrimonial_regime,
+    (a.data #>> '{polygamy_option}')::text AS polygamy_option
+FROM stats_source.acts a
+WHERE a.event_type = 'marriage';
+
+CREATE TABLE stats.marriage_facts AS
+    SELECT * FROM stats_source.marriage WITH NO DATA;
+ALTER TABLE stats.marriage_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.marriage_facts IS 'Typed facts of stats.marriage (maintained by trigger)';
+
 CREATE VIEW stats.marriage AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{marriage_type}') AS marriage_type,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.marriage_type AS marriage_type,
     l6.label_fr AS marriage_type_label_fr,
     l6.label_en AS marriage_type_label_en,
-    (a.data #>> '{spouses,0,sex}') AS spouses_1_sex,
+    f.spouses_1_sex AS spouses_1_sex,
     l7.label_fr AS spouses_1_sex_label_fr,
     l7.label_en AS spouses_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer) AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}') AS spouses_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,birth_place,area_code}')) AS spouses_1_birth_place_urban_rural,
-    (a.data #>> '{spouses,0,birth_place,country}') AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,nationality}') AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}') AS spouses_1_marital_status,
+    f.spouses_1_age AS spouses_1_age,
+    f.spouses_1_birth_place_area_code AS spouses_1_birth_place_area_code,
+    stats.urban_rural(f.spouses_1_birth_place_area_code) AS spouses_1_birth_place_urban_rural,
+    f.spouses_1_birth_place_country AS spouses_1_birth_place_country,
+    f.spouses_1_nationality AS spouses_1_nationality,
+    f.spouses_1_marital_status AS spouses_1_marital_status,
     l8.label_fr AS spouses_1_marital_status_label_fr,
     l8.label_en AS spouses_1_marital_status_label_en,
-    (a.data #>> '{spouses,0,education}') AS spouses_1_education,
+    f.spouses_1_education AS spouses_1_education,
     l9.label_fr AS spouses_1_education_label_fr,
     l9.label_en AS spouses_1_education_label_en,
-    (a.data #>> '{spouses,0,occupation_isco}') AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}') AS spouses_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,residence,area_code}')) AS spouses_1_residence_urban_rural,
-    (a.data #>> '{spouses,0,residence,country}') AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}') AS spouses_1_id_document_type,
+    f.spouses_1_occupation_isco AS spouses_1_occupation_isco,
+    f.spouses_1_residence_area_code AS spouses_1_residence_area_code,
+    stats.urban_rural(f.spouses_1_residence_area_code) AS spouses_1_residence_urban_rural,
+    f.spouses_1_residence_country AS spouses_1_residence_country,
+    f.spouses_1_residence_years AS spouses_1_residence_years,
+    f.spouses_1_id_document_type AS spouses_1_id_document_type,
     l10.label_fr AS spouses_1_id_document_type_label_fr,
     l10.label_en AS spouses_1_id_document_type_label_en,
-    (a.data #>> '{spouses,0,previous_marital_status}') AS spouses_1_previous_marital_status,
+    f.spouses_1_previous_marital_status AS spouses_1_previous_marital_status,
     l11.label_fr AS spouses_1_previous_marital_status_label_fr,
     l11.label_en AS spouses_1_previous_marital_status_label_en,
-    (a.data #>> '{spouses,0,previous_marriages}')::integer AS spouses_1_previous_marriages,
-    (a.data #>> '{spouses,1,sex}') AS spouses_2_sex,
+    f.spouses_1_previous_marriages AS spouses_1_previous_marriages,
+    f.spouses_2_sex AS spouses_2_sex,
     l12.label_fr AS spouses_2_sex_label_fr,
     l12.label_en AS spouses_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer) AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}') AS spouses_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,birth_place,area_code}')) AS spouses_2_birth_place_urban_rural,
-    (a.data #>> '{spouses,1,birth_place,country}') AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,nationality}') AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}') AS spouses_2_marital_status,
+    f.spouses_2_age AS spouses_2_age,
+    f.spouses_2_birth_place_area_code AS spouses_2_birth_place_area_code,
+    stats.urban_rural(f.spouses_2_birth_place_area_code) AS spouses_2_birth_place_urban_rural,
+    f.spouses_2_birth_place_country AS spouses_2_birth_place_country,
+    f.spouses_2_nationality AS spouses_2_nationality,
+    f.spouses_2_marital_status AS spouses_2_marital_status,
     l13.label_fr AS spouses_2_marital_status_label_fr,
     l13.label_en AS spouses_2_marital_status_label_en,
-    (a.data #>> '{spouses,1,education}') AS spouses_2_education,
+    f.spouses_2_education AS spouses_2_education,
     l14.label_fr AS spouses_2_education_label_fr,
     l14.label_en AS spouses_2_education_label_en,
-    (a.data #>> '{spouses,1,occupation_isco}') AS spouses_2_occupation_isco,
-    (a.data #>> '{spouses,1,residence,area_code}') AS spouses_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,residence,area_code}')) AS spouses_2_residence_urban_rural,
-    (a.data #>> '{spouses,1,residence,country}') AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}') AS spouses_2_id_document_type,
+    f.spouses_2_occupation_isco AS spouses_2_occupation_isco,
+    f.spouses_2_residence_area_code AS spouses_2_residence_area_code,
+    stats.urban_rural(f.spouses_2_residence_area_code) AS spouses_2_residence_urban_rural,
+    f.spouses_2_residence_country AS spouses_2_residence_country,
+    f.spouses_2_residence_years AS spouses_2_residence_years,
+    f.spouses_2_id_document_type AS spouses_2_id_document_type,
     l15.label_fr AS spouses_2_id_document_type_label_fr,
     l15.label_en AS spouses_2_id_document_type_label_en,
-    (a.data #>> '{spouses,1,previous_marital_status}') AS spouses_2_previous_marital_status,
+    f.spouses_2_previous_marital_status AS spouses_2_previous_marital_status,
     l16.label_fr AS spouses_2_previous_marital_status_label_fr,
     l16.label_en AS spouses_2_previous_marital_status_label_en,
-    (a.data #>> '{spouses,1,previous_marriages}')::integer AS spouses_2_previous_marriages,
-    (a.data #>> '{witnesses,0,sex}') AS witnesses_1_sex,
+    f.spouses_2_previous_marriages AS spouses_2_previous_marriages,
+    f.witnesses_1_sex AS witnesses_1_sex,
     l17.label_fr AS witnesses_1_sex_label_fr,
     l17.label_en AS witnesses_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,0,birth_date}')::date))::integer, (a.data #>> '{witnesses,0,age}')::integer) AS witnesses_1_age,
-    (a.data #>> '{witnesses,0,residence,area_code}') AS witnesses_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{witnesses,0,residence,area_code}')) AS witnesses_1_residence_urban_rural,
-    (a.data #>> '{witnesses,0,residence,country}') AS witnesses_1_residence_country,
-    (a.data #>> '{witnesses,0,id_document,type}') AS witnesses_1_id_document_type,
+    f.witnesses_1_age AS witnesses_1_age,
+    f.witnesses_1_residence_area_code AS witnesses_1_residence_area_code,
+    stats.urban_rural(f.witnesses_1_residence_area_code) AS witnesses_1_residence_urban_rural,
+    f.witnesses_1_residence_country AS witnesses_1_residence_country,
+    f.witnesses_1_id_document_type AS witnesses_1_id_document_type,
     l18.label_fr AS witnesses_1_id_document_type_label_fr,
     l18.label_en AS witnesses_1_id_document_type_label_en,
-    (a.data #>> '{witnesses,1,sex}') AS witnesses_2_sex,
+    f.witnesses_2_sex AS witnesses_2_sex,
     l19.label_fr AS witnesses_2_sex_label_fr,
     l19.label_en AS witnesses_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,1,birth_date}')::date))::integer, (a.data #>> '{witnesses,1,age}')::integer) AS witnesses_2_age,
-    (a.data #>> '{witnesses,1,residence,area_code}') AS witnesses_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{witnesses,1,residence,area_code}')) AS witnesses_2_residence_urban_rural,
-    (a.data #>> '{witnesses,1,residence,country}') AS witnesses_2_residence_country,
-    (a.data #>> '{witnesses,1,id_document,type}') AS witnesses_2_id_document_type,
+    f.witnesses_2_age AS witnesses_2_age,
+    f.witnesses_2_residence_area_code AS witnesses_2_residence_area_code,
+    stats.urban_rural(f.witnesses_2_residence_area_code) AS witnesses_2_residence_urban_rural,
+    f.witnesses_2_residence_country AS witnesses_2_residence_country,
+    f.witnesses_2_id_document_type AS witnesses_2_id_document_type,
     l20.label_fr AS witnesses_2_id_document_type_label_fr,
     l20.label_en AS witnesses_2_id_document_type_label_en,
-    (a.data #>> '{witnesses,2,sex}') AS witnesses_3_sex,
+    f.witnesses_3_sex AS witnesses_3_sex,
     l21.label_fr AS witnesses_3_sex_label_fr,
     l21.label_en AS witnesses_3_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,2,birth_date}')::date))::integer, (a.data #>> '{witnesses,2,age}')::integer) AS witnesses_3_age,
-    (a.data #>> '{witnesses,2,residence,area_code}') AS witnesses_3_residence_area_code,
-    stats.urban_rural((a.data #>> '{witnesses,2,residence,area_code}')) AS witnesses_3_residence_urban_rural,
-    (a.data #>> '{witnesses,2,residence,country}') AS witnesses_3_residence_country,
-    (a.data #>> '{witnesses,2,id_document,type}') AS witnesses_3_id_document_type,
+    f.witnesses_3_age AS witnesses_3_age,
+    f.witnesses_3_residence_area_code AS witnesses_3_residence_area_code,
+    stats.urban_rural(f.witnesses_3_residence_area_code) AS witnesses_3_residence_urban_rural,
+    f.witnesses_3_residence_country AS witnesses_3_residence_country,
+    f.witnesses_3_id_document_type AS witnesses_3_id_document_type,
     l22.label_fr AS witnesses_3_id_document_type_label_fr,
     l22.label_en AS witnesses_3_id_document_type_label_en,
-    (a.data #>> '{witnesses,3,sex}') AS witnesses_4_sex,
+    f.witnesses_4_sex AS witnesses_4_sex,
     l23.label_fr AS witnesses_4_sex_label_fr,
     l23.label_en AS witnesses_4_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,3,birth_date}')::date))::integer, (a.data #>> '{witnesses,3,age}')::integer) AS witnesses_4_age,
-    (a.data #>> '{witnesses,3,residence,area_code}') AS witnesses_4_residence_area_code,
-    stats.urban_rural((a.data #>> '{witnesses,3,residence,area_code}')) AS witnesses_4_residence_urban_rural,
-    (a.data #>> '{witnesses,3,residence,country}') AS witnesses_4_residence_country,
-    (a.data #>> '{witnesses,3,id_document,type}') AS witnesses_4_id_document_type,
+    f.witnesses_4_age AS witnesses_4_age,
+    f.witnesses_4_residence_area_code AS witnesses_4_residence_area_code,
+    stats.urban_rural(f.witnesses_4_residence_area_code) AS witnesses_4_residence_urban_rural,
+    f.witnesses_4_residence_country AS witnesses_4_residence_country,
+    f.witnesses_4_id_document_type AS witnesses_4_id_document_type,
     l24.label_fr AS witnesses_4_id_document_type_label_fr,
     l24.label_en AS witnesses_4_id_document_type_label_en,
-    (a.data #>> '{matrimonial_regime}') AS matrimonial_regime,
+    f.matrimonial_regime AS matrimonial_regime,
     l25.label_fr AS matrimonial_regime_label_fr,
     l25.label_en AS matrimonial_regime_label_en,
-    (a.data #>> '{polygamy_option}') AS polygamy_option,
+    f.polygamy_option AS polygamy_option,
     l26.label_fr AS polygamy_option_label_fr,
     l26.label_en AS polygamy_option_label_en
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'marriage_type' AND l6.code = (a.data #>> '{marriage_type}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'sex' AND l7.code = (a.data #>> '{spouses,0,sex}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'marital_status' AND l8.code = (a.data #>> '{spouses,0,marital_status}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'education' AND l9.code = (a.data #>> '{spouses,0,education}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'id_document_type' AND l10.code = (a.data #>> '{spouses,0,id_document,type}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{spouses,0,previous_marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'sex' AND l12.code = (a.data #>> '{spouses,1,sex}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'marital_status' AND l13.code = (a.data #>> '{spouses,1,marital_status}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'education' AND l14.code = (a.data #>> '{spouses,1,education}')
-    LEFT JOIN stats.code_label l15 ON l15.list = 'id_document_type' AND l15.code = (a.data #>> '{spouses,1,id_document,type}')
-    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = (a.data #>> '{spouses,1,previous_marital_status}')
-    LEFT JOIN stats.code_label l17 ON l17.list = 'sex' AND l17.code = (a.data #>> '{witnesses,0,sex}')
-    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = (a.data #>> '{witnesses,0,id_document,type}')
-    LEFT JOIN stats.code_label l19 ON l19.list = 'sex' AND l19.code = (a.data #>> '{witnesses,1,sex}')
-    LEFT JOIN stats.code_label l20 ON l20.list = 'id_document_type' AND l20.code = (a.data #>> '{witnesses,1,id_document,type}')
-    LEFT JOIN stats.code_label l21 ON l21.list = 'sex' AND l21.code = (a.data #>> '{witnesses,2,sex}')
-    LEFT JOIN stats.code_label l22 ON l22.list = 'id_document_type' AND l22.code = (a.data #>> '{witnesses,2,id_document,type}')
-    LEFT JOIN stats.code_label l23 ON l23.list = 'sex' AND l23.code = (a.data #>> '{witnesses,3,sex}')
-    LEFT JOIN stats.code_label l24 ON l24.list = 'id_document_type' AND l24.code = (a.data #>> '{witnesses,3,id_document,type}')
-    LEFT JOIN stats.code_label l25 ON l25.list = 'matrimonial_regime' AND l25.code = (a.data #>> '{matrimonial_regime}')
-    LEFT JOIN stats.code_label l26 ON l26.list = 'polygamy_option' AND l26.code = (a.data #>> '{polygamy_option}')
-WHERE a.event_type = 'marriage';
+FROM stats.marriage_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'marriage_type' AND l6.code = f.marriage_type
+    LEFT JOIN stats.code_label l7 ON l7.list = 'sex' AND l7.code = f.spouses_1_sex
+    LEFT JOIN stats.code_label l8 ON l8.list = 'marital_status' AND l8.code = f.spouses_1_marital_status
+    LEFT JOIN stats.code_label l9 ON l9.list = 'education' AND l9.code = f.spouses_1_education
+    LEFT JOIN stats.code_label l10 ON l10.list = 'id_document_type' AND l10.code = f.spouses_1_id_document_type
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.spouses_1_previous_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'sex' AND l12.code = f.spouses_2_sex
+    LEFT JOIN stats.code_label l13 ON l13.list = 'marital_status' AND l13.code = f.spouses_2_marital_status
+    LEFT JOIN stats.code_label l14 ON l14.list = 'education' AND l14.code = f.spouses_2_education
+    LEFT JOIN stats.code_label l15 ON l15.list = 'id_document_type' AND l15.code = f.spouses_2_id_document_type
+    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = f.spouses_2_previous_marital_status
+    LEFT JOIN stats.code_label l17 ON l17.list = 'sex' AND l17.code = f.witnesses_1_sex
+    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = f.witnesses_1_id_document_type
+    LEFT JOIN stats.code_label l19 ON l19.list = 'sex' AND l19.code = f.witnesses_2_sex
+    LEFT JOIN stats.code_label l20 ON l20.list = 'id_document_type' AND l20.code = f.witnesses_2_id_document_type
+    LEFT JOIN stats.code_label l21 ON l21.list = 'sex' AND l21.code = f.witnesses_3_sex
+    LEFT JOIN stats.code_label l22 ON l22.list = 'id_document_type' AND l22.code = f.witnesses_3_id_document_type
+    LEFT JOIN stats.code_label l23 ON l23.list = 'sex' AND l23.code = f.witnesses_4_sex
+    LEFT JOIN stats.code_label l24 ON l24.list = 'id_document_type' AND l24.code = f.witnesses_4_id_document_type
+    LEFT JOIN stats.code_label l25 ON l25.list = 'matrimonial_regime' AND l25.code = f.matrimonial_regime
+    LEFT JOIN stats.code_label l26 ON l26.list = 'polygamy_option' AND l26.code = f.polygamy_option;
 COMMENT ON VIEW stats.marriage IS 'Mariage / Marriage — one row per registered act, no names';
 COMMENT ON COLUMN stats.marriage.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.marriage.centre_code IS 'Centre d''inscription / place of registration';
@@ -1218,102 +1506,158 @@ COMMENT ON COLUMN stats.marriage.polygamy_option IS 'Option de mariage / Polygam
 COMMENT ON COLUMN stats.marriage.polygamy_option_label_fr IS 'Option de mariage / Polygamy option (libellé)';
 COMMENT ON COLUMN stats.marriage.polygamy_option_label_en IS 'Option de mariage / Polygamy option (label)';
 
+CREATE VIEW stats_source.divorce AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+FROM stats_source.acts a
+WHERE a.event_type = 'divorce';
+
+CREATE TABLE stats.divorce_facts AS
+    SELECT * FROM stats_source.divorce WITH NO DATA;
+ALTER TABLE stats.divorce_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.divorce_facts IS 'Typed facts of stats.divorce (maintained by trigger)';
+
 CREATE VIEW stats.divorce AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{spouses,0,sex}') AS spouses_1_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.spouses_1_sex AS spouses_1_sex,
     l6.label_fr AS spouses_1_sex_label_fr,
     l6.label_en AS spouses_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer) AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}') AS spouses_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,birth_place,area_code}')) AS spouses_1_birth_place_urban_rural,
-    (a.data #>> '{spouses,0,birth_place,country}') AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,nationality}') AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}') AS spouses_1_marital_status,
+    f.spouses_1_age AS spouses_1_age,
+    f.spouses_1_birth_place_area_code AS spouses_1_birth_place_area_code,
+    stats.urban_rural(f.spouses_1_birth_place_area_code) AS spouses_1_birth_place_urban_rural,
+    f.spouses_1_birth_place_country AS spouses_1_birth_place_country,
+    f.spouses_1_nationality AS spouses_1_nationality,
+    f.spouses_1_marital_status AS spouses_1_marital_status,
     l7.label_fr AS spouses_1_marital_status_label_fr,
     l7.label_en AS spouses_1_marital_status_label_en,
-    (a.data #>> '{spouses,0,education}') AS spouses_1_education,
+    f.spouses_1_education AS spouses_1_education,
     l8.label_fr AS spouses_1_education_label_fr,
     l8.label_en AS spouses_1_education_label_en,
-    (a.data #>> '{spouses,0,occupation_isco}') AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}') AS spouses_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,residence,area_code}')) AS spouses_1_residence_urban_rural,
-    (a.data #>> '{spouses,0,residence,country}') AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}') AS spouses_1_id_document_type,
+    f.spouses_1_occupation_isco AS spouses_1_occupation_isco,
+    f.spouses_1_residence_area_code AS spouses_1_residence_area_code,
+    stats.urban_rural(f.spouses_1_residence_area_code) AS spouses_1_residence_urban_rural,
+    f.spouses_1_residence_country AS spouses_1_residence_country,
+    f.spouses_1_residence_years AS spouses_1_residence_years,
+    f.spouses_1_id_document_type AS spouses_1_id_document_type,
     l9.label_fr AS spouses_1_id_document_type_label_fr,
     l9.label_en AS spouses_1_id_document_type_label_en,
-    (a.data #>> '{spouses,1,sex}') AS spouses_2_sex,
+    f.spouses_2_sex AS spouses_2_sex,
     l10.label_fr AS spouses_2_sex_label_fr,
     l10.label_en AS spouses_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer) AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}') AS spouses_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,birth_place,area_code}')) AS spouses_2_birth_place_urban_rural,
-    (a.data #>> '{spouses,1,birth_place,country}') AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,nationality}') AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}') AS spouses_2_marital_status,
+    f.spouses_2_age AS spouses_2_age,
+    f.spouses_2_birth_place_area_code AS spouses_2_birth_place_area_code,
+    stats.urban_rural(f.spouses_2_birth_place_area_code) AS spouses_2_birth_place_urban_rural,
+    f.spouses_2_birth_place_country AS spouses_2_birth_place_country,
+    f.spouses_2_nationality AS spouses_2_nationality,
+    f.spouses_2_marital_status AS spouses_2_marital_status,
     l11.label_fr AS spouses_2_marital_status_label_fr,
     l11.label_en AS spouses_2_marital_status_label_en,
-    (a.data #>> '{spouses,1,education}') AS spouses_2_education,
+    f.spouses_2_education AS spouses_2_education,
     l12.label_fr AS spouses_2_education_label_fr,
     l12.label_en AS spouses_2_education_label_en,
-    (a.data #>> '{spouses,1,occupation_isco}') AS spouses_2_occupation_isco,
-    (a.data #>> '{spouses,1,residence,area_code}') AS spouses_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,residence,area_code}')) AS spouses_2_residence_urban_rural,
-    (a.data #>> '{spouses,1,residence,country}') AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}') AS spouses_2_id_document_type,
+    f.spouses_2_occupation_isco AS spouses_2_occupation_isco,
+    f.spouses_2_residence_area_code AS spouses_2_residence_area_code,
+    stats.urban_rural(f.spouses_2_residence_area_code) AS spouses_2_residence_urban_rural,
+    f.spouses_2_residence_country AS spouses_2_residence_country,
+    f.spouses_2_residence_years AS spouses_2_residence_years,
+    f.spouses_2_id_document_type AS spouses_2_id_document_type,
     l13.label_fr AS spouses_2_id_document_type_label_fr,
     l13.label_en AS spouses_2_id_document_type_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{spouses,0,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{spouses,0,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{spouses,0,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{spouses,0,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{spouses,1,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{spouses,1,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{spouses,1,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{spouses,1,id_document,type}')
-WHERE a.event_type = 'divorce';
+    f.marriage_date_elapsed_years AS marriage_date_elapsed_years,
+    f.dependent_children AS dependent_children,
+    f.children_of_marriage AS children_of_marriage,
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years
+FROM stats.divorce_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.spouses_1_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.spouses_1_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.spouses_1_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.spouses_1_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.spouses_2_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.spouses_2_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.spouses_2_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.spouses_2_id_document_type;
 COMMENT ON VIEW stats.divorce IS 'Divorce — one row per registered act, no names';
 COMMENT ON COLUMN stats.divorce.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.divorce.centre_code IS 'Centre d''inscription / place of registration';
@@ -1395,102 +1739,158 @@ COMMENT ON COLUMN stats.divorce.dependent_children IS 'Enfants à charge / Depen
 COMMENT ON COLUMN stats.divorce.children_of_marriage IS 'Enfants issus du mariage / Children of the marriage';
 COMMENT ON COLUMN stats.divorce.court_decision_date_elapsed_years IS 'Décision de justice › Date de la décision / Court decision › Date of the decision : années révolues jusqu''à l''événement / completed years to the event';
 
+CREATE VIEW stats_source.annulment AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+FROM stats_source.acts a
+WHERE a.event_type = 'annulment';
+
+CREATE TABLE stats.annulment_facts AS
+    SELECT * FROM stats_source.annulment WITH NO DATA;
+ALTER TABLE stats.annulment_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.annulment_facts IS 'Typed facts of stats.annulment (maintained by trigger)';
+
 CREATE VIEW stats.annulment AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{spouses,0,sex}') AS spouses_1_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.spouses_1_sex AS spouses_1_sex,
     l6.label_fr AS spouses_1_sex_label_fr,
     l6.label_en AS spouses_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer) AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}') AS spouses_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,birth_place,area_code}')) AS spouses_1_birth_place_urban_rural,
-    (a.data #>> '{spouses,0,birth_place,country}') AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,nationality}') AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}') AS spouses_1_marital_status,
+    f.spouses_1_age AS spouses_1_age,
+    f.spouses_1_birth_place_area_code AS spouses_1_birth_place_area_code,
+    stats.urban_rural(f.spouses_1_birth_place_area_code) AS spouses_1_birth_place_urban_rural,
+    f.spouses_1_birth_place_country AS spouses_1_birth_place_country,
+    f.spouses_1_nationality AS spouses_1_nationality,
+    f.spouses_1_marital_status AS spouses_1_marital_status,
     l7.label_fr AS spouses_1_marital_status_label_fr,
     l7.label_en AS spouses_1_marital_status_label_en,
-    (a.data #>> '{spouses,0,education}') AS spouses_1_education,
+    f.spouses_1_education AS spouses_1_education,
     l8.label_fr AS spouses_1_education_label_fr,
     l8.label_en AS spouses_1_education_label_en,
-    (a.data #>> '{spouses,0,occupation_isco}') AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}') AS spouses_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,residence,area_code}')) AS spouses_1_residence_urban_rural,
-    (a.data #>> '{spouses,0,residence,country}') AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}') AS spouses_1_id_document_type,
+    f.spouses_1_occupation_isco AS spouses_1_occupation_isco,
+    f.spouses_1_residence_area_code AS spouses_1_residence_area_code,
+    stats.urban_rural(f.spouses_1_residence_area_code) AS spouses_1_residence_urban_rural,
+    f.spouses_1_residence_country AS spouses_1_residence_country,
+    f.spouses_1_residence_years AS spouses_1_residence_years,
+    f.spouses_1_id_document_type AS spouses_1_id_document_type,
     l9.label_fr AS spouses_1_id_document_type_label_fr,
     l9.label_en AS spouses_1_id_document_type_label_en,
-    (a.data #>> '{spouses,1,sex}') AS spouses_2_sex,
+    f.spouses_2_sex AS spouses_2_sex,
     l10.label_fr AS spouses_2_sex_label_fr,
     l10.label_en AS spouses_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer) AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}') AS spouses_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,birth_place,area_code}')) AS spouses_2_birth_place_urban_rural,
-    (a.data #>> '{spouses,1,birth_place,country}') AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,nationality}') AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}') AS spouses_2_marital_status,
+    f.spouses_2_age AS spouses_2_age,
+    f.spouses_2_birth_place_area_code AS spouses_2_birth_place_area_code,
+    stats.urban_rural(f.spouses_2_birth_place_area_code) AS spouses_2_birth_place_urban_rural,
+    f.spouses_2_birth_place_country AS spouses_2_birth_place_country,
+    f.spouses_2_nationality AS spouses_2_nationality,
+    f.spouses_2_marital_status AS spouses_2_marital_status,
     l11.label_fr AS spouses_2_marital_status_label_fr,
     l11.label_en AS spouses_2_marital_status_label_en,
-    (a.data #>> '{spouses,1,education}') AS spouses_2_education,
+    f.spouses_2_education AS spouses_2_education,
     l12.label_fr AS spouses_2_education_label_fr,
     l12.label_en AS spouses_2_education_label_en,
-    (a.data #>> '{spouses,1,occupation_isco}') AS spouses_2_occupation_isco,
-    (a.data #>> '{spouses,1,residence,area_code}') AS spouses_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,residence,area_code}')) AS spouses_2_residence_urban_rural,
-    (a.data #>> '{spouses,1,residence,country}') AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}') AS spouses_2_id_document_type,
+    f.spouses_2_occupation_isco AS spouses_2_occupation_isco,
+    f.spouses_2_residence_area_code AS spouses_2_residence_area_code,
+    stats.urban_rural(f.spouses_2_residence_area_code) AS spouses_2_residence_urban_rural,
+    f.spouses_2_residence_country AS spouses_2_residence_country,
+    f.spouses_2_residence_years AS spouses_2_residence_years,
+    f.spouses_2_id_document_type AS spouses_2_id_document_type,
     l13.label_fr AS spouses_2_id_document_type_label_fr,
     l13.label_en AS spouses_2_id_document_type_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{spouses,0,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{spouses,0,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{spouses,0,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{spouses,0,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{spouses,1,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{spouses,1,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{spouses,1,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{spouses,1,id_document,type}')
-WHERE a.event_type = 'annulment';
+    f.marriage_date_elapsed_years AS marriage_date_elapsed_years,
+    f.dependent_children AS dependent_children,
+    f.children_of_marriage AS children_of_marriage,
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years
+FROM stats.annulment_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.spouses_1_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.spouses_1_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.spouses_1_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.spouses_1_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.spouses_2_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.spouses_2_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.spouses_2_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.spouses_2_id_document_type;
 COMMENT ON VIEW stats.annulment IS 'Annulation de mariage / Annulment — one row per registered act, no names';
 COMMENT ON COLUMN stats.annulment.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.annulment.centre_code IS 'Centre d''inscription / place of registration';
@@ -1572,102 +1972,158 @@ COMMENT ON COLUMN stats.annulment.dependent_children IS 'Enfants à charge / Dep
 COMMENT ON COLUMN stats.annulment.children_of_marriage IS 'Enfants issus du mariage / Children of the marriage';
 COMMENT ON COLUMN stats.annulment.court_decision_date_elapsed_years IS 'Décision de justice › Date de la décision / Court decision › Date of the decision : années révolues jusqu''à l''événement / completed years to the event';
 
+CREATE VIEW stats_source.judicial_separation AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+FROM stats_source.acts a
+WHERE a.event_type = 'judicial_separation';
+
+CREATE TABLE stats.judicial_separation_facts AS
+    SELECT * FROM stats_source.judicial_separation WITH NO DATA;
+ALTER TABLE stats.judicial_separation_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.judicial_separation_facts IS 'Typed facts of stats.judicial_separation (maintained by trigger)';
+
 CREATE VIEW stats.judicial_separation AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{spouses,0,sex}') AS spouses_1_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.spouses_1_sex AS spouses_1_sex,
     l6.label_fr AS spouses_1_sex_label_fr,
     l6.label_en AS spouses_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer) AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}') AS spouses_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,birth_place,area_code}')) AS spouses_1_birth_place_urban_rural,
-    (a.data #>> '{spouses,0,birth_place,country}') AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,nationality}') AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}') AS spouses_1_marital_status,
+    f.spouses_1_age AS spouses_1_age,
+    f.spouses_1_birth_place_area_code AS spouses_1_birth_place_area_code,
+    stats.urban_rural(f.spouses_1_birth_place_area_code) AS spouses_1_birth_place_urban_rural,
+    f.spouses_1_birth_place_country AS spouses_1_birth_place_country,
+    f.spouses_1_nationality AS spouses_1_nationality,
+    f.spouses_1_marital_status AS spouses_1_marital_status,
     l7.label_fr AS spouses_1_marital_status_label_fr,
     l7.label_en AS spouses_1_marital_status_label_en,
-    (a.data #>> '{spouses,0,education}') AS spouses_1_education,
+    f.spouses_1_education AS spouses_1_education,
     l8.label_fr AS spouses_1_education_label_fr,
     l8.label_en AS spouses_1_education_label_en,
-    (a.data #>> '{spouses,0,occupation_isco}') AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}') AS spouses_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,0,residence,area_code}')) AS spouses_1_residence_urban_rural,
-    (a.data #>> '{spouses,0,residence,country}') AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}') AS spouses_1_id_document_type,
+    f.spouses_1_occupation_isco AS spouses_1_occupation_isco,
+    f.spouses_1_residence_area_code AS spouses_1_residence_area_code,
+    stats.urban_rural(f.spouses_1_residence_area_code) AS spouses_1_residence_urban_rural,
+    f.spouses_1_residence_country AS spouses_1_residence_country,
+    f.spouses_1_residence_years AS spouses_1_residence_years,
+    f.spouses_1_id_document_type AS spouses_1_id_document_type,
     l9.label_fr AS spouses_1_id_document_type_label_fr,
     l9.label_en AS spouses_1_id_document_type_label_en,
-    (a.data #>> '{spouses,1,sex}') AS spouses_2_sex,
+    f.spouses_2_sex AS spouses_2_sex,
     l10.label_fr AS spouses_2_sex_label_fr,
     l10.label_en AS spouses_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer) AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}') AS spouses_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,birth_place,area_code}')) AS spouses_2_birth_place_urban_rural,
-    (a.data #>> '{spouses,1,birth_place,country}') AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,nationality}') AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}') AS spouses_2_marital_status,
+    f.spouses_2_age AS spouses_2_age,
+    f.spouses_2_birth_place_area_code AS spouses_2_birth_place_area_code,
+    stats.urban_rural(f.spouses_2_birth_place_area_code) AS spouses_2_birth_place_urban_rural,
+    f.spouses_2_birth_place_country AS spouses_2_birth_place_country,
+    f.spouses_2_nationality AS spouses_2_nationality,
+    f.spouses_2_marital_status AS spouses_2_marital_status,
     l11.label_fr AS spouses_2_marital_status_label_fr,
     l11.label_en AS spouses_2_marital_status_label_en,
-    (a.data #>> '{spouses,1,education}') AS spouses_2_education,
+    f.spouses_2_education AS spouses_2_education,
     l12.label_fr AS spouses_2_education_label_fr,
     l12.label_en AS spouses_2_education_label_en,
-    (a.data #>> '{spouses,1,occupation_isco}') AS spouses_2_occupation_isco,
-    (a.data #>> '{spouses,1,residence,area_code}') AS spouses_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{spouses,1,residence,area_code}')) AS spouses_2_residence_urban_rural,
-    (a.data #>> '{spouses,1,residence,country}') AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}') AS spouses_2_id_document_type,
+    f.spouses_2_occupation_isco AS spouses_2_occupation_isco,
+    f.spouses_2_residence_area_code AS spouses_2_residence_area_code,
+    stats.urban_rural(f.spouses_2_residence_area_code) AS spouses_2_residence_urban_rural,
+    f.spouses_2_residence_country AS spouses_2_residence_country,
+    f.spouses_2_residence_years AS spouses_2_residence_years,
+    f.spouses_2_id_document_type AS spouses_2_id_document_type,
     l13.label_fr AS spouses_2_id_document_type_label_fr,
     l13.label_en AS spouses_2_id_document_type_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{spouses,0,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{spouses,0,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{spouses,0,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{spouses,0,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{spouses,1,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{spouses,1,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{spouses,1,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{spouses,1,id_document,type}')
-WHERE a.event_type = 'judicial_separation';
+    f.marriage_date_elapsed_years AS marriage_date_elapsed_years,
+    f.dependent_children AS dependent_children,
+    f.children_of_marriage AS children_of_marriage,
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years
+FROM stats.judicial_separation_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.spouses_1_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.spouses_1_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.spouses_1_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.spouses_1_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.spouses_2_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.spouses_2_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.spouses_2_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.spouses_2_id_document_type;
 COMMENT ON VIEW stats.judicial_separation IS 'Séparation de corps / Judicial separation — one row per registered act, no names';
 COMMENT ON COLUMN stats.judicial_separation.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.judicial_separation.centre_code IS 'Centre d''inscription / place of registration';
@@ -1749,140 +2205,210 @@ COMMENT ON COLUMN stats.judicial_separation.dependent_children IS 'Enfants à ch
 COMMENT ON COLUMN stats.judicial_separation.children_of_marriage IS 'Enfants issus du mariage / Children of the marriage';
 COMMENT ON COLUMN stats.judicial_separation.court_decision_date_elapsed_years IS 'Décision de justice › Date de la décision / Court decision › Date of the decision : années révolues jusqu''à l''événement / completed years to the event';
 
+CREATE VIEW stats_source.adoption AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,sex}')::text AS child_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,nationality}')::text AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
+    (a.data #>> '{child,education}')::text AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    (a.data #>> '{adoption_type}')::text AS adoption_type,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'adoption';
+
+CREATE TABLE stats.adoption_facts AS
+    SELECT * FROM stats_source.adoption WITH NO DATA;
+ALTER TABLE stats.adoption_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.adoption_facts IS 'Typed facts of stats.adoption (maintained by trigger)';
+
 CREATE VIEW stats.adoption AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{child,sex}') AS child_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.child_sex AS child_sex,
     l6.label_fr AS child_sex_label_fr,
     l6.label_en AS child_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer) AS child_age,
-    (a.data #>> '{child,birth_place,area_code}') AS child_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{child,birth_place,area_code}')) AS child_birth_place_urban_rural,
-    (a.data #>> '{child,birth_place,country}') AS child_birth_place_country,
-    (a.data #>> '{child,nationality}') AS child_nationality,
-    (a.data #>> '{child,marital_status}') AS child_marital_status,
+    f.child_age AS child_age,
+    f.child_birth_place_area_code AS child_birth_place_area_code,
+    stats.urban_rural(f.child_birth_place_area_code) AS child_birth_place_urban_rural,
+    f.child_birth_place_country AS child_birth_place_country,
+    f.child_nationality AS child_nationality,
+    f.child_marital_status AS child_marital_status,
     l7.label_fr AS child_marital_status_label_fr,
     l7.label_en AS child_marital_status_label_en,
-    (a.data #>> '{child,education}') AS child_education,
+    f.child_education AS child_education,
     l8.label_fr AS child_education_label_fr,
     l8.label_en AS child_education_label_en,
-    (a.data #>> '{child,occupation_isco}') AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}') AS child_residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS child_residence_urban_rural,
-    (a.data #>> '{child,residence,country}') AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}') AS child_id_document_type,
+    f.child_occupation_isco AS child_occupation_isco,
+    f.child_residence_area_code AS child_residence_area_code,
+    stats.urban_rural(f.child_residence_area_code) AS child_residence_urban_rural,
+    f.child_residence_country AS child_residence_country,
+    f.child_residence_years AS child_residence_years,
+    f.child_id_document_type AS child_id_document_type,
     l9.label_fr AS child_id_document_type_label_fr,
     l9.label_en AS child_id_document_type_label_en,
-    (a.data #>> '{parents,0,sex}') AS parents_1_sex,
+    f.parents_1_sex AS parents_1_sex,
     l10.label_fr AS parents_1_sex_label_fr,
     l10.label_en AS parents_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer) AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}') AS parents_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,birth_place,area_code}')) AS parents_1_birth_place_urban_rural,
-    (a.data #>> '{parents,0,birth_place,country}') AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,nationality}') AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}') AS parents_1_marital_status,
+    f.parents_1_age AS parents_1_age,
+    f.parents_1_birth_place_area_code AS parents_1_birth_place_area_code,
+    stats.urban_rural(f.parents_1_birth_place_area_code) AS parents_1_birth_place_urban_rural,
+    f.parents_1_birth_place_country AS parents_1_birth_place_country,
+    f.parents_1_nationality AS parents_1_nationality,
+    f.parents_1_marital_status AS parents_1_marital_status,
     l11.label_fr AS parents_1_marital_status_label_fr,
     l11.label_en AS parents_1_marital_status_label_en,
-    (a.data #>> '{parents,0,education}') AS parents_1_education,
+    f.parents_1_education AS parents_1_education,
     l12.label_fr AS parents_1_education_label_fr,
     l12.label_en AS parents_1_education_label_en,
-    (a.data #>> '{parents,0,occupation_isco}') AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}') AS parents_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,residence,area_code}')) AS parents_1_residence_urban_rural,
-    (a.data #>> '{parents,0,residence,country}') AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}') AS parents_1_id_document_type,
+    f.parents_1_occupation_isco AS parents_1_occupation_isco,
+    f.parents_1_residence_area_code AS parents_1_residence_area_code,
+    stats.urban_rural(f.parents_1_residence_area_code) AS parents_1_residence_urban_rural,
+    f.parents_1_residence_country AS parents_1_residence_country,
+    f.parents_1_residence_years AS parents_1_residence_years,
+    f.parents_1_id_document_type AS parents_1_id_document_type,
     l13.label_fr AS parents_1_id_document_type_label_fr,
     l13.label_en AS parents_1_id_document_type_label_en,
-    (a.data #>> '{parents,0,role}') AS parents_1_role,
+    f.parents_1_role AS parents_1_role,
     l14.label_fr AS parents_1_role_label_fr,
     l14.label_en AS parents_1_role_label_en,
-    (a.data #>> '{parents,1,sex}') AS parents_2_sex,
+    f.parents_2_sex AS parents_2_sex,
     l15.label_fr AS parents_2_sex_label_fr,
     l15.label_en AS parents_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer) AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}') AS parents_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,birth_place,area_code}')) AS parents_2_birth_place_urban_rural,
-    (a.data #>> '{parents,1,birth_place,country}') AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,nationality}') AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}') AS parents_2_marital_status,
+    f.parents_2_age AS parents_2_age,
+    f.parents_2_birth_place_area_code AS parents_2_birth_place_area_code,
+    stats.urban_rural(f.parents_2_birth_place_area_code) AS parents_2_birth_place_urban_rural,
+    f.parents_2_birth_place_country AS parents_2_birth_place_country,
+    f.parents_2_nationality AS parents_2_nationality,
+    f.parents_2_marital_status AS parents_2_marital_status,
     l16.label_fr AS parents_2_marital_status_label_fr,
     l16.label_en AS parents_2_marital_status_label_en,
-    (a.data #>> '{parents,1,education}') AS parents_2_education,
+    f.parents_2_education AS parents_2_education,
     l17.label_fr AS parents_2_education_label_fr,
     l17.label_en AS parents_2_education_label_en,
-    (a.data #>> '{parents,1,occupation_isco}') AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,residence,area_code}') AS parents_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,residence,area_code}')) AS parents_2_residence_urban_rural,
-    (a.data #>> '{parents,1,residence,country}') AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}') AS parents_2_id_document_type,
+    f.parents_2_occupation_isco AS parents_2_occupation_isco,
+    f.parents_2_residence_area_code AS parents_2_residence_area_code,
+    stats.urban_rural(f.parents_2_residence_area_code) AS parents_2_residence_urban_rural,
+    f.parents_2_residence_country AS parents_2_residence_country,
+    f.parents_2_residence_years AS parents_2_residence_years,
+    f.parents_2_id_document_type AS parents_2_id_document_type,
     l18.label_fr AS parents_2_id_document_type_label_fr,
     l18.label_en AS parents_2_id_document_type_label_en,
-    (a.data #>> '{parents,1,role}') AS parents_2_role,
+    f.parents_2_role AS parents_2_role,
     l19.label_fr AS parents_2_role_label_fr,
     l19.label_en AS parents_2_role_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{adoption_type}') AS adoption_type,
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years,
+    f.declaration_date_elapsed_years AS declaration_date_elapsed_years,
+    f.adoption_type AS adoption_type,
     l20.label_fr AS adoption_type_label_fr,
     l20.label_en AS adoption_type_label_en,
-    (a.data #>> '{child,residence,area_code}') AS residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{child,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{child,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{child,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{child,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{parents,0,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{parents,0,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{parents,0,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{parents,0,id_document,type}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = (a.data #>> '{parents,0,role}')
-    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = (a.data #>> '{parents,1,sex}')
-    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = (a.data #>> '{parents,1,marital_status}')
-    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = (a.data #>> '{parents,1,education}')
-    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = (a.data #>> '{parents,1,id_document,type}')
-    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = (a.data #>> '{parents,1,role}')
-    LEFT JOIN stats.code_label l20 ON l20.list = 'adoption_type' AND l20.code = (a.data #>> '{adoption_type}')
-WHERE a.event_type = 'adoption';
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.adoption_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.child_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.child_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.child_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.child_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.parents_1_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.parents_1_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.parents_1_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.parents_1_id_document_type
+    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = f.parents_1_role
+    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = f.parents_2_sex
+    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = f.parents_2_marital_status
+    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = f.parents_2_education
+    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = f.parents_2_id_document_type
+    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = f.parents_2_role
+    LEFT JOIN stats.code_label l20 ON l20.list = 'adoption_type' AND l20.code = f.adoption_type;
 COMMENT ON VIEW stats.adoption IS 'Adoption — one row per registered act, no names';
 COMMENT ON COLUMN stats.adoption.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.adoption.centre_code IS 'Centre d''inscription / place of registration';
@@ -1995,136 +2521,205 @@ COMMENT ON COLUMN stats.adoption.adoption_type_label_en IS 'Forme de l''adoption
 COMMENT ON COLUMN stats.adoption.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.adoption.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
+CREATE VIEW stats_source.legitimation AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,sex}')::text AS child_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,nationality}')::text AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
+    (a.data #>> '{child,education}')::text AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'legitimation';
+
+CREATE TABLE stats.legitimation_facts AS
+    SELECT * FROM stats_source.legitimation WITH NO DATA;
+ALTER TABLE stats.legitimation_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.legitimation_facts IS 'Typed facts of stats.legitimation (maintained by trigger)';
+
 CREATE VIEW stats.legitimation AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{child,sex}') AS child_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.child_sex AS child_sex,
     l6.label_fr AS child_sex_label_fr,
     l6.label_en AS child_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer) AS child_age,
-    (a.data #>> '{child,birth_place,area_code}') AS child_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{child,birth_place,area_code}')) AS child_birth_place_urban_rural,
-    (a.data #>> '{child,birth_place,country}') AS child_birth_place_country,
-    (a.data #>> '{child,nationality}') AS child_nationality,
-    (a.data #>> '{child,marital_status}') AS child_marital_status,
+    f.child_age AS child_age,
+    f.child_birth_place_area_code AS child_birth_place_area_code,
+    stats.urban_rural(f.child_birth_place_area_code) AS child_birth_place_urban_rural,
+    f.child_birth_place_country AS child_birth_place_country,
+    f.child_nationality AS child_nationality,
+    f.child_marital_status AS child_marital_status,
     l7.label_fr AS child_marital_status_label_fr,
     l7.label_en AS child_marital_status_label_en,
-    (a.data #>> '{child,education}') AS child_education,
+    f.child_education AS child_education,
     l8.label_fr AS child_education_label_fr,
     l8.label_en AS child_education_label_en,
-    (a.data #>> '{child,occupation_isco}') AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}') AS child_residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS child_residence_urban_rural,
-    (a.data #>> '{child,residence,country}') AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}') AS child_id_document_type,
+    f.child_occupation_isco AS child_occupation_isco,
+    f.child_residence_area_code AS child_residence_area_code,
+    stats.urban_rural(f.child_residence_area_code) AS child_residence_urban_rural,
+    f.child_residence_country AS child_residence_country,
+    f.child_residence_years AS child_residence_years,
+    f.child_id_document_type AS child_id_document_type,
     l9.label_fr AS child_id_document_type_label_fr,
     l9.label_en AS child_id_document_type_label_en,
-    (a.data #>> '{parents,0,sex}') AS parents_1_sex,
+    f.parents_1_sex AS parents_1_sex,
     l10.label_fr AS parents_1_sex_label_fr,
     l10.label_en AS parents_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer) AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}') AS parents_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,birth_place,area_code}')) AS parents_1_birth_place_urban_rural,
-    (a.data #>> '{parents,0,birth_place,country}') AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,nationality}') AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}') AS parents_1_marital_status,
+    f.parents_1_age AS parents_1_age,
+    f.parents_1_birth_place_area_code AS parents_1_birth_place_area_code,
+    stats.urban_rural(f.parents_1_birth_place_area_code) AS parents_1_birth_place_urban_rural,
+    f.parents_1_birth_place_country AS parents_1_birth_place_country,
+    f.parents_1_nationality AS parents_1_nationality,
+    f.parents_1_marital_status AS parents_1_marital_status,
     l11.label_fr AS parents_1_marital_status_label_fr,
     l11.label_en AS parents_1_marital_status_label_en,
-    (a.data #>> '{parents,0,education}') AS parents_1_education,
+    f.parents_1_education AS parents_1_education,
     l12.label_fr AS parents_1_education_label_fr,
     l12.label_en AS parents_1_education_label_en,
-    (a.data #>> '{parents,0,occupation_isco}') AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}') AS parents_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,residence,area_code}')) AS parents_1_residence_urban_rural,
-    (a.data #>> '{parents,0,residence,country}') AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}') AS parents_1_id_document_type,
+    f.parents_1_occupation_isco AS parents_1_occupation_isco,
+    f.parents_1_residence_area_code AS parents_1_residence_area_code,
+    stats.urban_rural(f.parents_1_residence_area_code) AS parents_1_residence_urban_rural,
+    f.parents_1_residence_country AS parents_1_residence_country,
+    f.parents_1_residence_years AS parents_1_residence_years,
+    f.parents_1_id_document_type AS parents_1_id_document_type,
     l13.label_fr AS parents_1_id_document_type_label_fr,
     l13.label_en AS parents_1_id_document_type_label_en,
-    (a.data #>> '{parents,0,role}') AS parents_1_role,
+    f.parents_1_role AS parents_1_role,
     l14.label_fr AS parents_1_role_label_fr,
     l14.label_en AS parents_1_role_label_en,
-    (a.data #>> '{parents,1,sex}') AS parents_2_sex,
+    f.parents_2_sex AS parents_2_sex,
     l15.label_fr AS parents_2_sex_label_fr,
     l15.label_en AS parents_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer) AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}') AS parents_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,birth_place,area_code}')) AS parents_2_birth_place_urban_rural,
-    (a.data #>> '{parents,1,birth_place,country}') AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,nationality}') AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}') AS parents_2_marital_status,
+    f.parents_2_age AS parents_2_age,
+    f.parents_2_birth_place_area_code AS parents_2_birth_place_area_code,
+    stats.urban_rural(f.parents_2_birth_place_area_code) AS parents_2_birth_place_urban_rural,
+    f.parents_2_birth_place_country AS parents_2_birth_place_country,
+    f.parents_2_nationality AS parents_2_nationality,
+    f.parents_2_marital_status AS parents_2_marital_status,
     l16.label_fr AS parents_2_marital_status_label_fr,
     l16.label_en AS parents_2_marital_status_label_en,
-    (a.data #>> '{parents,1,education}') AS parents_2_education,
+    f.parents_2_education AS parents_2_education,
     l17.label_fr AS parents_2_education_label_fr,
     l17.label_en AS parents_2_education_label_en,
-    (a.data #>> '{parents,1,occupation_isco}') AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,residence,area_code}') AS parents_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,residence,area_code}')) AS parents_2_residence_urban_rural,
-    (a.data #>> '{parents,1,residence,country}') AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}') AS parents_2_id_document_type,
+    f.parents_2_occupation_isco AS parents_2_occupation_isco,
+    f.parents_2_residence_area_code AS parents_2_residence_area_code,
+    stats.urban_rural(f.parents_2_residence_area_code) AS parents_2_residence_urban_rural,
+    f.parents_2_residence_country AS parents_2_residence_country,
+    f.parents_2_residence_years AS parents_2_residence_years,
+    f.parents_2_id_document_type AS parents_2_id_document_type,
     l18.label_fr AS parents_2_id_document_type_label_fr,
     l18.label_en AS parents_2_id_document_type_label_en,
-    (a.data #>> '{parents,1,role}') AS parents_2_role,
+    f.parents_2_role AS parents_2_role,
     l19.label_fr AS parents_2_role_label_fr,
     l19.label_en AS parents_2_role_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{child,residence,area_code}') AS residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{child,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{child,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{child,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{child,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{parents,0,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{parents,0,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{parents,0,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{parents,0,id_document,type}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = (a.data #>> '{parents,0,role}')
-    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = (a.data #>> '{parents,1,sex}')
-    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = (a.data #>> '{parents,1,marital_status}')
-    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = (a.data #>> '{parents,1,education}')
-    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = (a.data #>> '{parents,1,id_document,type}')
-    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = (a.data #>> '{parents,1,role}')
-WHERE a.event_type = 'legitimation';
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years,
+    f.declaration_date_elapsed_years AS declaration_date_elapsed_years,
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.legitimation_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.child_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.child_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.child_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.child_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.parents_1_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.parents_1_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.parents_1_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.parents_1_id_document_type
+    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = f.parents_1_role
+    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = f.parents_2_sex
+    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = f.parents_2_marital_status
+    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = f.parents_2_education
+    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = f.parents_2_id_document_type
+    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = f.parents_2_role;
 COMMENT ON VIEW stats.legitimation IS 'Légitimation / Legitimation — one row per registered act, no names';
 COMMENT ON COLUMN stats.legitimation.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.legitimation.centre_code IS 'Centre d''inscription / place of registration';
@@ -2234,136 +2829,205 @@ COMMENT ON COLUMN stats.legitimation.declaration_date_elapsed_years IS 'Déclara
 COMMENT ON COLUMN stats.legitimation.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.legitimation.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
+CREATE VIEW stats_source.recognition AS
+SELECT
+    a.act_id::bigint AS act_id,
+    a.centre_code::text AS centre_code,
+    extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
+    extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
+    extract(year FROM a.registered_on)::integer::integer AS registered_year,
+    extract(month FROM a.registered_on)::integer::integer AS registered_month,
+    (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
+    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,sex}')::text AS child_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,nationality}')::text AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
+    (a.data #>> '{child,education}')::text AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+FROM stats_source.acts a
+WHERE a.event_type = 'recognition';
+
+CREATE TABLE stats.recognition_facts AS
+    SELECT * FROM stats_source.recognition WITH NO DATA;
+ALTER TABLE stats.recognition_facts ADD PRIMARY KEY (act_id);
+COMMENT ON TABLE stats.recognition_facts IS 'Typed facts of stats.recognition (maintained by trigger)';
+
 CREATE VIEW stats.recognition AS
 SELECT
-    a.act_id AS act_id,
-    a.centre_code AS centre_code,
-    extract(year FROM a.occurred_on)::integer AS occurred_year,
-    extract(month FROM a.occurred_on)::integer AS occurred_month,
-    extract(year FROM a.registered_on)::integer AS registered_year,
-    extract(month FROM a.registered_on)::integer AS registered_month,
-    (a.registered_on - a.occurred_on) AS registration_delay_days,
-    a.timeliness AS timeliness,
+    f.act_id AS act_id,
+    f.centre_code AS centre_code,
+    f.occurred_year AS occurred_year,
+    f.occurred_month AS occurred_month,
+    f.registered_year AS registered_year,
+    f.registered_month AS registered_month,
+    f.registration_delay_days AS registration_delay_days,
+    f.timeliness AS timeliness,
     l1.label_fr AS timeliness_label_fr,
     l1.label_en AS timeliness_label_en,
-    (a.data #>> '{occurred_on_estimated}')::boolean AS occurred_on_estimated,
-    split_part((a.data #>> '{occurred_time}'), ':', 1)::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}') AS place_area_code,
-    stats.urban_rural((a.data #>> '{place,area_code}')) AS place_urban_rural,
-    (a.data #>> '{place,type}') AS place_type,
+    f.occurred_on_estimated AS occurred_on_estimated,
+    f.occurred_time_hour AS occurred_time_hour,
+    f.place_area_code AS place_area_code,
+    stats.urban_rural(f.place_area_code) AS place_urban_rural,
+    f.place_type AS place_type,
     l2.label_fr AS place_type_label_fr,
     l2.label_en AS place_type_label_en,
-    (a.data #>> '{declarant,sex}') AS declarant_sex,
+    f.declarant_sex AS declarant_sex,
     l3.label_fr AS declarant_sex_label_fr,
     l3.label_en AS declarant_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer) AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}') AS declarant_residence_area_code,
-    stats.urban_rural((a.data #>> '{declarant,residence,area_code}')) AS declarant_residence_urban_rural,
-    (a.data #>> '{declarant,residence,country}') AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}') AS declarant_id_document_type,
+    f.declarant_age AS declarant_age,
+    f.declarant_residence_area_code AS declarant_residence_area_code,
+    stats.urban_rural(f.declarant_residence_area_code) AS declarant_residence_urban_rural,
+    f.declarant_residence_country AS declarant_residence_country,
+    f.declarant_id_document_type AS declarant_id_document_type,
     l4.label_fr AS declarant_id_document_type_label_fr,
     l4.label_en AS declarant_id_document_type_label_en,
-    (a.data #>> '{declarant,relation}') AS declarant_relation,
+    f.declarant_relation AS declarant_relation,
     l5.label_fr AS declarant_relation_label_fr,
     l5.label_en AS declarant_relation_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{child,sex}') AS child_sex,
+    f.registration_court_decision_decision_date_elapsed_years AS registration_court_decision_decision_date_elapsed_years,
+    f.child_sex AS child_sex,
     l6.label_fr AS child_sex_label_fr,
     l6.label_en AS child_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer) AS child_age,
-    (a.data #>> '{child,birth_place,area_code}') AS child_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{child,birth_place,area_code}')) AS child_birth_place_urban_rural,
-    (a.data #>> '{child,birth_place,country}') AS child_birth_place_country,
-    (a.data #>> '{child,nationality}') AS child_nationality,
-    (a.data #>> '{child,marital_status}') AS child_marital_status,
+    f.child_age AS child_age,
+    f.child_birth_place_area_code AS child_birth_place_area_code,
+    stats.urban_rural(f.child_birth_place_area_code) AS child_birth_place_urban_rural,
+    f.child_birth_place_country AS child_birth_place_country,
+    f.child_nationality AS child_nationality,
+    f.child_marital_status AS child_marital_status,
     l7.label_fr AS child_marital_status_label_fr,
     l7.label_en AS child_marital_status_label_en,
-    (a.data #>> '{child,education}') AS child_education,
+    f.child_education AS child_education,
     l8.label_fr AS child_education_label_fr,
     l8.label_en AS child_education_label_en,
-    (a.data #>> '{child,occupation_isco}') AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}') AS child_residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS child_residence_urban_rural,
-    (a.data #>> '{child,residence,country}') AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}') AS child_id_document_type,
+    f.child_occupation_isco AS child_occupation_isco,
+    f.child_residence_area_code AS child_residence_area_code,
+    stats.urban_rural(f.child_residence_area_code) AS child_residence_urban_rural,
+    f.child_residence_country AS child_residence_country,
+    f.child_residence_years AS child_residence_years,
+    f.child_id_document_type AS child_id_document_type,
     l9.label_fr AS child_id_document_type_label_fr,
     l9.label_en AS child_id_document_type_label_en,
-    (a.data #>> '{parents,0,sex}') AS parents_1_sex,
+    f.parents_1_sex AS parents_1_sex,
     l10.label_fr AS parents_1_sex_label_fr,
     l10.label_en AS parents_1_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer) AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}') AS parents_1_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,birth_place,area_code}')) AS parents_1_birth_place_urban_rural,
-    (a.data #>> '{parents,0,birth_place,country}') AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,nationality}') AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}') AS parents_1_marital_status,
+    f.parents_1_age AS parents_1_age,
+    f.parents_1_birth_place_area_code AS parents_1_birth_place_area_code,
+    stats.urban_rural(f.parents_1_birth_place_area_code) AS parents_1_birth_place_urban_rural,
+    f.parents_1_birth_place_country AS parents_1_birth_place_country,
+    f.parents_1_nationality AS parents_1_nationality,
+    f.parents_1_marital_status AS parents_1_marital_status,
     l11.label_fr AS parents_1_marital_status_label_fr,
     l11.label_en AS parents_1_marital_status_label_en,
-    (a.data #>> '{parents,0,education}') AS parents_1_education,
+    f.parents_1_education AS parents_1_education,
     l12.label_fr AS parents_1_education_label_fr,
     l12.label_en AS parents_1_education_label_en,
-    (a.data #>> '{parents,0,occupation_isco}') AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}') AS parents_1_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,0,residence,area_code}')) AS parents_1_residence_urban_rural,
-    (a.data #>> '{parents,0,residence,country}') AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}') AS parents_1_id_document_type,
+    f.parents_1_occupation_isco AS parents_1_occupation_isco,
+    f.parents_1_residence_area_code AS parents_1_residence_area_code,
+    stats.urban_rural(f.parents_1_residence_area_code) AS parents_1_residence_urban_rural,
+    f.parents_1_residence_country AS parents_1_residence_country,
+    f.parents_1_residence_years AS parents_1_residence_years,
+    f.parents_1_id_document_type AS parents_1_id_document_type,
     l13.label_fr AS parents_1_id_document_type_label_fr,
     l13.label_en AS parents_1_id_document_type_label_en,
-    (a.data #>> '{parents,0,role}') AS parents_1_role,
+    f.parents_1_role AS parents_1_role,
     l14.label_fr AS parents_1_role_label_fr,
     l14.label_en AS parents_1_role_label_en,
-    (a.data #>> '{parents,1,sex}') AS parents_2_sex,
+    f.parents_2_sex AS parents_2_sex,
     l15.label_fr AS parents_2_sex_label_fr,
     l15.label_en AS parents_2_sex_label_en,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer) AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}') AS parents_2_birth_place_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,birth_place,area_code}')) AS parents_2_birth_place_urban_rural,
-    (a.data #>> '{parents,1,birth_place,country}') AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,nationality}') AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}') AS parents_2_marital_status,
+    f.parents_2_age AS parents_2_age,
+    f.parents_2_birth_place_area_code AS parents_2_birth_place_area_code,
+    stats.urban_rural(f.parents_2_birth_place_area_code) AS parents_2_birth_place_urban_rural,
+    f.parents_2_birth_place_country AS parents_2_birth_place_country,
+    f.parents_2_nationality AS parents_2_nationality,
+    f.parents_2_marital_status AS parents_2_marital_status,
     l16.label_fr AS parents_2_marital_status_label_fr,
     l16.label_en AS parents_2_marital_status_label_en,
-    (a.data #>> '{parents,1,education}') AS parents_2_education,
+    f.parents_2_education AS parents_2_education,
     l17.label_fr AS parents_2_education_label_fr,
     l17.label_en AS parents_2_education_label_en,
-    (a.data #>> '{parents,1,occupation_isco}') AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,residence,area_code}') AS parents_2_residence_area_code,
-    stats.urban_rural((a.data #>> '{parents,1,residence,area_code}')) AS parents_2_residence_urban_rural,
-    (a.data #>> '{parents,1,residence,country}') AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}') AS parents_2_id_document_type,
+    f.parents_2_occupation_isco AS parents_2_occupation_isco,
+    f.parents_2_residence_area_code AS parents_2_residence_area_code,
+    stats.urban_rural(f.parents_2_residence_area_code) AS parents_2_residence_urban_rural,
+    f.parents_2_residence_country AS parents_2_residence_country,
+    f.parents_2_residence_years AS parents_2_residence_years,
+    f.parents_2_id_document_type AS parents_2_id_document_type,
     l18.label_fr AS parents_2_id_document_type_label_fr,
     l18.label_en AS parents_2_id_document_type_label_en,
-    (a.data #>> '{parents,1,role}') AS parents_2_role,
+    f.parents_2_role AS parents_2_role,
     l19.label_fr AS parents_2_role_label_fr,
     l19.label_en AS parents_2_role_label_en,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{child,residence,area_code}') AS residence_area_code,
-    stats.urban_rural((a.data #>> '{child,residence,area_code}')) AS residence_urban_rural
-FROM stats_source.acts a
-    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = a.timeliness
-    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = (a.data #>> '{place,type}')
-    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = (a.data #>> '{declarant,sex}')
-    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = (a.data #>> '{declarant,id_document,type}')
-    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = (a.data #>> '{declarant,relation}')
-    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = (a.data #>> '{child,sex}')
-    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = (a.data #>> '{child,marital_status}')
-    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = (a.data #>> '{child,education}')
-    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = (a.data #>> '{child,id_document,type}')
-    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = (a.data #>> '{parents,0,sex}')
-    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = (a.data #>> '{parents,0,marital_status}')
-    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = (a.data #>> '{parents,0,education}')
-    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = (a.data #>> '{parents,0,id_document,type}')
-    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = (a.data #>> '{parents,0,role}')
-    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = (a.data #>> '{parents,1,sex}')
-    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = (a.data #>> '{parents,1,marital_status}')
-    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = (a.data #>> '{parents,1,education}')
-    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = (a.data #>> '{parents,1,id_document,type}')
-    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = (a.data #>> '{parents,1,role}')
-WHERE a.event_type = 'recognition';
+    f.court_decision_date_elapsed_years AS court_decision_date_elapsed_years,
+    f.declaration_date_elapsed_years AS declaration_date_elapsed_years,
+    f.residence_area_code AS residence_area_code,
+    stats.urban_rural(f.residence_area_code) AS residence_urban_rural
+FROM stats.recognition_facts f
+    LEFT JOIN stats.code_label l1 ON l1.list = 'timeliness' AND l1.code = f.timeliness
+    LEFT JOIN stats.code_label l2 ON l2.list = 'place_type' AND l2.code = f.place_type
+    LEFT JOIN stats.code_label l3 ON l3.list = 'sex' AND l3.code = f.declarant_sex
+    LEFT JOIN stats.code_label l4 ON l4.list = 'id_document_type' AND l4.code = f.declarant_id_document_type
+    LEFT JOIN stats.code_label l5 ON l5.list = 'declarant_relation' AND l5.code = f.declarant_relation
+    LEFT JOIN stats.code_label l6 ON l6.list = 'sex' AND l6.code = f.child_sex
+    LEFT JOIN stats.code_label l7 ON l7.list = 'marital_status' AND l7.code = f.child_marital_status
+    LEFT JOIN stats.code_label l8 ON l8.list = 'education' AND l8.code = f.child_education
+    LEFT JOIN stats.code_label l9 ON l9.list = 'id_document_type' AND l9.code = f.child_id_document_type
+    LEFT JOIN stats.code_label l10 ON l10.list = 'sex' AND l10.code = f.parents_1_sex
+    LEFT JOIN stats.code_label l11 ON l11.list = 'marital_status' AND l11.code = f.parents_1_marital_status
+    LEFT JOIN stats.code_label l12 ON l12.list = 'education' AND l12.code = f.parents_1_education
+    LEFT JOIN stats.code_label l13 ON l13.list = 'id_document_type' AND l13.code = f.parents_1_id_document_type
+    LEFT JOIN stats.code_label l14 ON l14.list = 'parent_role' AND l14.code = f.parents_1_role
+    LEFT JOIN stats.code_label l15 ON l15.list = 'sex' AND l15.code = f.parents_2_sex
+    LEFT JOIN stats.code_label l16 ON l16.list = 'marital_status' AND l16.code = f.parents_2_marital_status
+    LEFT JOIN stats.code_label l17 ON l17.list = 'education' AND l17.code = f.parents_2_education
+    LEFT JOIN stats.code_label l18 ON l18.list = 'id_document_type' AND l18.code = f.parents_2_id_document_type
+    LEFT JOIN stats.code_label l19 ON l19.list = 'parent_role' AND l19.code = f.parents_2_role;
 COMMENT ON VIEW stats.recognition IS 'Reconnaissance / Recognition — one row per registered act, no names';
 COMMENT ON COLUMN stats.recognition.act_id IS 'Identifiant technique de l''acte (pas le NIU) / technical act id (not the NIU)';
 COMMENT ON COLUMN stats.recognition.centre_code IS 'Centre d''inscription / place of registration';
@@ -2473,28 +3137,111 @@ COMMENT ON COLUMN stats.recognition.declaration_date_elapsed_years IS 'Déclarat
 COMMENT ON COLUMN stats.recognition.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.recognition.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
+CREATE VIEW stats.all_acts AS
+SELECT 'birth'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.birth_facts f
+UNION ALL
+SELECT 'death'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.death_facts f
+UNION ALL
+SELECT 'foetal_death'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.foetal_death_facts f
+UNION ALL
+SELECT 'marriage'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
+FROM stats.marriage_facts f
+UNION ALL
+SELECT 'divorce'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
+FROM stats.divorce_facts f
+UNION ALL
+SELECT 'annulment'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
+FROM stats.annulment_facts f
+UNION ALL
+SELECT 'judicial_separation'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
+FROM stats.judicial_separation_facts f
+UNION ALL
+SELECT 'adoption'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.adoption_facts f
+UNION ALL
+SELECT 'legitimation'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.legitimation_facts f
+UNION ALL
+SELECT 'recognition'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
+FROM stats.recognition_facts f;
+COMMENT ON VIEW stats.all_acts IS 'Tous les actes inscrits, colonnes communes / every registered act, common columns (area_code: residence, else place of occurrence)';
+
+-- Facts follow the acts: one act at a time (trigger), or all of them.
+CREATE OR REPLACE FUNCTION stats.refresh_act(p_act_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
+DECLARE
+    ev text;
+BEGIN
+    SELECT a.event_type INTO ev FROM stats_source.acts a WHERE a.act_id = p_act_id;
+    DELETE FROM stats.birth_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.death_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.foetal_death_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.marriage_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.divorce_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.annulment_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.judicial_separation_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.adoption_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.legitimation_facts WHERE act_id = p_act_id;
+    DELETE FROM stats.recognition_facts WHERE act_id = p_act_id;
+    IF ev = 'birth' THEN
+        INSERT INTO stats.birth_facts SELECT * FROM stats_source.birth WHERE act_id = p_act_id;
+    ELSIF ev = 'death' THEN
+        INSERT INTO stats.death_facts SELECT * FROM stats_source.death WHERE act_id = p_act_id;
+    ELSIF ev = 'foetal_death' THEN
+        INSERT INTO stats.foetal_death_facts SELECT * FROM stats_source.foetal_death WHERE act_id = p_act_id;
+    ELSIF ev = 'marriage' THEN
+        INSERT INTO stats.marriage_facts SELECT * FROM stats_source.marriage WHERE act_id = p_act_id;
+    ELSIF ev = 'divorce' THEN
+        INSERT INTO stats.divorce_facts SELECT * FROM stats_source.divorce WHERE act_id = p_act_id;
+    ELSIF ev = 'annulment' THEN
+        INSERT INTO stats.annulment_facts SELECT * FROM stats_source.annulment WHERE act_id = p_act_id;
+    ELSIF ev = 'judicial_separation' THEN
+        INSERT INTO stats.judicial_separation_facts SELECT * FROM stats_source.judicial_separation WHERE act_id = p_act_id;
+    ELSIF ev = 'adoption' THEN
+        INSERT INTO stats.adoption_facts SELECT * FROM stats_source.adoption WHERE act_id = p_act_id;
+    ELSIF ev = 'legitimation' THEN
+        INSERT INTO stats.legitimation_facts SELECT * FROM stats_source.legitimation WHERE act_id = p_act_id;
+    ELSIF ev = 'recognition' THEN
+        INSERT INTO stats.recognition_facts SELECT * FROM stats_source.recognition WHERE act_id = p_act_id;
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION stats.rebuild_facts() RETURNS void
+LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
+BEGIN
+    TRUNCATE stats.birth_facts, stats.death_facts, stats.foetal_death_facts, stats.marriage_facts, stats.divorce_facts, stats.annulment_facts, stats.judicial_separation_facts, stats.adoption_facts, stats.legitimation_facts, stats.recognition_facts;
+    INSERT INTO stats.birth_facts SELECT * FROM stats_source.birth;
+    ANALYZE stats.birth_facts;
+    INSERT INTO stats.death_facts SELECT * FROM stats_source.death;
+    ANALYZE stats.death_facts;
+    INSERT INTO stats.foetal_death_facts SELECT * FROM stats_source.foetal_death;
+    ANALYZE stats.foetal_death_facts;
+    INSERT INTO stats.marriage_facts SELECT * FROM stats_source.marriage;
+    ANALYZE stats.marriage_facts;
+    INSERT INTO stats.divorce_facts SELECT * FROM stats_source.divorce;
+    ANALYZE stats.divorce_facts;
+    INSERT INTO stats.annulment_facts SELECT * FROM stats_source.annulment;
+    ANALYZE stats.annulment_facts;
+    INSERT INTO stats.judicial_separation_facts SELECT * FROM stats_source.judicial_separation;
+    ANALYZE stats.judicial_separation_facts;
+    INSERT INTO stats.adoption_facts SELECT * FROM stats_source.adoption;
+    ANALYZE stats.adoption_facts;
+    INSERT INTO stats.legitimation_facts SELECT * FROM stats_source.legitimation;
+    ANALYZE stats.legitimation_facts;
+    INSERT INTO stats.recognition_facts SELECT * FROM stats_source.recognition;
+    ANALYZE stats.recognition_facts;
+END $$;
+REVOKE ALL ON FUNCTION stats.refresh_act(bigint), stats.rebuild_facts() FROM PUBLIC;
+
 -- Measures and time series ----------------------------------------------
 
 CREATE VIEW stats.events_by_area AS
-SELECT 'birth'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.birth e GROUP BY 2, 3
-UNION ALL
-SELECT 'death'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.death e GROUP BY 2, 3
-UNION ALL
-SELECT 'foetal_death'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.foetal_death e GROUP BY 2, 3
-UNION ALL
-SELECT 'marriage'::text AS event_type, e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.marriage e GROUP BY 2, 3
-UNION ALL
-SELECT 'divorce'::text AS event_type, e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.divorce e GROUP BY 2, 3
-UNION ALL
-SELECT 'annulment'::text AS event_type, e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.annulment e GROUP BY 2, 3
-UNION ALL
-SELECT 'judicial_separation'::text AS event_type, e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.judicial_separation e GROUP BY 2, 3
-UNION ALL
-SELECT 'adoption'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.adoption e GROUP BY 2, 3
-UNION ALL
-SELECT 'legitimation'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.legitimation e GROUP BY 2, 3
-UNION ALL
-SELECT 'recognition'::text AS event_type, e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS area_code, count(*)::bigint AS acts FROM stats.recognition e GROUP BY 2, 3;
+SELECT a.event_type, a.occurred_year AS year, COALESCE(a.area_code, 'not_stated') AS area_code,
+       count(*)::bigint AS acts
+FROM stats.all_acts a GROUP BY 1, 2, 3;
 COMMENT ON VIEW stats.events_by_area IS 'Événements selon l''année et la zone de résidence / Events by year and area of residence';
 
 CREATE VIEW stats.timeliness AS
@@ -2503,12 +3250,12 @@ SELECT event_type, year, registered, current, late, delayed,
        CASE WHEN registered > 0 THEN round(100.0 * current / registered, 2) END AS current_pct,
        CASE WHEN registered > 0 THEN round(100.0 * late / registered, 2) END AS late_pct,
        CASE WHEN registered > 0 THEN round(100.0 * delayed / registered, 2) END AS delayed_pct
-FROM (SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
+FROM (SELECT a.event_type, a.occurred_year AS year,
              count(*)::bigint AS registered,
              count(*) FILTER (WHERE a.timeliness = 'current')::bigint AS current,
              count(*) FILTER (WHERE a.timeliness = 'late')::bigint AS late,
              count(*) FILTER (WHERE a.timeliness = 'delayed')::bigint AS delayed
-      FROM stats_source.acts a GROUP BY 1, 2) t;
+      FROM stats.all_acts a GROUP BY 1, 2) t;
 COMMENT ON VIEW stats.timeliness IS 'Délais de déclaration : parts des inscriptions dans le délai, tardives et très tardives / Timeliness of registration: shares current, late and delayed';
 
 CREATE VIEW stats.completeness AS
@@ -2580,15 +3327,15 @@ FROM (SELECT year, area_code, count(*)::bigint AS deaths,
 COMMENT ON VIEW stats.ill_defined_causes IS 'Décès de cause mal définie (CIM-10 chapitre XVIII, R00–R99) / Deaths from ill-defined causes (ICD-10 chapter XVIII, R00–R99)';
 
 CREATE VIEW stats.monthly_registrations AS
-SELECT a.event_type, extract(year FROM a.registered_on)::integer AS year,
-       extract(month FROM a.registered_on)::integer AS month, count(*)::bigint AS registrations
-FROM stats_source.acts a GROUP BY 1, 2, 3;
+SELECT a.event_type, a.registered_year AS year, a.registered_month AS month,
+       count(*)::bigint AS registrations
+FROM stats.all_acts a GROUP BY 1, 2, 3;
 COMMENT ON VIEW stats.monthly_registrations IS 'Inscriptions par mois et par événement / Registrations per month by event';
 
 CREATE VIEW stats.monthly_occurrences AS
-SELECT a.event_type, extract(year FROM a.occurred_on)::integer AS year,
-       extract(month FROM a.occurred_on)::integer AS month, count(*)::bigint AS events
-FROM stats_source.acts a GROUP BY 1, 2, 3;
+SELECT a.event_type, a.occurred_year AS year, a.occurred_month AS month,
+       count(*)::bigint AS events
+FROM stats.all_acts a GROUP BY 1, 2, 3;
 COMMENT ON VIEW stats.monthly_occurrences IS 'Événements par mois de survenue / Events per month of occurrence';
 
 -- Tabulations (P&R Rev.3) ------------------------------------------------
@@ -2800,3 +3547,6 @@ COMMENT ON VIEW stats.st_1 IS 'ST-1 — Résumé : naissances, morts fœtales, d
 
 -- The statisticians' role reads everything in schema stats, nothing else.
 GRANT SELECT ON ALL TABLES IN SCHEMA stats TO ecr_stats;
+
+-- The acts registered before this migration.
+SELECT stats.rebuild_facts();

@@ -1,0 +1,157 @@
+"""Benchmark: every statistics table over a large generated corpus.
+
+Usage::
+
+    .venv/bin/python bench/stats.py                 # 1,000,000 acts (minutes)
+    .venv/bin/python bench/stats.py --acts 100000 --runs 3 --output result.json
+
+Creates a temporary database, applies the centre migrations, makes a centre
+(code, officer), COPYs ``--acts`` generated acts into ``ecr.acts`` (streamed,
+never all in memory), runs VACUUM ANALYZE, then times every published table
+(``SELECT *`` fully fetched, median of ``--runs`` runs) next to a baseline
+measured in the same run: ``SELECT count(*) FROM stats_source.acts`` (the
+cheapest full pass over the registered acts) and a full read of the act data
+(``sum(length(data::text))``, what any jsonb-reading query pays).  Prints JSON:
+timings, ratios to the baseline and whether each is under the target (2 s).
+The database is dropped at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from common.acts.generator import generate_acts  # noqa: E402
+from common.db.migrate import migrate  # noqa: E402
+from common.stats.catalogue import catalogue  # noqa: E402
+from tests.stats.corpus import as_loaded, copy_acts  # noqa: E402
+
+ADMIN_DSN = os.environ.get("ECR_TEST_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+CENTRE = "221001"
+TARGET_S = 2.0
+
+
+def _dsn(dbname: str) -> str:
+    params: dict[str, Any] = psycopg.conninfo.conninfo_to_dict(ADMIN_DSN)
+    params["dbname"] = dbname
+    return psycopg.conninfo.make_conninfo(**params)
+
+
+def _timed(conn: Any, query: Any, runs: int) -> tuple[float, list[float], int]:
+    times, n = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        n = len(conn.execute(query).fetchall())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times, n
+
+
+def load(dsn: str, n: int, seed: int) -> dict[str, float]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        migrate(conn, "centre")
+        conn.execute("SELECT ecr.init_centre(%s, %s, 1, %s, %s, '{}'::jsonb, %s)",
+                     (CENTRE, "Centre de banc d'essai", "Officier", os.urandom(16),
+                      os.urandom(32)))
+    start = time.perf_counter()
+    acts = as_loaded(generate_acts(n, seed=seed, centre_code=CENTRE, year_range=(2019, 2025),
+                                   today=date(2025, 12, 31)))
+    with psycopg.connect(dsn) as conn:
+        copy_acts(conn, acts, 1)
+        conn.commit()
+    loaded = time.perf_counter() - start
+    start = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE ecr.acts")
+        size = conn.execute("SELECT pg_total_relation_size('ecr.acts')").fetchone()[0]
+    return {"generate_and_copy_s": round(loaded, 1),
+            "vacuum_analyze_s": round(time.perf_counter() - start, 1),
+            "table_mb": round(size / 2**20)}
+
+
+def bench(dsn: str, runs: int, only: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        registered = conn.execute("SELECT count(*) FROM stats_source.acts").fetchone()[0]
+        base = {
+            "count_registered": "SELECT count(*) FROM stats_source.acts",
+            "read_all_act_data": "SELECT sum(length(data::text)) FROM stats_source.acts",
+        }
+        out["registered_acts"] = registered
+        out["baseline"] = {}
+        for name, q in base.items():
+            med, times, _ = _timed(conn, q, runs)
+            out["baseline"][name] = {"median_s": round(med, 3), "runs_s": [round(t, 3)
+                                                                           for t in times]}
+        ref = out["baseline"]["count_registered"]["median_s"]
+        out["tables"] = {}
+        for p in catalogue():
+            if p.kind == "input" or (only and p.key not in only):
+                continue
+            q = sql.SQL("SELECT * FROM stats.{}").format(sql.Identifier(p.view))
+            med, times, rows = _timed(conn, q, runs)
+            out["tables"][p.key] = {
+                "median_s": round(med, 3), "runs_s": [round(t, 3) for t in times],
+                "rows": rows, "ratio_to_count": round(med / ref, 1) if ref else None,
+                "under_target": med < TARGET_S,
+            }
+            print(f"{p.key:24} {med:7.3f} s  {rows:7} rows", file=sys.stderr, flush=True)
+    slowest = max(out["tables"].items(), key=lambda kv: kv[1]["median_s"])
+    out["slowest"] = {"table": slowest[0], "median_s": slowest[1]["median_s"]}
+    out["all_under_target"] = all(t["under_target"] for t in out["tables"].values())
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--acts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", nargs="*", default=None, help="table keys to time")
+    parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--db", default=None, help="reuse this (already loaded) database")
+    args = parser.parse_args(argv)
+    name = args.db or f"ecr_bench_stats_{uuid.uuid4().hex[:8]}"
+    result: dict[str, Any] = {"acts": args.acts, "runs": args.runs, "target_s": TARGET_S,
+                              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                          "platform": platform.platform()}}
+    if args.db is None:
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        dsn = _dsn(name)
+        with psycopg.connect(dsn) as conn:
+            result["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+        if args.db is None:
+            result["load"] = load(dsn, args.acts, args.seed)
+            print(f"loaded: {result['load']}", file=sys.stderr, flush=True)
+        result.update(bench(dsn, args.runs, args.only))
+    finally:
+        if not args.keep and args.db is None:
+            with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                             .format(sql.Identifier(name)))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
