@@ -93,15 +93,22 @@ class Tabulation:
             groups = ", ".join(str(i) for i in range(1, len(self.dimensions) + 2))
             inner.append(f"    SELECT {sel}\n    FROM stats.{ident(p.event)} e{where}\n"
                          f"    GROUP BY {groups}")
-        outer = ["t.year"]
+        body = "\n    UNION ALL\n".join(inner)
+        areas = [d for d in self.dimensions if d.urban_rural]
+        outer, joins = ["t.year"], []
         for d in self.dimensions:
             outer.append(f"t.{d.name}")
             if d.urban_rural:
-                outer.append(f"stats.urban_rural(t.{d.name}) AS {d.urban_rural_name}")
+                alias = f"u{len(joins) + 1}"
+                outer.append(f"{alias}.urban_rural AS {d.urban_rural_name}")
+                joins.append(f"\nLEFT JOIN u {alias} ON {alias}.code = t.{d.name}")
         outer.append(f"t.{self.value}")
-        body = "\n    UNION ALL\n".join(inner)
-        return (f"CREATE VIEW stats.{self.view} AS\nSELECT {', '.join(outer)}\n"
-                f"FROM (\n{body}\n) t;\n"
+        # urban/rural once per distinct area of the result, not once per cell
+        codes = " UNION ALL ".join(f"SELECT {d.name} FROM t" for d in areas)
+        with_u = (f",\nu AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural "
+                  f"FROM (SELECT DISTINCT x.code FROM ({codes}) x(code)) c)") if areas else ""
+        return (f"CREATE VIEW stats.{self.view} AS\nWITH t AS (\n{body}\n){with_u}\n"
+                f"SELECT {', '.join(outer)}\nFROM t{''.join(joins)};\n"
                 f"COMMENT ON VIEW stats.{self.view} IS "
                 f"{literal(self.key + ' — ' + self.title.fr + ' / ' + self.title.en)};")
 

@@ -96,7 +96,14 @@ class EventView:
         return f"{self.event}_facts"
 
     def stored(self) -> tuple[StatColumn, ...]:
-        return tuple(c for c in self.columns if c.stored)
+        """The stored columns in facts-table order: fixed-width first, then text by
+        depth in the act (derived and top-level codes before deep ones).  Reading a
+        column costs a walk over the variable-width ones before it, and the
+        tabulations read mostly shallow codes."""
+        def rank(c: StatColumn) -> tuple[int, int]:
+            fixed = c.sql_type in ("integer", "bigint", "boolean")
+            return (0 if fixed else 1, 0 if c.path is None else c.path.count(".") + 1)
+        return tuple(sorted((c for c in self.columns if c.stored), key=rank))
 
     def column(self, name: str) -> StatColumn:
         for c in self.columns:

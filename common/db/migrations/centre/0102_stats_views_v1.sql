@@ -309,60 +309,60 @@ INSERT INTO stats.catalogue (key, view, kind, position, title_fr, title_en) VALU
 CREATE VIEW stats_source.birth AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{birth_type}')::text AS birth_type,
     (a.data #>> '{rank_in_delivery}')::integer::integer AS rank_in_delivery,
-    (a.data #>> '{attendant}')::text AS attendant,
-    (a.data #>> '{child,sex}')::text AS child_sex,
-    (a.data #>> '{child,weight_g}')::integer::integer AS child_weight_g,
     (a.data #>> '{gestational_weeks}')::integer::integer AS gestational_weeks,
     (a.data #>> '{prenatal_visits}')::integer::integer AS prenatal_visits,
     (a.data #>> '{prenatal_care_began_month}')::integer::integer AS prenatal_care_began_month,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
-    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
-    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
-    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
-    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
-    (a.data #>> '{mother,education}')::text AS mother_education,
-    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
-    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
-    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,weight_g}')::integer::integer AS child_weight_g,
     (a.data #>> '{mother,residence_years}')::integer::integer AS mother_residence_years,
-    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
     (a.data #>> '{mother,children_born_alive}')::integer::integer AS mother_children_born_alive,
     (a.data #>> '{mother,children_still_living}')::integer::integer AS mother_children_still_living,
     (a.data #>> '{mother,foetal_deaths}')::integer::integer AS mother_foetal_deaths,
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer::integer AS mother_last_live_birth_on_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
-    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
-    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
+    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code,
+    (a.data #>> '{birth_type}')::text AS birth_type,
+    (a.data #>> '{attendant}')::text AS attendant,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    (a.data #>> '{child,sex}')::text AS child_sex,
+    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
     (a.data #>> '{father,nationality}')::text AS father_nationality,
     (a.data #>> '{father,marital_status}')::text AS father_marital_status,
     (a.data #>> '{father,education}')::text AS father_education,
     (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
+    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
+    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
     (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
     (a.data #>> '{father,residence,country}')::text AS father_residence_country,
-    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
-    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type,
-    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code
+    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'birth';
 
@@ -573,56 +573,56 @@ COMMENT ON COLUMN stats.birth.residence_urban_rural IS 'Résidence habituelle (d
 CREATE VIEW stats_source.death AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer)::integer AS deceased_age,
+    (COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1)::boolean AS infant_death,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    (a.data #>> '{pregnancy_related}')::boolean::boolean AS pregnancy_related,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{deceased,residence_years}')::integer::integer AS deceased_residence_years,
+    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
+    (a.data #>> '{infant,birth_registered}')::boolean::boolean AS infant_birth_registered,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
+    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)::text AS residence_area_code,
+    (a.data #>> '{certification_type}')::text AS certification_type,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{deceased,sex}')::text AS deceased_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer)::integer AS deceased_age,
-    (a.data #>> '{deceased,birth_place,area_code}')::text AS deceased_birth_place_area_code,
-    (a.data #>> '{deceased,birth_place,country}')::text AS deceased_birth_place_country,
     (a.data #>> '{deceased,nationality}')::text AS deceased_nationality,
     (a.data #>> '{deceased,marital_status}')::text AS deceased_marital_status,
     (a.data #>> '{deceased,education}')::text AS deceased_education,
     (a.data #>> '{deceased,occupation_isco}')::text AS deceased_occupation_isco,
+    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
+    (a.data #>> '{cause,manner}')::text AS cause_manner,
+    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{deceased,birth_place,area_code}')::text AS deceased_birth_place_area_code,
+    (a.data #>> '{deceased,birth_place,country}')::text AS deceased_birth_place_country,
     (a.data #>> '{deceased,residence,area_code}')::text AS deceased_residence_area_code,
     (a.data #>> '{deceased,residence,country}')::text AS deceased_residence_country,
-    (a.data #>> '{deceased,residence_years}')::integer::integer AS deceased_residence_years,
     (a.data #>> '{deceased,id_document,type}')::text AS deceased_id_document_type,
     (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
     (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
     (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
     (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
-    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
-    (a.data #>> '{cause,manner}')::text AS cause_manner,
-    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
-    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
-    (a.data #>> '{certification_type}')::text AS certification_type,
-    (a.data #>> '{pregnancy_related}')::boolean::boolean AS pregnancy_related,
     (a.data #>> '{infant,mother_residence,area_code}')::text AS infant_mother_residence_area_code,
-    (a.data #>> '{infant,mother_residence,country}')::text AS infant_mother_residence_country,
-    (a.data #>> '{infant,birth_registered}')::boolean::boolean AS infant_birth_registered,
-    (COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1)::boolean AS infant_death,
-    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)::text AS residence_area_code
+    (a.data #>> '{infant,mother_residence,country}')::text AS infant_mother_residence_country
 FROM stats_source.acts a
 WHERE a.event_type = 'death';
 
@@ -813,74 +813,74 @@ COMMENT ON COLUMN stats.death.residence_urban_rural IS 'Résidence habituelle (d
 CREATE VIEW stats_source.foetal_death AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{birth_type}')::text AS birth_type,
     (a.data #>> '{rank_in_delivery}')::integer::integer AS rank_in_delivery,
-    (a.data #>> '{attendant}')::text AS attendant,
-    (a.data #>> '{foetus,sex}')::text AS foetus_sex,
-    (a.data #>> '{foetus,weight_g}')::integer::integer AS foetus_weight_g,
-    (a.data #>> '{foetus,gestational_weeks}')::integer::integer AS foetus_gestational_weeks,
     (a.data #>> '{prenatal_visits}')::integer::integer AS prenatal_visits,
     (a.data #>> '{prenatal_care_began_month}')::integer::integer AS prenatal_care_began_month,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{mother,birth_date}')::date))::integer, (a.data #>> '{mother,age}')::integer)::integer AS mother_age,
-    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
-    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
-    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
-    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
-    (a.data #>> '{mother,education}')::text AS mother_education,
-    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
-    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
-    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{foetus,weight_g}')::integer::integer AS foetus_weight_g,
+    (a.data #>> '{foetus,gestational_weeks}')::integer::integer AS foetus_gestational_weeks,
     (a.data #>> '{mother,residence_years}')::integer::integer AS mother_residence_years,
-    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
     (a.data #>> '{mother,children_born_alive}')::integer::integer AS mother_children_born_alive,
     (a.data #>> '{mother,children_still_living}')::integer::integer AS mother_children_still_living,
     (a.data #>> '{mother,foetal_deaths}')::integer::integer AS mother_foetal_deaths,
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer::integer AS mother_last_live_birth_on_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{father,birth_date}')::date))::integer, (a.data #>> '{father,age}')::integer)::integer AS father_age,
-    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
-    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
+    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
+    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
+    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code,
+    (a.data #>> '{birth_type}')::text AS birth_type,
+    (a.data #>> '{attendant}')::text AS attendant,
+    (a.data #>> '{certification_type}')::text AS certification_type,
+    (a.data #>> '{place,area_code}')::text AS place_area_code,
+    (a.data #>> '{place,type}')::text AS place_type,
+    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
+    (a.data #>> '{foetus,sex}')::text AS foetus_sex,
+    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
     (a.data #>> '{father,nationality}')::text AS father_nationality,
     (a.data #>> '{father,marital_status}')::text AS father_marital_status,
     (a.data #>> '{father,education}')::text AS father_education,
     (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
+    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
+    (a.data #>> '{cause,manner}')::text AS cause_manner,
+    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
+    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
+    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
+    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
     (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
     (a.data #>> '{father,residence,country}')::text AS father_residence_country,
-    (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
     (a.data #>> '{father,id_document,type}')::text AS father_id_document_type,
     (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
     (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
     (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
-    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
-    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
-    (a.data #>> '{cause,manner}')::text AS cause_manner,
-    (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
-    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
-    (a.data #>> '{certification_type}')::text AS certification_type,
-    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code
+    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10
 FROM stats_source.acts a
 WHERE a.event_type = 'foetal_death';
 
@@ -1134,75 +1134,75 @@ COMMENT ON COLUMN stats.foetal_death.residence_urban_rural IS 'Résidence habitu
 CREATE VIEW stats_source.marriage AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,0,birth_date}')::date))::integer, (a.data #>> '{witnesses,0,age}')::integer)::integer AS witnesses_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,1,birth_date}')::date))::integer, (a.data #>> '{witnesses,1,age}')::integer)::integer AS witnesses_2_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,2,birth_date}')::date))::integer, (a.data #>> '{witnesses,2,age}')::integer)::integer AS witnesses_3_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,3,birth_date}')::date))::integer, (a.data #>> '{witnesses,3,age}')::integer)::integer AS witnesses_4_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,0,previous_marriages}')::integer::integer AS spouses_1_previous_marriages,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    (a.data #>> '{spouses,1,previous_marriages}')::integer::integer AS spouses_2_previous_marriages,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{marriage_type}')::text AS marriage_type,
+    (a.data #>> '{matrimonial_regime}')::text AS matrimonial_regime,
+    (a.data #>> '{polygamy_option}')::text AS polygamy_option,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
-    (a.data #>> '{marriage_type}')::text AS marriage_type,
     (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
     (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
     (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
     (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
     (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
     (a.data #>> '{spouses,0,previous_marital_status}')::text AS spouses_1_previous_marital_status,
-    (a.data #>> '{spouses,0,previous_marriages}')::integer::integer AS spouses_1_previous_marriages,
     (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
     (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
     (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
     (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,previous_marital_status}')::text AS spouses_2_previous_marital_status,
+    (a.data #>> '{witnesses,0,sex}')::text AS witnesses_1_sex,
+    (a.data #>> '{witnesses,1,sex}')::text AS witnesses_2_sex,
+    (a.data #>> '{witnesses,2,sex}')::text AS witnesses_3_sex,
+    (a.data #>> '{witnesses,3,sex}')::text AS witnesses_4_sex,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
     (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
     (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
-    (a.data #>> '{spouses,1,previous_marital_status}')::text AS spouses_2_previous_marital_status,
-    (a.data #>> '{spouses,1,previous_marriages}')::integer::integer AS spouses_2_previous_marriages,
-    (a.data #>> '{witnesses,0,sex}')::text AS witnesses_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,0,birth_date}')::date))::integer, (a.data #>> '{witnesses,0,age}')::integer)::integer AS witnesses_1_age,
     (a.data #>> '{witnesses,0,residence,area_code}')::text AS witnesses_1_residence_area_code,
     (a.data #>> '{witnesses,0,residence,country}')::text AS witnesses_1_residence_country,
     (a.data #>> '{witnesses,0,id_document,type}')::text AS witnesses_1_id_document_type,
-    (a.data #>> '{witnesses,1,sex}')::text AS witnesses_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,1,birth_date}')::date))::integer, (a.data #>> '{witnesses,1,age}')::integer)::integer AS witnesses_2_age,
     (a.data #>> '{witnesses,1,residence,area_code}')::text AS witnesses_2_residence_area_code,
     (a.data #>> '{witnesses,1,residence,country}')::text AS witnesses_2_residence_country,
     (a.data #>> '{witnesses,1,id_document,type}')::text AS witnesses_2_id_document_type,
-    (a.data #>> '{witnesses,2,sex}')::text AS witnesses_3_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,2,birth_date}')::date))::integer, (a.data #>> '{witnesses,2,age}')::integer)::integer AS witnesses_3_age,
     (a.data #>> '{witnesses,2,residence,area_code}')::text AS witnesses_3_residence_area_code,
     (a.data #>> '{witnesses,2,residence,country}')::text AS witnesses_3_residence_country,
     (a.data #>> '{witnesses,2,id_document,type}')::text AS witnesses_3_id_document_type,
-    (a.data #>> '{witnesses,3,sex}')::text AS witnesses_4_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{witnesses,3,birth_date}')::date))::integer, (a.data #>> '{witnesses,3,age}')::integer)::integer AS witnesses_4_age,
     (a.data #>> '{witnesses,3,residence,area_code}')::text AS witnesses_4_residence_area_code,
     (a.data #>> '{witnesses,3,residence,country}')::text AS witnesses_4_residence_country,
-    (a.data #>> '{witnesses,3,id_document,type}')::text AS witnesses_4_id_document_type,
-    (a.data #>> '{matrimonial_regime}')::text AS matrimonial_regime,
-    (a.data #>> '{polygamy_option}')::text AS polygamy_option
+    (a.data #>> '{witnesses,3,id_document,type}')::text AS witnesses_4_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'marriage';
 
@@ -1509,52 +1509,52 @@ COMMENT ON COLUMN stats.marriage.polygamy_option_label_en IS 'Option de mariage 
 CREATE VIEW stats_source.divorce AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
     (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
     (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
     (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
     (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
     (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
     (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
     (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
     (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
     (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'divorce';
 
@@ -1742,52 +1742,52 @@ COMMENT ON COLUMN stats.divorce.court_decision_date_elapsed_years IS 'Décision 
 CREATE VIEW stats_source.annulment AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
     (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
     (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
     (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
     (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
     (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
     (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
     (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
     (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
     (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'annulment';
 
@@ -1975,52 +1975,52 @@ COMMENT ON COLUMN stats.annulment.court_decision_date_elapsed_years IS 'Décisio
 CREATE VIEW stats_source.judicial_separation AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
+    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
+    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
+    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,0,birth_date}')::date))::integer, (a.data #>> '{spouses,0,age}')::integer)::integer AS spouses_1_age,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
     (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
     (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
     (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
     (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
     (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{spouses,1,birth_date}')::date))::integer, (a.data #>> '{spouses,1,age}')::integer)::integer AS spouses_2_age,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
     (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
     (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
     (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
     (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
     (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{marriage_date}')::date))::integer::integer AS marriage_date_elapsed_years,
-    (a.data #>> '{dependent_children}')::integer::integer AS dependent_children,
-    (a.data #>> '{children_of_marriage}')::integer::integer AS children_of_marriage,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years
+    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'judicial_separation';
 
@@ -2208,66 +2208,66 @@ COMMENT ON COLUMN stats.judicial_separation.court_decision_date_elapsed_years IS
 CREATE VIEW stats_source.adoption AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
+    (a.data #>> '{adoption_type}')::text AS adoption_type,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{child,sex}')::text AS child_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
     (a.data #>> '{child,nationality}')::text AS child_nationality,
     (a.data #>> '{child,marital_status}')::text AS child_marital_status,
     (a.data #>> '{child,education}')::text AS child_education,
     (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
     (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
     (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
     (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
     (a.data #>> '{parents,0,education}')::text AS parents_1_education,
     (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
     (a.data #>> '{parents,0,role}')::text AS parents_1_role,
     (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
     (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
     (a.data #>> '{parents,1,education}')::text AS parents_2_education,
     (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
     (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{adoption_type}')::text AS adoption_type,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'adoption';
 
@@ -2524,65 +2524,65 @@ COMMENT ON COLUMN stats.adoption.residence_urban_rural IS 'Résidence habituelle
 CREATE VIEW stats_source.legitimation AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{child,sex}')::text AS child_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
     (a.data #>> '{child,nationality}')::text AS child_nationality,
     (a.data #>> '{child,marital_status}')::text AS child_marital_status,
     (a.data #>> '{child,education}')::text AS child_education,
     (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
     (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
     (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
     (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
     (a.data #>> '{parents,0,education}')::text AS parents_1_education,
     (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
     (a.data #>> '{parents,0,role}')::text AS parents_1_role,
     (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
     (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
     (a.data #>> '{parents,1,education}')::text AS parents_2_education,
     (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
     (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'legitimation';
 
@@ -2832,65 +2832,65 @@ COMMENT ON COLUMN stats.legitimation.residence_urban_rural IS 'Résidence habitu
 CREATE VIEW stats_source.recognition AS
 SELECT
     a.act_id::bigint AS act_id,
-    a.centre_code::text AS centre_code,
     extract(year FROM a.occurred_on)::integer::integer AS occurred_year,
     extract(month FROM a.occurred_on)::integer::integer AS occurred_month,
     extract(year FROM a.registered_on)::integer::integer AS registered_year,
     extract(month FROM a.registered_on)::integer::integer AS registered_month,
     (a.registered_on - a.occurred_on)::integer AS registration_delay_days,
-    a.timeliness::text AS timeliness,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
+    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
     (a.data #>> '{occurred_on_estimated}')::boolean::boolean AS occurred_on_estimated,
     split_part((a.data #>> '{occurred_time}'), ':', 1)::integer::integer AS occurred_time_hour,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
+    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
+    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
+    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
+    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
+    a.centre_code::text AS centre_code,
+    a.timeliness::text AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
     (a.data #>> '{place,area_code}')::text AS place_area_code,
     (a.data #>> '{place,type}')::text AS place_type,
     (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{declarant,birth_date}')::date))::integer, (a.data #>> '{declarant,age}')::integer)::integer AS declarant_age,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
     (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{registration_court_decision,decision_date}')::date))::integer::integer AS registration_court_decision_decision_date_elapsed_years,
     (a.data #>> '{child,sex}')::text AS child_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{child,birth_date}')::date))::integer, (a.data #>> '{child,age}')::integer)::integer AS child_age,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
     (a.data #>> '{child,nationality}')::text AS child_nationality,
     (a.data #>> '{child,marital_status}')::text AS child_marital_status,
     (a.data #>> '{child,education}')::text AS child_education,
     (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,residence_years}')::integer::integer AS child_residence_years,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
     (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,0,birth_date}')::date))::integer, (a.data #>> '{parents,0,age}')::integer)::integer AS parents_1_age,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
     (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
     (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
     (a.data #>> '{parents,0,education}')::text AS parents_1_education,
     (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,residence_years}')::integer::integer AS parents_1_residence_years,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
     (a.data #>> '{parents,0,role}')::text AS parents_1_role,
     (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{parents,1,birth_date}')::date))::integer, (a.data #>> '{parents,1,age}')::integer)::integer AS parents_2_age,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
     (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
     (a.data #>> '{parents,1,education}')::text AS parents_2_education,
     (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
     (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
     (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code
+    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'recognition';
 
@@ -3341,152 +3341,189 @@ COMMENT ON VIEW stats.monthly_occurrences IS 'Événements par mois de survenue 
 -- Tabulations (P&R Rev.3) ------------------------------------------------
 
 CREATE VIEW stats.lb_1 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.sex, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.child_sex, 'not_stated') AS sex, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.sex, t.births
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.lb_1 IS 'LB-1 — Naissances vivantes selon le lieu de l''événement et le sexe / Live births by place of occurrence and sex';
 
 CREATE VIEW stats.lb_2 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t UNION ALL SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.residence_area_code, u2.urban_rural AS residence_urban_rural, t.births
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code
+LEFT JOIN u u2 ON u2.code = t.residence_area_code;
 COMMENT ON VIEW stats.lb_2 IS 'LB-2 — Naissances vivantes selon le lieu de l''événement et la résidence de la mère / Live births by place of occurrence and mother''s usual residence';
 
 CREATE VIEW stats.lb_3 AS
-SELECT t.year, t.centre_code, t.month, t.registered_year, t.registered_month, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, e.centre_code AS centre_code, e.occurred_month AS month, e.registered_year AS registered_year, e.registered_month AS registered_month, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3, 4, 5
-) t;
+)
+SELECT t.year, t.centre_code, t.month, t.registered_year, t.registered_month, t.births
+FROM t;
 COMMENT ON VIEW stats.lb_3 IS 'LB-3 — Naissances vivantes selon le lieu d''inscription, le mois de l''événement et le mois d''inscription / Live births by place of registration, month of occurrence and month of registration';
 
 CREATE VIEW stats.lb_5 AS
-SELECT t.year, t.mother_age_group, t.mother_marital_status, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.age_group(e.mother_age, 15, 50) AS mother_age_group, COALESCE(e.mother_marital_status, 'not_stated') AS mother_marital_status, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3
-) t;
+)
+SELECT t.year, t.mother_age_group, t.mother_marital_status, t.births
+FROM t;
 COMMENT ON VIEW stats.lb_5 IS 'LB-5 — Naissances vivantes selon l''âge et la situation matrimoniale de la mère / Live births by age and marital status of mother';
 
 CREATE VIEW stats.lb_6 AS
-SELECT t.year, t.father_age_group, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.age_group(e.father_age, 15, 60) AS father_age_group, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2
-) t;
+)
+SELECT t.year, t.father_age_group, t.births
+FROM t;
 COMMENT ON VIEW stats.lb_6 IS 'LB-6 — Naissances vivantes selon l''âge du père / Live births by age of father';
 
 CREATE VIEW stats.lb_7 AS
-SELECT t.year, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.mother_age_group, t.mother_education, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, stats.age_group(e.mother_age, 15, 50) AS mother_age_group, COALESCE(e.mother_education, 'not_stated') AS mother_education, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3, 4
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.residence_area_code, u1.urban_rural AS residence_urban_rural, t.mother_age_group, t.mother_education, t.births
+FROM t
+LEFT JOIN u u1 ON u1.code = t.residence_area_code;
 COMMENT ON VIEW stats.lb_7 IS 'LB-7 — Naissances vivantes selon la résidence, l''âge et le niveau d''instruction de la mère / Live births by residence, age and educational attainment of mother';
 
 CREATE VIEW stats.lb_13 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.place_type, t.attendant, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.place_type, 'not_stated') AS place_type, COALESCE(e.attendant, 'not_stated') AS attendant, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3, 4
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.place_type, t.attendant, t.births
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.lb_13 IS 'LB-13 — Naissances vivantes selon le lieu de l''événement, le lieu de l''accouchement et l''assistance / Live births by place of occurrence, site of delivery and attendant at birth';
 
 CREATE VIEW stats.lb_14 AS
-SELECT t.year, t.place_type, t.attendant, t.weight_group, t.births
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_type, 'not_stated') AS place_type, COALESCE(e.attendant, 'not_stated') AS attendant, stats.weight_group(e.child_weight_g) AS weight_group, count(*)::bigint AS births
     FROM stats.birth e
     GROUP BY 1, 2, 3, 4
-) t;
+)
+SELECT t.year, t.place_type, t.attendant, t.weight_group, t.births
+FROM t;
 COMMENT ON VIEW stats.lb_14 IS 'LB-14 — Naissances vivantes selon le lieu de l''accouchement, l''assistance et le poids à la naissance / Live births by site of delivery, attendant at birth and birth weight';
 
 CREATE VIEW stats.de_1 AS
-SELECT t.year, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.sex, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, COALESCE(e.deceased_sex, 'not_stated') AS sex, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.residence_area_code, u1.urban_rural AS residence_urban_rural, t.sex, t.deaths
+FROM t
+LEFT JOIN u u1 ON u1.code = t.residence_area_code;
 COMMENT ON VIEW stats.de_1 IS 'DE-1 — Décès selon la résidence habituelle et le sexe / Deaths by place of usual residence and sex';
 
 CREATE VIEW stats.de_2 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t UNION ALL SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.residence_area_code, u2.urban_rural AS residence_urban_rural, t.deaths
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code
+LEFT JOIN u u2 ON u2.code = t.residence_area_code;
 COMMENT ON VIEW stats.de_2 IS 'DE-2 — Décès selon le lieu de l''événement et la résidence habituelle / Deaths by place of occurrence and place of usual residence';
 
 CREATE VIEW stats.de_4 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.place_type, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.place_type, 'not_stated') AS place_type, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.place_type, t.deaths
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.de_4 IS 'DE-4 — Décès selon le lieu et le type de lieu de l''événement / Deaths by place and site of occurrence';
 
 CREATE VIEW stats.de_5 AS
-SELECT t.year, t.age_group, t.sex, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.age_group_death(e.deceased_age) AS age_group, COALESCE(e.deceased_sex, 'not_stated') AS sex, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3
-) t;
+)
+SELECT t.year, t.age_group, t.sex, t.deaths
+FROM t;
 COMMENT ON VIEW stats.de_5 IS 'DE-5 — Décès selon l''âge et le sexe / Deaths by age and sex';
 
 CREATE VIEW stats.de_9 AS
-SELECT t.year, t.sex, t.cause_chapter, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.age_group, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.deceased_sex, 'not_stated') AS sex, COALESCE(e.cause_underlying_icd10_chapter, 'not_stated') AS cause_chapter, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, stats.age_group_death(e.deceased_age) AS age_group, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3, 4, 5
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.sex, t.cause_chapter, t.residence_area_code, u1.urban_rural AS residence_urban_rural, t.age_group, t.deaths
+FROM t
+LEFT JOIN u u1 ON u1.code = t.residence_area_code;
 COMMENT ON VIEW stats.de_9 IS 'DE-9 — Décès selon le sexe, la cause, la résidence et l''âge / Deaths by sex, cause of death, place of usual residence and age';
 
 CREATE VIEW stats.de_11 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.sex, t.certification_type, t.deaths
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, COALESCE(e.deceased_sex, 'not_stated') AS sex, COALESCE(e.certification_type, 'not_stated') AS certification_type, count(*)::bigint AS deaths
     FROM stats.death e
     GROUP BY 1, 2, 3, 4
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.sex, t.certification_type, t.deaths
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.de_11 IS 'DE-11 — Décès selon le lieu de l''événement, le sexe et le type de certification / Deaths by place of occurrence, sex and type of certification';
 
 CREATE VIEW stats.ma_1 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.month, t.marriages
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, e.occurred_month AS month, count(*)::bigint AS marriages
     FROM stats.marriage e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.month, t.marriages
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.ma_1 IS 'MA-1 — Mariages selon le lieu de l''événement et le mois / Marriages by place of occurrence and month';
 
 CREATE VIEW stats.ma_2 AS
-SELECT t.year, t.groom_age_group, t.bride_age_group, t.marriages
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_2_age ELSE e.spouses_1_age END), 15, 60) AS groom_age_group, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_1_age ELSE e.spouses_2_age END), 15, 60) AS bride_age_group, count(*)::bigint AS marriages
     FROM stats.marriage e
     GROUP BY 1, 2, 3
-) t;
+)
+SELECT t.year, t.groom_age_group, t.bride_age_group, t.marriages
+FROM t;
 COMMENT ON VIEW stats.ma_2 IS 'MA-2 — Mariages selon l''âge de l''époux et l''âge de l''épouse / Marriages by age of groom and age of bride';
 
 CREATE VIEW stats.ma_3 AS
-SELECT t.year, t.spouse, t.previous_marital_status, t.age_group, t.marriages
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, 'groom'::text AS spouse, COALESCE((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_2_previous_marital_status ELSE e.spouses_1_previous_marital_status END), 'not_stated') AS previous_marital_status, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_2_age ELSE e.spouses_1_age END), 15, 60) AS age_group, count(*)::bigint AS marriages
     FROM stats.marriage e
     GROUP BY 1, 2, 3, 4
@@ -3494,39 +3531,45 @@ FROM (
     SELECT e.occurred_year AS year, 'bride'::text AS spouse, COALESCE((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_1_previous_marital_status ELSE e.spouses_2_previous_marital_status END), 'not_stated') AS previous_marital_status, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_1_age ELSE e.spouses_2_age END), 15, 60) AS age_group, count(*)::bigint AS marriages
     FROM stats.marriage e
     GROUP BY 1, 2, 3, 4
-) t;
+)
+SELECT t.year, t.spouse, t.previous_marital_status, t.age_group, t.marriages
+FROM t;
 COMMENT ON VIEW stats.ma_3 IS 'MA-3 — Mariages selon la situation matrimoniale antérieure et l''âge de l''époux et de l''épouse / Marriages by previous marital status and age of groom and of bride';
 
 CREATE VIEW stats.di_1 AS
-SELECT t.year, t.place_area_code, stats.urban_rural(t.place_area_code) AS place_urban_rural, t.month, t.divorces
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, COALESCE(e.place_area_code, 'not_stated') AS place_area_code, e.occurred_month AS month, count(*)::bigint AS divorces
     FROM stats.divorce e
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT place_area_code FROM t) x(code)) c)
+SELECT t.year, t.place_area_code, u1.urban_rural AS place_urban_rural, t.month, t.divorces
+FROM t
+LEFT JOIN u u1 ON u1.code = t.place_area_code;
 COMMENT ON VIEW stats.di_1 IS 'DI-1 — Divorces selon le lieu de l''événement et le mois / Divorces by place of occurrence and month';
 
 CREATE VIEW stats.di_2 AS
-SELECT t.year, t.husband_age_group, t.wife_age_group, t.divorces
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_2_age ELSE e.spouses_1_age END), 15, 60) AS husband_age_group, stats.age_group((CASE WHEN e.spouses_2_sex = 'M' AND e.spouses_1_sex IS DISTINCT FROM 'M' THEN e.spouses_1_age ELSE e.spouses_2_age END), 15, 60) AS wife_age_group, count(*)::bigint AS divorces
     FROM stats.divorce e
     GROUP BY 1, 2, 3
-) t;
+)
+SELECT t.year, t.husband_age_group, t.wife_age_group, t.divorces
+FROM t;
 COMMENT ON VIEW stats.di_2 IS 'DI-2 — Divorces selon l''âge de l''époux et l''âge de l''épouse / Divorces by age of husband and age of wife';
 
 CREATE VIEW stats.di_3 AS
-SELECT t.year, t.duration_group, t.dependent_children_group, t.divorces
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, stats.duration_group(e.marriage_date_elapsed_years) AS duration_group, stats.count_group(e.dependent_children) AS dependent_children_group, count(*)::bigint AS divorces
     FROM stats.divorce e
     GROUP BY 1, 2, 3
-) t;
+)
+SELECT t.year, t.duration_group, t.dependent_children_group, t.divorces
+FROM t;
 COMMENT ON VIEW stats.di_3 IS 'DI-3 — Divorces selon la durée du mariage et le nombre d''enfants à charge / Divorces by duration of marriage and number of dependent children';
 
 CREATE VIEW stats.st_1 AS
-SELECT t.year, t.series, t.residence_area_code, stats.urban_rural(t.residence_area_code) AS residence_urban_rural, t.events
-FROM (
+WITH t AS (
     SELECT e.occurred_year AS year, 'births'::text AS series, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, count(*)::bigint AS events
     FROM stats.birth e
     GROUP BY 1, 2, 3
@@ -3542,7 +3585,11 @@ FROM (
     SELECT e.occurred_year AS year, 'infant_deaths'::text AS series, COALESCE(e.residence_area_code, 'not_stated') AS residence_area_code, count(*)::bigint AS events
     FROM stats.death e WHERE e.infant_death
     GROUP BY 1, 2, 3
-) t;
+),
+u AS (SELECT c.code, stats.urban_rural(c.code) AS urban_rural FROM (SELECT DISTINCT x.code FROM (SELECT residence_area_code FROM t) x(code)) c)
+SELECT t.year, t.series, t.residence_area_code, u1.urban_rural AS residence_urban_rural, t.events
+FROM t
+LEFT JOIN u u1 ON u1.code = t.residence_area_code;
 COMMENT ON VIEW stats.st_1 IS 'ST-1 — Résumé : naissances, morts fœtales, décès et décès infantiles selon la résidence / Summary: live births, foetal deaths, deaths and infant deaths by place of usual residence';
 
 -- The statisticians' role reads everything in schema stats, nothing else.
