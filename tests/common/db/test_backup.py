@@ -385,3 +385,29 @@ def test_pg_dump_on_path_is_used_when_it_is_new_enough() -> None:
     tool = find_tool("pg_dump", 15)
     assert tool.major >= 15
     assert str(tool.path) == "/usr/bin/pg_dump" or tool.path == embedded.tool("pg_dump")
+
+
+def test_a_real_centre_survives_a_backup_and_restore(tmp_path: Path) -> None:
+    """The centre schema of ecr_tk (roles, SECURITY DEFINER API, audit chain) round trip."""
+    from ecr_tk.services.centre import Centre
+
+    password = "Tr3s-b0n-mot-de-passe!"
+    with Centre.init(tmp_path / "source", "237001", "Centre de Mfou", 1, "Officier Ateba",
+                     password) as centre:
+        centre.login(1, password)
+
+    def table_rows(config: DatabaseConfig) -> dict[str, int]:
+        with owner_connection(config) as conn:
+            tables = conn.execute("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
+                                  "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+                                  " ORDER BY 1").fetchall()
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                    for (t,) in tables}
+
+    before = table_rows(DatabaseConfig.embedded(tmp_path / "source"))
+    backup(DatabaseConfig.embedded(tmp_path / "source"), tmp_path / "centre.tar")
+    restore(DatabaseConfig.embedded(tmp_path / "target"), tmp_path / "centre.tar")
+    assert table_rows(DatabaseConfig.embedded(tmp_path / "target")) == before
+    with Centre.open(tmp_path / "target") as restored:
+        assert restored.identity.code == "237001"
+        restored.login(1, password)  # the application role and the officer work again
