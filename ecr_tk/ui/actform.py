@@ -28,10 +28,10 @@ from ecr_tk.ui.widgets import CheckBox, ScrollableFrame
 
 tr = translator("ui")
 
-LABEL_WRAP = 220  # the label column, at the outermost level
+LABEL_WRAP = 200  # the label column, at the outermost level
 INDENT = 13  # what one level of group frame takes on the left (padding and border)
-INPUT_WIDTH = 300  # the input column: the widest input (34 characters) fits
-MESSAGE_WRAP = 220
+INPUT_WIDTH = 290  # the input column: the widest input (34 characters) fits
+MESSAGE_WRAP = 200
 
 
 class IssueLike(Protocol):

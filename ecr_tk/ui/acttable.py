@@ -17,7 +17,7 @@ class ActTable(ttk.Frame):
     """Register number, event, person, date, status, NIU; double-click or Enter opens."""
 
     COLUMNS = ("number", "event", "person", "occurred", "status", "niu")
-    WIDTHS = (110, 120, 200, 90, 110, 170)
+    WIDTHS = (95, 105, 180, 85, 95, 185)
 
     def __init__(self, master: tk.Misc, *, on_open: Callable[[Any], None], height: int = 14
                  ) -> None:

@@ -183,7 +183,8 @@ class MaskedEntry(ttk.Entry):
 class DateField(ttk.Frame):
     """A date: typed as jj/mm/aaaa, or picked in the shared drop-down calendar (Alt+↓, F4)."""
 
-    def __init__(self, master: tk.Misc, *, max_date: dt.date | None = None) -> None:
+    def __init__(self, master: tk.Misc, *, max_date: dt.date | None = None,
+                 hint: bool = True) -> None:
         super().__init__(master)
         self.max_date = max_date
         self.entry = MaskedEntry(self, refusal=refusal_of_partial_date, separator="/",
@@ -192,7 +193,8 @@ class DateField(ttk.Frame):
         self.button = ttk.Button(self, text="▾", width=2, takefocus=0, style="Small.TButton",
                                  command=self.open_calendar)
         self.button.pack(side="left", padx=(1, 0))
-        ttk.Label(self, text=date_hint(), style="Muted.TLabel").pack(side="left", padx=(6, 0))
+        if hint:
+            ttk.Label(self, text=date_hint(), style="Muted.TLabel").pack(side="left", padx=(6, 0))
         for sequence in ("<Alt-Down>", "<F4>"):
             self.entry.bind(sequence, lambda _e: (self.open_calendar(), "break")[1])
 

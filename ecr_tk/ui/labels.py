@@ -69,6 +69,36 @@ ACTIONS = {
 }
 
 
+#: The audit details worth showing, by key, and how to name them.
+DETAILS = {
+    "register": N_("register no. {value}"),
+    "niu": N_("NIU {value}"),
+    "reason": N_("reason: {value}"),
+    "receipt": N_("receipt {value}"),
+    "requester": N_("for {value}"),
+    "fee": N_("fee {value}"),
+    "kind": N_("{value}"),
+    "workstation": N_("at {value}"),
+}
+
+
+def detail_text(detail: Mapping[str, Any]) -> str:
+    """An audit entry's details in words ("NIU 2210…; reason: …"), never raw JSON keys."""
+    from common.i18n import translate
+
+    parts = []
+    for key, value in detail.items():
+        if value in (None, "") or key not in DETAILS:
+            continue
+        if key == "kind":
+            value = copy_kind_label(str(value)) if str(value) in COPY_KINDS else (
+                mention_kind_label(str(value)))
+        elif key == "niu":
+            value = niu_text(str(value))
+        parts.append(translate("ui", DETAILS[key]).format(value=value))
+    return "; ".join(parts)
+
+
 def _say(table: Mapping[str, str], key: str | None) -> str:
     from common.i18n import translate
 

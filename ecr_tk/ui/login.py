@@ -42,14 +42,14 @@ class LoginView(ttk.Frame):
         self.centre_label.pack(anchor="w")
         ttk.Label(card, text=tr("Centre {code}", code=settings.get("centre.code") or ""),
                   style="Card.Muted.TLabel").pack(anchor="w", pady=(0, 16))
-        self.form = Form(card, label_width=20, style="Card.TFrame")
+        self.form = Form(card, label_width=20, style="CardBody.TFrame")
         self.form.pack(anchor="w")
         self.number = self.form.add("number", tr("User number"), entry(12))
         self.password = self.form.add("password", tr("Password"), entry(24, secret=True))
         self.status = ttk.Label(card, text=message, style="Card.Error.TLabel", wraplength=420,
                                 justify="left")
         self.status.pack(anchor="w", pady=(10, 0))
-        row = ttk.Frame(card, style="Card.TFrame")
+        row = ttk.Frame(card, style="CardBody.TFrame")
         row.pack(fill="x", pady=(14, 0))
         self.login_button = ttk.Button(row, text=tr("Log in"), style="Accent.TButton",
                                        command=self.submit)
@@ -140,12 +140,12 @@ class LockScreen(ttk.Frame):
                   justify="left").pack(anchor="w", pady=(4, 12))
         ttk.Label(card, text=tr("{name} (user {number})", name=user.name, number=user.number),
                   style="Card.TLabel", font="EcrBold").pack(anchor="w")
-        self.form = Form(card, label_width=14, style="Card.TFrame")
+        self.form = Form(card, label_width=14, style="CardBody.TFrame")
         self.form.pack(anchor="w", pady=(8, 0))
         self.password = self.form.add("password", tr("Password"), entry(24, secret=True))
         self.password.bind("<Return>", lambda _e: self.submit())
         self.password.bind("<KP_Enter>", lambda _e: self.submit())
-        row = ttk.Frame(card, style="Card.TFrame")
+        row = ttk.Frame(card, style="CardBody.TFrame")
         row.pack(fill="x", pady=(14, 0))
         self.unlock_button = ttk.Button(row, text=tr("Unlock"), style="Accent.TButton",
                                         command=self.submit)

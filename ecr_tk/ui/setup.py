@@ -66,10 +66,11 @@ class SetupAssistant(ttk.Frame):
         self.mode_buttons: dict[str, ttk.Radiobutton] = {}
         for key, text in choices:
             button = ttk.Radiobutton(card, text=text, value=key, variable=self.mode_variable,
+                                     style="Card.TRadiobutton",
                                      command=self._mode_changed)
             button.pack(anchor="w")
             self.mode_buttons[key] = button
-        self.centre_form = Form(card, label_width=26, style="Card.TFrame")
+        self.centre_form = Form(card, label_width=34, style="CardBody.TFrame")
         f = self.centre_form
         f.add("centre_code", tr("Centre code (6 digits)"), entry(10), required=True)
         f.add("centre_name", tr("Centre name"), entry(36), required=True)
@@ -78,7 +79,7 @@ class SetupAssistant(ttk.Frame):
         f.add("password", tr("Officer's password"), entry(24, secret=True), required=True,
               hint=tr("At least 8 characters"))
         f.add("password2", tr("Password again"), entry(24, secret=True), required=True)
-        self.server_form = Form(card, label_width=26, style="Card.TFrame")
+        self.server_form = Form(card, label_width=34, style="CardBody.TFrame")
         s = self.server_form
         s.add("address", tr("Server address"), entry(30), required=True,
               hint=tr("e.g. 192.168.1.10 or server:5432"))
@@ -87,7 +88,7 @@ class SetupAssistant(ttk.Frame):
         s.add("db_password", tr("Database password"), entry(24, secret=True))
         self.status = ttk.Label(card, text="", style="Card.Error.TLabel", wraplength=560,
                                 justify="left")
-        self.buttons = ttk.Frame(card, style="Card.TFrame")
+        self.buttons = ttk.Frame(card, style="CardBody.TFrame")
         self.create_button = ttk.Button(self.buttons, text=tr("Create the centre"),
                                         style="Accent.TButton", command=self.submit)
         self.create_button.pack(side="right")

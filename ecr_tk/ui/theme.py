@@ -49,6 +49,10 @@ def apply_theme(root: tk.Misc) -> ttk.Style:
     style.configure(".", background=PAPER, foreground=INK, font="TkDefaultFont")
     style.configure("TFrame", background=PAPER)
     style.configure("Card.TFrame", background=CARD, relief="solid", borderwidth=1)
+    style.configure("CardBody.TFrame", background=CARD)
+    style.configure("Card.TRadiobutton", background=CARD)
+    style.map("Card.TRadiobutton", background=[("active", CARD)])
+    style.configure("Card.TCheckbutton", background=CARD)
     style.configure("TLabel", background=PAPER, foreground=INK)
     style.configure("Card.TLabel", background=CARD)
     style.configure("Title.TLabel", font="EcrTitle", foreground=ACCENT_DARK)
@@ -58,6 +62,7 @@ def apply_theme(root: tk.Misc) -> ttk.Style:
     style.configure("Card.Muted.TLabel", foreground=MUTED, font="EcrSmall", background=CARD)
     style.configure("Error.TLabel", foreground=ERROR, font="EcrSmall")
     style.configure("Card.Error.TLabel", foreground=ERROR, font="EcrSmall", background=CARD)
+    style.configure("Card.Required.TLabel", background=CARD)
     style.configure("Warning.TLabel", foreground=WARNING, font="EcrSmall")
     style.configure("Ok.TLabel", foreground=OK, font="EcrSmall")
     style.configure("Required.TLabel", foreground=INK)
@@ -108,7 +113,13 @@ def apply_theme(root: tk.Misc) -> ttk.Style:
 
 
 def _font(root: tk.Misc, name: str, family: str, size: int, weight: str) -> None:
-    try:
-        tkfont.nametofont(name).configure(family=family, size=size, weight=weight)
-    except tk.TclError:
-        tkfont.Font(root=root, name=name, family=family, size=size, weight=weight)
+    """A named font, made in Tcl directly.
+
+    Not ``tkinter.font.Font``: that object deletes its font when it is garbage
+    collected, after which every style naming it silently falls back to a default.
+    """
+    options = ("-family", family, "-size", size, "-weight", weight)
+    if name in root.tk.splitlist(root.tk.call("font", "names")):
+        root.tk.call("font", "configure", name, *options)
+    else:
+        root.tk.call("font", "create", name, *options)

@@ -245,7 +245,7 @@ class Form(ttk.Frame):
             label.configure(text="", style=self._child_style("Muted.TLabel"))
 
     def _child_style(self, base: str) -> str:
-        return f"Card.{base}" if str(self.cget("style")).startswith("Card") else base
+        return f"Card.{base}" if str(self.cget("style")).startswith("CardBody") else base
 
 
 def entry(width: int = 30, *, secret: bool = False) -> Callable[[tk.Misc], ttk.Entry]:

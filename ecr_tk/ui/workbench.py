@@ -28,6 +28,7 @@ tr = translator("ui")
 log = logging.getLogger("ecr.ui")
 
 DEFAULT_LOCK_MINUTES = 10
+NAV_WIDTH = 220
 KEEPALIVE_MS = 120_000  # while the person works, the database session is kept open
 COUNTS_MS = 60_000  # the queues' counts follow what colleagues do
 
@@ -63,7 +64,7 @@ class Workbench(ttk.Frame):
         self.user_label.pack(side="right", padx=(0, 16))
         body = ttk.Frame(self)
         body.pack(fill="both", expand=True)
-        self.nav = ttk.Frame(body, style="Nav.TFrame", width=200, padding=(0, 8))
+        self.nav = ttk.Frame(body, style="Nav.TFrame", width=NAV_WIDTH, padding=(0, 8))
         self.nav.pack(side="left", fill="y")
         self.nav.pack_propagate(False)
         self.content = ttk.Frame(body)
@@ -106,10 +107,15 @@ class Workbench(ttk.Frame):
             view = self.views[view_id]
             queue = getattr(view, "queue", None)
             if queue is not None:
-                button.configure(text=f"{view.nav_title()}  ({counts.get(queue, 0)})")
+                button.configure(text=f"{view.nav_title()} ({counts.get(queue, 0)})")
 
-    def show(self, view_id: str, *, push: bool = False, **options: Any) -> View | None:
-        """Show a view; ``push`` keeps the current one to come back to (Escape)."""
+    def show(self, view_id: str, *, push: bool = False, keep_stack: bool = False,
+             **options: Any) -> View | None:
+        """Show a view.
+
+        ``push`` keeps the current view to come back to (Escape); ``keep_stack``
+        replaces the current view but keeps the way back (the next act of a queue).
+        """
         view_class = self.views[view_id]
         if not self.allowed(view_class):
             return None
@@ -119,7 +125,7 @@ class Workbench(ttk.Frame):
             self.current.leaving()
             if push:
                 self.stack.append((self.current.view_id, dict(self.current.options)))
-            else:
+            elif not keep_stack:
                 self.stack.clear()
             self.current.destroy()
             self.current = None
@@ -141,10 +147,12 @@ class Workbench(ttk.Frame):
     def back(self) -> None:
         if self.stack:
             view_id, options = self.stack.pop()
-            keep = list(self.stack)
-            self.show(view_id, **options)
-            self.stack = keep
+            self.show(view_id, keep_stack=True, **options)
         self.refresh_counts()
+
+    def replace(self, view_id: str, **options: Any) -> View | None:
+        """Show ``view_id`` in place of the current view; Escape still goes back."""
+        return self.show(view_id, keep_stack=True, **options)
 
     # --------------------------------------------------------------- keyboard
     SHORTCUTS = (("<Control-s>", "save"), ("<Control-S>", "save"),

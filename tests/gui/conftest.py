@@ -160,8 +160,13 @@ class Hands:
         button.invoke()
         self.pump(0.05)
 
-    def answer_dialog(self, key: str, then: Callable[[], Any]) -> Any:
-        """Run ``then`` (which opens a modal dialog) and answer the dialog with ``key``."""
+    def answer_dialog(self, key: str, then: Callable[[], Any], *,
+                      before: Callable[[Any], None] | None = None) -> Any:
+        """Run ``then`` (which opens a modal dialog) and answer the dialog with ``key``.
+
+        ``before(dialog)`` runs while the dialog is on screen (fill its entry, or
+        bring the server back before pressing "Retry").
+        """
         from ecr_tk.ui.dialogs import Dialog
 
         seen: list[str] = []
@@ -176,6 +181,8 @@ class Hands:
                 return
             seen.append(str(dialog.message_label.cget("text")))
             self.root.update()
+            if before is not None:
+                before(dialog)
             dialog.buttons[key].invoke()
 
         self.root.expected_dialogs += 1  # type: ignore[attr-defined]

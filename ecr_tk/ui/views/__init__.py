@@ -62,7 +62,7 @@ class View(ttk.Frame):
     nav_order: ClassVar[int | None] = None
 
     def __init__(self, master: tk.Misc, bench: Workbench, **options: Any) -> None:
-        super().__init__(master, padding=(16, 10))
+        super().__init__(master, padding=(12, 8))
         self.bench = bench
         self.options = options
         self.heading = ttk.Frame(self)

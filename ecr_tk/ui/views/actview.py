@@ -24,6 +24,7 @@ from ecr_tk.ui.labels import (
     action_label,
     date_text,
     datetime_text,
+    detail_text,
     event_label,
     mention_kind_label,
     niu_text,
@@ -139,7 +140,7 @@ class ActView(View):
 
     @guarded
     def edit(self) -> None:
-        self.bench.show("act.edit", act_id=self.record.id)
+        self.bench.replace("act.edit", act_id=self.record.id)
 
     @guarded
     def issue_copy(self) -> None:
@@ -151,7 +152,7 @@ class ActView(View):
         if dialog.show() != "add" or dialog.values is None:
             return
         self.session.acts.add_mention(self.record.id, **dialog.values)
-        self.bench.show("act.view", act_id=self.record.id, queue=self.queue)
+        self.bench.replace("act.view", act_id=self.record.id, queue=self.queue)
         current = self.bench.current
         if current is not None:
             current.messages.info(tr("Mention added."))
@@ -163,7 +164,7 @@ class ActView(View):
             acts = self.session.acts.queue(self.queue)
             nxt = next((a for a in acts if a.id != self.record.id), None)
         if nxt is not None:
-            view = self.bench.show("act.view", act_id=nxt.id, queue=self.queue)
+            view = self.bench.replace("act.view", act_id=nxt.id, queue=self.queue)
         else:
             self.bench.back() if self.bench.stack else self.bench.show(
                 next(iter(self.bench.nav_buttons)))
@@ -197,9 +198,9 @@ class ActView(View):
         self.tabs.add(frame, text=tr("Mentions ({count})", count=len(self.record.mentions)))
         tree = ttk.Treeview(frame, columns=("date", "kind", "text", "court"), show="headings",
                             height=8)
-        for column, heading, width in (("date", tr("Date"), 110), ("kind", tr("Kind"), 150),
-                                       ("text", tr("Mention"), 380),
-                                       ("court", tr("Court decision"), 160)):
+        for column, heading, width in (("date", tr("Date"), 125), ("kind", tr("Kind"), 140),
+                                       ("text", tr("Mention"), 340),
+                                       ("court", tr("Court decision"), 150)):
             tree.heading(column, text=heading, anchor="w")
             tree.column(column, width=width, stretch=column == "text")
         for m in self.record.mentions:
@@ -218,10 +219,11 @@ class ActView(View):
         self.tabs.add(frame, text=tr("History"))
         tree = ttk.Treeview(frame, columns=("at", "user", "workstation", "action", "detail"),
                             show="headings", height=10)
-        for column, heading, width in (("at", tr("Date and time"), 130), ("user", tr("User"), 70),
-                                       ("workstation", tr("Workstation"), 110),
-                                       ("action", tr("What"), 170),
-                                       ("detail", tr("Detail"), 300)):
+        for column, heading, width in (("at", tr("Date and time"), 125),
+                                       ("user", tr("User no."), 75),
+                                       ("workstation", tr("Workstation"), 100),
+                                       ("action", tr("What"), 160),
+                                       ("detail", tr("Detail"), 270)):
             tree.heading(column, text=heading, anchor="w")
             tree.column(column, width=width, stretch=column == "detail")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=tree.yview)
@@ -229,8 +231,7 @@ class ActView(View):
         tree.pack(side="left", fill="both", expand=True)
         scroll.pack(side="right", fill="y")
         for entry in self.session.acts.history(self.record.id):
-            detail = entry.detail or {}
-            text = "; ".join(f"{k}: {v}" for k, v in detail.items() if v not in (None, ""))
+            text = detail_text(entry.detail or {})
             tree.insert("", "end", values=(
                 datetime_text(entry.at), entry.user_number or "", entry.workstation or "",
                 action_label(entry.action), text))

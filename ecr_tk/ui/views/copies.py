@@ -85,10 +85,11 @@ class CopiesView(View):
                                                command=lambda: self.print_document("receipt"))
         self.receipt = ttk.Label(self, text="", justify="left", style="Card.TLabel",
                                  padding=10)
+        # packed from the bottom up: the figures, then their heading above them
+        self.takings_label = ttk.Label(self, text="", style="Muted.TLabel")
+        self.takings_label.pack(anchor="w", side="bottom", pady=(0, 8))
         ttk.Label(self, text=tr("Today's takings"), style="Heading.TLabel").pack(
             anchor="w", pady=(16, 2), side="bottom")
-        self.takings_label = ttk.Label(self, text="", style="Muted.TLabel")
-        self.takings_label.pack(anchor="w", side="bottom")
         if act:
             self.act_entry.insert(0, act)
 

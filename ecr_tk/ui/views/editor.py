@@ -152,7 +152,7 @@ class ActEditor(View):
     @guarded
     def save_and_next(self) -> None:
         if self.save():
-            self.bench.show("act.edit", event_type=self.event_type.key)
+            self.bench.replace("act.edit", event_type=self.event_type.key)
 
     @guarded
     def close(self) -> None:

@@ -39,8 +39,8 @@ class UsersView(View):
         columns = ("number", "name", "role", "privilege", "state")
         self.tree = ttk.Treeview(self, columns=columns, show="headings", height=9,
                                  selectmode="browse")
-        for column, heading, width in (("number", tr("Number"), 80), ("name", tr("Name"), 260),
-                                       ("role", tr("Role"), 120),
+        for column, heading, width in (("number", tr("Number"), 80), ("name", tr("Name"), 240),
+                                       ("role", tr("Role"), 170),
                                        ("privilege", tr("Privilege"), 80),
                                        ("state", tr("State"), 180)):
             self.tree.heading(column, text=heading, anchor="w")
@@ -54,7 +54,7 @@ class UsersView(View):
                   self.change_privilege),
                  ("suspend", "user.set_privilege", tr("Suspend"), self.suspend),
                  ("password", "user.set_password", tr("Reset password…"), self.reset_password),
-                 ("unlock", "user.unlock", tr("Unlock"), self.unlock))
+                 ("unlock", "user.unlock", tr("Unlock the account"), self.unlock))
         for key, permission, text, command in table:
             if self.session.can(permission):
                 button = ttk.Button(actions, text=text, command=command)

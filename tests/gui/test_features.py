@@ -1,0 +1,364 @@
+"""Guard rails and daily tasks, driven through the windows on a real centre.
+
+Locking, a lost connection, duplicates, links by NIU, search and history,
+copies, autosave, the setup assistant, languages, users and settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from common.i18n import set_language
+from tests.gui.conftest import (
+    AGENT,
+    OFFICER,
+    SECRETARY,
+    Hands,
+    find_button,
+    has_button,
+    log_in,
+    valid_act,
+    wait_for,
+)
+from tests.gui.driving import fill_form, type_value
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(240)]
+
+
+def open_new(hands: Hands, bench: Any, event_type: str) -> Any:
+    hands.click(bench.nav_buttons["act.new"])
+    hands.click(bench.current.event_buttons[event_type])
+    return bench.current
+
+
+def seed_validated(app: Any, event_type: str = "birth", data: dict[str, Any] | None = None
+                   ) -> tuple[int, str]:
+    """An act drafted, verified and validated through the services (the CLI's path)."""
+    from ecr_tk.services.centre import Centre
+
+    with Centre.open(app.home.path) as centre:
+        with centre.login(AGENT[0], AGENT[2]) as agent:
+            act_id = agent.acts.draft(event_type, data or valid_act(event_type),
+                                      confirm_duplicates=True).id
+        with centre.login(SECRETARY[0], SECRETARY[2]) as secretary:
+            niu = secretary.acts.verify(act_id)
+        with centre.login(OFFICER[0], OFFICER[2]) as officer:
+            officer.acts.validate(act_id)
+    return act_id, niu
+
+
+def test_the_session_locks_after_inactivity_and_the_form_survives_unlocking(
+        app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    type_value(hands, editor.form, "child.surname", "Sarr")
+    bench.set_lock_after(0.002)  # 0.12 s without a key or a click
+    lock = wait_for(hands, lambda: bench.lock_screen, what="the lock screen")
+    assert "sans activité" in " ".join(_texts(lock))
+    hands.type_into(lock.password, "wrong-password")
+    hands.press(lock.password, "Return")
+    assert bench.lock_screen is lock
+    assert lock.form.messages["password"].cget("text") != ""
+    bench.set_lock_after(10)
+    hands.type_into(lock.password, AGENT[2])
+    hands.press(lock.password, "Return")
+    assert bench.lock_screen is None
+    assert bench.current is editor
+    assert editor.form.get_data()["child"] == {"surname": "Sarr"}
+    assert app.session.user.number == AGENT[0]
+    assert app.session.acts.queue("my_drafts") == []  # the new session works
+
+
+def _texts(widget: Any) -> list[str]:
+    from tests.gui.conftest import texts_on_screen
+
+    return texts_on_screen(widget)
+
+
+def test_a_lost_connection_offers_retry_and_loses_nothing(
+        app: Any, hands: Hands, admin_dsn: str) -> None:
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    data = valid_act("birth")
+    fill_form(hands, editor.form, data)
+    dbname = psycopg.conninfo.conninfo_to_dict(app.centre.config.dsn)["dbname"]
+
+    def cut(allow: bool) -> None:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+                sql.Identifier(dbname), sql.SQL("true" if allow else "false")))
+            if not allow:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (dbname,))
+
+    cut(allow=False)
+    try:
+        hands.answer_dialog("retry", lambda: hands.click(editor.save_button),
+                            before=lambda _dialog: cut(allow=True))
+    finally:
+        cut(allow=True)
+    assert "injoignable" in hands.last_dialog_text or "perdue" in hands.last_dialog_text
+    wait_for(hands, lambda: editor.act_id is not None, what="the save after the retry")
+    assert app.session.acts.show(editor.act_id).data == data
+
+
+def test_a_possible_duplicate_is_shown_before_saving(app: Any, hands: Hands) -> None:
+    data = valid_act("birth")
+    seed_validated(app, "birth", data)
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    fill_form(hands, editor.form, data)
+    hands.answer_dialog("cancel", lambda: hands.click(editor.save_button))
+    assert "déjà" in hands.last_dialog_text
+    assert editor.act_id is None
+    hands.answer_dialog("save", lambda: hands.click(editor.save_button))
+    assert editor.act_id is not None
+
+
+def test_a_death_linked_to_its_birth_act_shows_the_birth_act(app: Any, hands: Hands) -> None:
+    birth = valid_act("birth")
+    _, niu = seed_validated(app, "birth", birth)
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "death")
+    leaf = editor.form.leaf("birth_act_niu")
+    hands.type_into(leaf.input.focus_widget, niu)
+    hands.leave(leaf.input.focus_widget)
+    summary = str(leaf.input.summary.cget("text"))
+    assert "Naissance" in summary and birth["child"]["surname"] in summary
+    hands.type_into(leaf.input.focus_widget, niu[:-1] + ("0" if niu[-1] != "0" else "1"))
+    hands.leave(leaf.input.focus_widget)
+    assert "Naissance" not in str(leaf.input.summary.cget("text"))  # a mistyped NIU is named
+
+
+def test_search_finds_an_act_and_shows_its_mentions_and_history(app: Any, hands: Hands) -> None:
+    data = valid_act("birth")
+    act_id, niu = seed_validated(app, "birth", data)
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["search"])
+    search = bench.current
+    hands.type_into(search.inputs["surname"], data["child"]["surname"])
+    hands.press(search.inputs["surname"], "Return")
+    assert [s.id for s in search.results] == [act_id]
+    hands.press(search.table.tree, "Return")
+    view = bench.current
+    assert view.view_id == "act.view" and view.record.niu == niu
+    # the officer adds a marginal mention
+    def fill(dialog: Any) -> None:
+        hands.choose(dialog.kind, "Mariage")
+        hands.type_into(dialog.text, "Mariée le 14/02/2026 à Thiès")
+    hands.answer_dialog("add", lambda: hands.click(view.buttons["mention"]), before=fill)
+    view = bench.current
+    mentions = [view.mentions.item(i, "values") for i in view.mentions.get_children()]
+    assert any("Mariée le 14/02/2026" in " ".join(map(str, m)) for m in mentions)
+    history = [view.history.item(i, "values") for i in view.history.get_children()]
+    actions = [str(h[3]) for h in history]
+    assert actions[:3] == ["brouillon créé", "vérifié (NIU attribué)", "validé"]
+    assert "mention ajoutée" in actions
+    assert all(str(h[2]) for h in history)  # every line names its workstation
+    hands.press(view, "Escape")
+    assert bench.current.view_id == "search"
+
+
+def test_issuing_a_copy_shows_the_fee_and_prints_the_receipt(app: Any, hands: Hands) -> None:
+    import pypdf
+
+    act_id, _niu = seed_validated(app)
+    bench = log_in(hands, app, SECRETARY)
+    bench.open("act.view", act_id=act_id)
+    hands.pump(0.1)
+    assert not has_button(bench.current, "Valider (Ctrl+Entrée)")
+    hands.click(bench.current.buttons["copy"])
+    copies = bench.current
+    assert copies.view_id == "copies"
+    assert "1000" in str(copies.fee_label.cget("text"))
+    hands.choose(copies.kind, "Extrait sans filiation")
+    assert "300" in str(copies.fee_label.cget("text"))
+    hands.type_into(copies.requester, "Mariama Sow")
+    hands.click(copies.issue_button)
+    assert copies.issued is not None and copies.issued.fee == 300
+    assert copies.issued.receipt_number in str(copies.receipt.cget("text"))
+    path = copies.print_document("receipt")
+    assert path is not None and path.exists()
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    assert copies.issued.receipt_number.split()[1].lstrip("0") in text
+
+
+def test_a_form_closed_without_saving_is_offered_back_at_the_next_login(
+        app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    type_value(hands, editor.form, "child.surname", "Kane")
+    hands.type_into(editor.form.leaf("occurred_on").input.focus_widget, "03/01/20")  # unfinished
+    hands.click(bench.logout_button)  # nothing saved in the database
+    files = list((Path(app.home.path) / "autosave").glob("*.json"))
+    assert len(files) == 1
+    assert json.loads(files[0].read_text("utf-8"))["texts"] == {"occurred_on": "03/01/20"}
+    bench = hands.answer_dialog("restore", lambda: log_in(hands, app, AGENT))
+    assert "Naissance" in hands.last_dialog_text
+    editor = bench.current
+    assert editor.view_id == "act.edit"
+    assert editor.form.get_data()["child"] == {"surname": "Kane"}
+    assert editor.form.leaf("occurred_on").input.text() == "03/01/20"
+
+
+def test_a_secretary_rejects_and_the_agent_fixes_the_act(app: Any, hands: Hands) -> None:
+    from ecr_tk.services.centre import Centre
+
+    data = valid_act("birth")
+    with Centre.open(app.home.path) as centre, centre.login(AGENT[0], AGENT[2]) as agent:
+        act_id = agent.acts.draft("birth", data).id
+    bench = log_in(hands, app, SECRETARY)
+    bench.open("act.view", act_id=act_id, queue="to_verify")
+    hands.pump(0.1)
+    view = bench.current
+    hands.answer_dialog("ok", lambda: hands.click(view.buttons["reject"]),
+                        before=lambda d: hands.type_into(d.entry, "Le poids semble faux"))
+    hands.click(bench.logout_button)
+    bench = log_in(hands, app, AGENT)
+    assert str(bench.nav_buttons["queue.rejected"].cget("text")).endswith("(1)")
+    hands.click(bench.nav_buttons["queue.rejected"])
+    hands.press(bench.current.table.tree, "Return")
+    editor = bench.current
+    assert editor.view_id == "act.edit"
+    assert "Le poids semble faux" in editor.messages.text
+    type_value(hands, editor.form, "child.weight_g", 3300)
+    hands.click(editor.save_button)
+    assert app.session.acts.show(act_id).status == "draft"
+    assert app.session.acts.show(act_id).data["child"]["weight_g"] == 3300
+
+
+def test_the_officer_adds_a_user_and_resets_a_password(app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["users"])
+    users = bench.current
+    form = users.add_form
+    hands.type_into(form.inputs["number"], "12")
+    hands.type_into(form.inputs["name"], "Khady N'Diaye")
+    hands.choose(form.inputs["role"], "Secrétaire")
+    hands.type_into(form.inputs["password"], "short")
+    hands.click(find_button(users, "Ajouter l'utilisateur"))
+    assert users.messages.text  # a weak password is refused, with the rule named
+    hands.type_into(form.inputs["password"], "secretary-pass-12")
+    hands.click(find_button(users, "Ajouter l'utilisateur"))
+    assert any(u.number == 12 and u.role == "secretary" for u in users.users.values())
+    users.select_number(12)
+    hands.answer_dialog("ok", lambda: hands.click(users.actions["password"]),
+                        before=lambda d: hands.type_into(d.entry, "new-secretary-pass"))
+    assert "modifié" in users.messages.text
+    hands.click(bench.logout_button)
+    bench = log_in(hands, app, (12, "", "new-secretary-pass"))
+    assert "Khady N'Diaye" in str(bench.user_label.cget("text"))
+
+
+def test_the_officer_changes_a_fee_and_the_copies_window_shows_it(app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["settings"])
+    settings = bench.current
+    fees = settings.pages["fees"]
+    settings.notebook.select(fees)  # the "Tarifs" tab
+    hands.pump(0.05)
+    hands.type_into(fees.form.inputs["full"], "1500")
+    hands.click(find_button(fees, "Enregistrer les tarifs"))
+    assert "enregistrés" in settings.messages.text
+    hands.click(bench.nav_buttons["copies"])
+    assert "1500" in str(bench.current.fee_label.cget("text"))
+
+
+def test_each_role_sees_only_its_own_windows(app: Any, hands: Hands) -> None:
+    expected = {
+        AGENT: {"act.new", "queue.my_drafts", "queue.rejected", "search"},
+        SECRETARY: {"queue.to_verify", "search", "copies"},
+        OFFICER: {"queue.to_validate", "transmission", "search", "copies", "users", "settings"},
+    }
+    for user, views in expected.items():
+        bench = log_in(hands, app, user)
+        assert set(bench.nav_buttons) == views
+        hands.click(bench.logout_button)
+
+
+def test_english_can_be_chosen_at_the_login_window(app: Any, hands: Hands) -> None:
+    from ecr_tk.ui.login import LoginView
+
+    try:
+        login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage)
+        assert str(login.login_button.cget("text")) == "Se connecter"
+        hands.click(login.language_button)
+        login = app.stage
+        assert str(login.login_button.cget("text")) == "Log in"
+        bench = log_in(hands, app, AGENT)
+        assert "New act" in [str(b.cget("text")) for b in bench.nav_buttons.values()]
+        assert app.home.reload().settings["ui.language"] == "en"
+    finally:
+        set_language("fr")
+
+
+def test_an_internal_error_is_shown_in_french_and_logged_never_as_a_traceback(
+        app: Any, hands: Hands, caplog: Any) -> None:
+    from ecr_tk.ui.errors import guarded
+
+    bench = log_in(hands, app, AGENT)
+
+    class Broken:
+        widget = bench.current
+
+        @guarded
+        def press(self) -> None:
+            raise KeyError("a bug")
+
+    hands.answer_dialog("ok", Broken().press)
+    assert "problème" in hands.last_dialog_text
+    assert any("KeyError" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+def test_the_setup_assistant_creates_a_centre_on_the_local_server(
+        root: Any, hands: Hands, fresh_db: str, tmp_path: Path) -> None:
+    from ecr_tk.ui.app import Application
+    from ecr_tk.ui.login import LoginView
+    from ecr_tk.ui.setup import SERVER, SetupAssistant
+
+    app = Application(root, tmp_path / "new-home")
+    app.start()
+    setup = app.stage
+    assert isinstance(setup, SetupAssistant)
+    hands.click(setup.mode_buttons[SERVER])
+    params = psycopg.conninfo.conninfo_to_dict(fresh_db)
+    values = {"centre_code": "654321", "centre_name": "Centre de Ziguinchor",
+              "officer_number": "1", "officer_name": "Aminata Diatta",
+              "password": "officer-pass-9", "password2": "officer-pass-9"}
+    for key, value in values.items():
+        hands.type_into(setup.centre_form.inputs[key], value)
+    server = {"address": f"{params['host']}:{params['port']}", "database": params["dbname"],
+              "user": params["user"]}
+    for key, value in server.items():
+        hands.type_into(setup.server_form.inputs[key], value)
+    hands.click(setup.create_button)
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
+                     timeout=60, what="the login window after setup")
+    assert str(login.centre_label.cget("text")) == "Centre de Ziguinchor"
+    bench = log_in(hands, app, (1, "", "officer-pass-9"))
+    assert "Aminata Diatta" in str(bench.user_label.cget("text"))
+    app._close_session()
+    app.centre.close()
+
+
+def test_the_date_picker_fills_the_date_field(root: Any, hands: Hands) -> None:
+    from ecr_tk.ui.dates import CalendarPopup, DateField
+
+    field = DateField(root)
+    field.pack()
+    hands.pump(0.05)
+    hands.press(field.entry, "F4")
+    popup = CalendarPopup.for_root(field)
+    assert popup.top.winfo_viewable()
+    popup.calendar.selection_set(dt.date(2024, 2, 29))
+    popup.calendar.event_generate("<<CalendarSelected>>")
+    hands.pump(0.05)
+    assert field.get_date() == dt.date(2024, 2, 29)
+    assert not popup.top.winfo_viewable()
