@@ -20,7 +20,7 @@ from common.acts.report import Problem
 from common.acts.rules import Deadline, RegistrationRules
 from common.acts.summary import duplicate_key, summarize
 from common.acts.timeliness import categorize
-from common.acts.validation import validate
+from common.acts.validation import check_link, validate
 from common.i18n import translator
 
 from .errors import InvalidValue
@@ -148,6 +148,41 @@ def duplicate_keys(event_type: str, data: Mapping[str, Any]) -> DuplicateKeys | 
 def name_words(text: str) -> list[dict[str, str]]:
     """Search keys of each word of a typed name: ``[{"key": …, "phonetic": …}]``."""
     return [{"key": t, "phonetic": phonetic_key(t)} for t in name_tokens(text)]
+
+
+def concrete_links(event_type: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(path, niu)`` of every NIU link present in ``data`` (``spouses[1].birth_act_niu``)."""
+    out: list[tuple[str, str]] = []
+    for declared in link_paths().get(event_type, []):
+        head, _, tail = declared.partition("[].")
+        if tail:
+            items = data.get(head)
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                value = item.get(tail) if isinstance(item, Mapping) else None
+                if isinstance(value, str):
+                    out.append((f"{head}[{i}].{tail}", value))
+            continue
+        node: Any = data
+        for part in declared.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if isinstance(node, str):
+            out.append((declared, node))
+    return out
+
+
+def check_links(event_type: str, data: Mapping[str, Any],
+                linked: Mapping[str, tuple[str, Mapping[str, Any]]]) -> tuple[Issue, ...]:
+    """Refusals for links whose target act disagrees (VITAL_EVENTS.md §3).
+
+    ``linked`` maps a NIU to ``(event_type, data)`` of the act it designates, for
+    the acts the caller could read (those held by this centre).
+    """
+    problems: list[Problem] = []
+    for path, niu in concrete_links(event_type, data):
+        if niu in linked:
+            target_type, target_data = linked[niu]
+            problems += check_link(event_type, data, path, target_type, target_data).errors
+    return _issues(tuple(problems), "error")
 
 
 def link_paths() -> dict[str, list[str]]:

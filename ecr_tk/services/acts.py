@@ -9,6 +9,7 @@ from the dictionary and stored with the act, so search needs no JSON walking.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from common.i18n import translator
 
 from . import _dictionary
-from .errors import InvalidAct, InvalidValue
+from .errors import ActNotFound, InvalidAct, InvalidValue
 from .values import (
     QUEUES,
     ActRecord,
@@ -179,11 +180,33 @@ class ActsService:
     def _derive(self, event_type: str, data: Mapping[str, Any]) -> _dictionary.Derived:
         derived = _dictionary.derive(event_type, data, dt.date.today(),
                                      self._session.settings.cached_rules())
+        if not derived.report.errors:
+            link_errors = _dictionary.check_links(event_type, data, self._linked_acts(
+                event_type, data))
+            if link_errors:
+                derived = dataclasses.replace(derived, report=dataclasses.replace(
+                    derived.report, errors=link_errors))
         if derived.report.errors:
             first = derived.report.errors[0]
             raise InvalidAct(first.message, field=first.field, rule=first.rule,
                              report=derived.report)
         return derived
+
+    def _linked_acts(self, event_type: str, data: Mapping[str, Any]
+                     ) -> dict[str, tuple[str, Mapping[str, Any]]]:
+        """The acts held here that ``data`` links to by NIU (each read is logged)."""
+        found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        for _, niu in _dictionary.concrete_links(event_type, data):
+            if niu in found or not niu.startswith(self._session.centre.code):
+                continue
+            if not (niu.isdigit() and len(niu) == 19):
+                continue
+            try:
+                record = self.show(niu)
+            except ActNotFound:
+                continue  # not here (yet): the SCEC holds the only copy to compare with
+            found[niu] = (record.event_type, record.data)
+        return found
 
     def _event_type_of(self, act_id: int) -> str:
         return str(self._db.value("SELECT ecr.act_event_type(%s, %s)", (self._token, act_id)))

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from ecr_tk.services import InvalidValue, PermissionRefused, WorkflowRefused
+from ecr_tk.services import InvalidAct, InvalidValue, PermissionRefused, WorkflowRefused
 
 from .conftest import CENTRE_CODE, Staff, birth, example, validated_birth
 
@@ -54,10 +54,20 @@ def test_only_the_officer_adds_mentions_and_only_to_validated_acts(staff: Staff)
         staff.officer.acts.add_mention(draft, "other", "Note")  # type: ignore[arg-type]
 
 
+def infant_death(birth_niu: str) -> dict[str, Any]:
+    """The example death, of the girl born on 2025-12-28 (the example birth's child)."""
+    death = example("death")
+    death["deceased"]["birth_date"] = "2025-12-28"
+    for key in ("age", "marital_status", "education", "occupation", "residence_years"):
+        death["deceased"].pop(key)
+    del death["pregnancy_related"]
+    death["birth_act_niu"] = birth_niu
+    return death
+
+
 def test_a_death_linking_a_birth_held_here_puts_a_death_mention_on_it(staff: Staff) -> None:
     birth_id, birth_niu = validated_birth(staff)
-    death = example("death")
-    death["birth_act_niu"] = birth_niu
+    death = infant_death(birth_niu)
     act = staff.agent.acts.draft("death", death).id
     staff.secretary.acts.verify(act)  # type: ignore[arg-type]
     result = staff.officer.acts.validate(act)  # type: ignore[arg-type]
@@ -68,6 +78,20 @@ def test_a_death_linking_a_birth_held_here_puts_a_death_mention_on_it(staff: Sta
     assert result.niu in mentions[0].text
     history = [e.action for e in staff.officer.acts.history(birth_id)]
     assert "act.mention" in history
+
+
+def test_a_link_to_a_birth_act_that_disagrees_is_refused(staff: Staff) -> None:
+    _, birth_niu = validated_birth(staff)
+    death = infant_death(birth_niu)
+    death["deceased"]["sex"] = "M"
+    with pytest.raises(InvalidAct) as err:
+        staff.agent.acts.draft("death", death)
+    assert (err.value.field, err.value.rule) == ("deceased.sex", "link_sex_mismatch")
+    death = example("death")  # born in 1991: not the child of that birth act
+    death["birth_act_niu"] = birth_niu
+    with pytest.raises(InvalidAct) as err:
+        staff.agent.acts.draft("death", death)
+    assert err.value.rule == "link_birth_date_mismatch"
 
 
 def test_a_mention_for_an_act_held_elsewhere_is_queued_for_routing(staff: Staff,
