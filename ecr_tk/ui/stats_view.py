@@ -68,10 +68,12 @@ class StatisticsView(ttk.Frame):
         top = ttk.Frame(self)
         top.pack(fill="x")
         ttk.Label(top, text=tr("Statistics"), style="Heading.TLabel").pack(side="left")
-        ttk.Button(top, text=tr("Export the chart (PNG)…"),
-                   command=self.on_export_png).pack(side="right")
-        ttk.Button(top, text=tr("Export the table (CSV)…"),
-                   command=self.on_export_csv).pack(side="right", padx=(0, 8))
+        self.png_button = ttk.Button(top, text=tr("Export the chart (PNG)…"),
+                                     command=self.on_export_png)
+        self.png_button.pack(side="right")
+        self.csv_button = ttk.Button(top, text=tr("Export the table (CSV)…"),
+                                     command=self.on_export_csv)
+        self.csv_button.pack(side="right", padx=(0, 8))
 
         choose = ttk.Frame(self)
         choose.pack(fill="x", pady=(8, 4))
