@@ -55,7 +55,7 @@ def monthly_registrations(table: StatTable, lang: str | None = None) -> Figure:
         ticks = xs[::step]
         ax.set_xticks(ticks, [f"{span[i][1]:02d}/{span[i][0]}" for i in ticks],
                       rotation=45, ha="right")
-        ax.legend(fontsize="small", ncols=2)
+        fig.legend(fontsize="small", loc="outside right upper")
     else:
         ax.text(0.5, 0.5, tr("(no registered act)"), ha="center", va="center",
                 transform=ax.transAxes)
