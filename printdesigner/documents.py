@@ -13,9 +13,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from common.acts.summary import summarize
+from common.errors import UserError
 from common.i18n import translator, using_language
 from printdesigner.binding import PrintContext
 from printdesigner.defaults import default_template, kinds_for
@@ -30,7 +32,10 @@ tr = translator("print")
 
 KIND_ALIASES = {"full": "full", "extract": "extract", "extract_filiation": "extract_filiation",
                 "extract-filiation": "extract_filiation", "receipt": "receipt",
-                "register_page": "register_page", "register-page": "register_page"}
+                "register_page": "register_page", "register-page": "register_page",
+                # the copy kinds of the centre services (ecr_tk.services.values.COPY_KINDS)
+                "extract_with_filiation": "extract_filiation",
+                "extract_without_filiation": "extract"}
 
 
 @dataclass(frozen=True)
@@ -164,3 +169,53 @@ class SampleAct:
     registered_on: dt.date | None = None
     timeliness: str | None = "current"
     mentions: Sequence[Any] = ()
+
+
+def load_signer(keys_dir: Path | None, passphrase: bytes | str | None = None
+                ) -> tuple[Signer | None, str | None]:
+    """The centre's signing identity from its keys folder, or why there is none.
+
+    A centre not enrolled yet still prints copies, without a verification code;
+    the second value says so, for the caller to show.
+    """
+    if keys_dir is None:
+        return None, tr("No keys folder: the copy has no verification code")
+    from common.pki.centre import load_centre_identity
+
+    try:
+        return load_centre_identity(keys_dir, passphrase), None
+    except UserError as exc:
+        return None, tr("The copy has no verification code: {why}", why=exc.message)
+
+
+def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
+                    template: Template | None = None,
+                    calibration: Calibration = NO_CALIBRATION) -> bytes:
+    """The PDF of a copy just issued by ``session.copies.issue`` (``CopyIssued``).
+
+    ``session`` is an ``ecr_tk.services.Session`` (read: ``acts.show``, ``centre``,
+    ``user``); the copy number, receipt, fee and requester come from ``issued``,
+    so a second copy prints DUPLICATA.  Pass the centre's template for the event
+    and kind when it has one (``TemplateStore.find``), else the default is used.
+    """
+    act = session.acts.show(issued.niu)
+    centre = CentreInfo(code=str(getattr(session.centre, "code", "")),
+                        name=str(getattr(session.centre, "name", "")),
+                        locality=str(getattr(session.centre, "name", "")))
+    return render_copy(
+        act, issued.kind, template, issued.copy_number, signer, centre=centre,
+        issued_at=issued.issued_at, officer=str(getattr(session.user, "name", "")),
+        requester=str(issued.requester), receipt_number=str(issued.receipt_number),
+        fee=(issued.fee, str(issued.currency)), calibration=calibration)
+
+
+def write_pdf(path: Path, pdf: bytes) -> None:
+    """Write a PDF whole or not at all (a half-written copy must never be printed)."""
+    try:
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
+    except OSError as exc:
+        raise PrintError(tr("Cannot write {path}: {why}", path=str(path),
+                            why=exc.strerror or str(exc)), field="out",
+                         rule="unwritable") from None

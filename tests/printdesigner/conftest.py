@@ -50,6 +50,12 @@ def centre(authority: CountryAuthority) -> Centre:
 
 
 @pytest.fixture(scope="session")
+def centre_signer(authority: CountryAuthority) -> Centre:
+    """The signing identity of the database centre of the services tests (code 221001)."""
+    return make_centre(authority, "221001")
+
+
+@pytest.fixture(scope="session")
 def ca_certs(authority: CountryAuthority) -> list[x509.Certificate]:
     return [authority.issuing_certificate, authority.root_certificate]
 
