@@ -36,7 +36,8 @@ COMMAND_MODULES = (
     "ecr_tk.cli.search",  # search
     "ecr_tk.cli.copies",  # copy issue, takings
     "ecr_tk.cli.stats",  # stats
-    "ecr_tk.cli.pki",  # enroll, verify
+    "ecr_tk.cli.pki",  # enroll
+    "ecr_tk.cli.verify",  # verify a printed copy (QR)
 )
 
 EXIT_OK = 0
