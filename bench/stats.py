@@ -127,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="reuse this (already loaded) database")
     args = parser.parse_args(argv)
     name = args.db or f"ecr_bench_stats_{uuid.uuid4().hex[:8]}"
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
+               "platform": platform.platform(), "load_average": os.getloadavg()}
     result: dict[str, Any] = {"acts": args.acts, "runs": args.runs, "target_s": TARGET_S,
-                              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                          "platform": platform.platform()}}
+                              "machine": machine}
     if args.db is None:
         with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             result["load"] = load(dsn, args.acts, args.seed)
             print(f"loaded: {result['load']}", file=sys.stderr, flush=True)
         result.update(bench(dsn, args.runs, args.only))
+        machine["load_average_after"] = os.getloadavg()  # the machine is shared: say how busy
     finally:
         if not args.keep and args.db is None:
             with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:

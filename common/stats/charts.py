@@ -87,7 +87,7 @@ def timeliness(table: StatTable, lang: str | None = None) -> Figure:
     ax.set_xlim(0, 100)
     ax.set_xlabel(tr("Share of registrations (%)"))
     ax.invert_yaxis()
-    ax.legend(fontsize="small", loc="lower right")
+    fig.legend(fontsize="small", loc="outside lower center", ncols=3)
     ax.set_title(_title(table, lang))
     return fig
 

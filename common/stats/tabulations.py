@@ -95,7 +95,8 @@ class Tabulation:
                          f"    GROUP BY {groups}")
         body = "\n    UNION ALL\n".join(inner)
         areas = [d for d in self.dimensions if d.urban_rural]
-        outer, joins = ["t.year"], []
+        outer: list[str] = ["t.year"]
+        joins: list[str] = []
         for d in self.dimensions:
             outer.append(f"t.{d.name}")
             if d.urban_rural:

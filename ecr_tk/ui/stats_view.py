@@ -82,7 +82,7 @@ class StatisticsView(ttk.Frame):
                                             for p in self.published], blank=False, width=72)
         self.table_box.pack(side="left", padx=(6, 16))
         ttk.Label(choose, text=tr("Year")).pack(side="left")
-        self.year_box = ChoiceBox(choose, [(ALL_YEARS, tr("All years"))], blank=False, width=12)
+        self.year_box = ChoiceBox(choose, [(ALL_YEARS, tr("All years"))], blank=False, width=18)
         self.year_box.pack(side="left", padx=(6, 0))
         self.message = MessageBar(self)
         self.message.place_in(fill="x", pady=(4, 4))
