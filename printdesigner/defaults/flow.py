@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from common.acts.blocks import EXTRA_TAG
 from common.acts.model import EventType, Field, Group, Kind, Section
 from printdesigner.model import DataField, Line, StaticText, TextStyle
 
@@ -61,8 +62,12 @@ def identity_leaf(path: str, leaf: Field, siblings: tuple[Field | Group, ...]) -
 
     A locality is a text leaf next to an administrative-area code: the places of
     birth, of the event and of residence.  Statistical fields (education,
-    weights, counts) and certification details stay on the full copy only.
+    weights, counts: the fields an event adds to a person block take tags from
+    ``blocks.EXTRA_TAG``) and certification details stay on the full copy only.
     """
+    person = any(isinstance(s, Field) and s.kind is Kind.NAME for s in siblings)
+    if person and leaf.tag >= EXTRA_TAG:
+        return False  # what an event adds to a person (weights, counts, relation…)
     if leaf.kind in (Kind.NAME, Kind.DATE, Kind.TIME):
         return True
     if leaf.kind is Kind.CODE and leaf.code_list == "sex":
@@ -183,6 +188,7 @@ class Flow:
             self._room(height + ROW_MM)
             if item.major:
                 self.y += GAP_MM
+            self.y = round(self.y, 2)
             style = HEADING if item.major else SUBHEADING
             self.pages[-1].append(StaticText(self._id("heading"), self.area.x, self.y,
                                              self.area.width, height - 1.4, text=item.text,
@@ -209,8 +215,9 @@ class Flow:
             self.y += ROW_MM
 
     def _row(self, row: Row, x: float, width: float) -> None:
-        label_w = 30.0 if width > 60 else width * self.label_ratio
+        label_w = 30.0 if width > 60 else round(width * self.label_ratio, 2)
         height = ROW_MM - 0.5
+        self.y = round(self.y, 2)
         self.pages[-1].append(StaticText(self._id("label"), x, self.y, label_w - 1, height,
                                          text=f"{row.label} :", style=LABEL))
         self.pages[-1].append(DataField(self._id("value"), x + label_w, self.y, width - label_w,

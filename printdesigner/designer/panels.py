@@ -97,7 +97,14 @@ class Palette(ttk.Frame):
             branch = self.tree.insert(root, "end", text=section.label(lang), open=False)
             for member in section.members:
                 node = event.root.child(member)
-                if node is not None:
+                if node is None:
+                    continue
+                if isinstance(node, Group) and node.label(lang) == section.label(lang):
+                    # the section is this one group ("Mère"): no second level of the same name
+                    suffix = "[]" if node.repeated else ""
+                    for child in node.children:
+                        walk(branch, child, f"{member}{suffix}.{child.name}")
+                else:
                     walk(branch, node, member)
 
     def item_for_path(self, path: str) -> str:
@@ -139,6 +146,8 @@ class Palette(ttk.Frame):
 
 
 def _text_value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
     return "" if value is None else str(value)
 
 
