@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -67,18 +69,34 @@ class StoredTemplate:
     saved_at: dt.datetime
 
 
-class TemplateStore:
-    """Templates of one centre, as seen by one logged-in session."""
+Connections = psycopg.Connection[Any] | Callable[[], AbstractContextManager[Any]]
 
-    def __init__(self, conn: psycopg.Connection[Any], token: uuid.UUID) -> None:
+
+class TemplateStore:
+    """Templates of one centre, as seen by one logged-in session.
+
+    ``conn`` is an ``ecr_app`` connection, or a function giving one as a context
+    manager for each call (``Database.transaction`` of the centre services), so
+    a designer window left open holds no connection.
+    """
+
+    def __init__(self, conn: Connections, token: uuid.UUID) -> None:
         self._conn = conn
         self._token = token
 
     def _call(self, query: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if isinstance(self._conn, psycopg.Connection):
+            return self._run(self._conn, query, params)
+        with self._conn() as conn:
+            return self._run(conn, query, params)
+
+    def _run(self, conn: psycopg.Connection[Any], query: str,
+             params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         try:
-            with self._conn.transaction(), self._conn.cursor() as cur:
+            with conn.transaction(), conn.cursor() as cur:
                 cur.execute(query, params)  # type: ignore[arg-type]
-                return cur.fetchall() if cur.description else []
+                rows = cur.fetchall() if cur.description else []
+                return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
         except psycopg.Error as exc:
             state = exc.sqlstate or ""
             if not state.startswith("EC"):

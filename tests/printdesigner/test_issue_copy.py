@@ -64,7 +64,8 @@ def test_the_centres_own_template_is_used_when_it_has_one(
 
     niu = _validated_birth(centre)
     officer = centre.login(OFFICER, PASSWORDS[OFFICER])
-    store = TemplateStore(app_conn, officer.token)
+    # as the centre GUI wires it: a connection from the session's pool for each call
+    store = TemplateStore(officer._db.transaction, officer.token)
     base = default_template("birth", "full")
     mark = StaticText("national-mark", 150, 280, 50, 5, text="MODÈLE NATIONAL 2027")
     pages = (Page((*base.pages[0].elements, mark)), *base.pages[1:])
