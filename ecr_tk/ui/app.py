@@ -13,8 +13,11 @@ else goes through the logged-in ``Session``.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
+import time
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
@@ -128,6 +131,7 @@ class Application:
         self.centre = centre
         self.opening = None
         self._tell_stage("centre_ready")
+        _probe("centre_ready")
 
     def _centre_failed(self, exc: BaseException) -> None:
         self.opening = None
@@ -139,7 +143,10 @@ class Application:
     def show_login(self, message: str = "") -> None:
         from ecr_tk.ui.login import LoginView
 
-        self._replace(LoginView(self.root, self, message=message))
+        login = LoginView(self.root, self, message=message)
+        if os.environ.get(PROBE_ENV):
+            _probe_when_viewable(login, "login_shown")
+        self._replace(login)
 
     def logged_in(self, session: Any) -> None:
         from ecr_tk.ui.workbench import Workbench
@@ -200,6 +207,35 @@ class Application:
             handler()
 
 
+#: ``bench/startup.py`` sets this to a file: the moments the login window is
+#: shown and the centre's database is ready are appended to it (JSON lines);
+#: with ``ECR_STARTUP_PROBE_EXIT=1`` the program then closes itself.
+PROBE_ENV = "ECR_STARTUP_PROBE"
+_probed: set[str] = set()
+
+
+def _probe(event: str) -> None:
+    path = os.environ.get(PROBE_ENV)
+    if not path or event in _probed:
+        return
+    _probed.add(event)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"event": event, "at": time.time()}) + "\n")
+    if os.environ.get("ECR_STARTUP_PROBE_EXIT") and {"login_shown", "centre_ready"} <= _probed:
+        root = tk._default_root  # type: ignore[attr-defined]
+        if root is not None:
+            root.after_idle(root.event_generate, "<<EcrQuit>>")
+
+
+def _probe_when_viewable(widget: tk.Misc, event: str) -> None:
+    """Probe ``event`` once ``widget`` is on screen (mapped, its window mapped too)."""
+    if widget.winfo_viewable():
+        widget.update_idletasks()  # drawn, not only mapped
+        _probe(event)
+    else:
+        widget.after(5, _probe_when_viewable, widget, event)
+
+
 def _is_user_error(exc: BaseException) -> bool:
     from common.errors import UserError
 
@@ -225,6 +261,7 @@ def run_gui(home: str | None) -> int:
     height = min(740, root.winfo_screenheight() - 28)
     root.geometry(f"{width}x{height}")
     app = Application(root, home)
+    root.bind("<<EcrQuit>>", lambda _e: app.quit())
     app.start()
     root.mainloop()
     return 0

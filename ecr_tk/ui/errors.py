@@ -48,9 +48,20 @@ def connection_message(exc: BaseException) -> str:
     return tr("The connection to the centre's server was lost.")
 
 
+#: Refusals that end the session: the main window locks (or logs out) instead.
+SESSION_RULES = frozenset({"session_expired", "session_closed", "session_unknown",
+                           "user_suspended", "user_locked"})
+
+
 def report(widget: tk.Misc, exc: BaseException) -> None:
     """Show ``exc`` to the person at ``widget``'s window, the right way for its kind."""
     from ecr_tk.ui.dialogs import inform
+
+    if isinstance(exc, UserError) and exc.rule in SESSION_RULES:
+        session_lost = getattr(widget.winfo_toplevel(), "ecr_session_lost", None)
+        if session_lost is not None:
+            session_lost(exc)
+            return
 
     if isinstance(exc, UserError) and not is_connection_loss(exc):
         presenter = _presenter_of(widget)

@@ -72,6 +72,7 @@ class Workbench(ttk.Frame):
         self.nav_buttons: dict[str, ttk.Button] = {}
         self._build_nav()
         self._bind_keys()
+        self.winfo_toplevel().ecr_session_lost = self._session_lost  # type: ignore[attr-defined]
         self._lock_minutes = self._read_lock_minutes()
         self.activity()
         self.after(KEEPALIVE_MS, self._keepalive)
@@ -92,7 +93,7 @@ class Workbench(ttk.Frame):
             if not self.allowed(view):
                 continue  # absent, not greyed out
             button = ttk.Button(self.nav, text=view.nav_title(), style="Nav.TButton",
-                                takefocus=0, command=lambda v=view.view_id: self.show(v))
+                                takefocus=0, command=lambda v=view.view_id: self.navigate(v))
             button.pack(fill="x")
             self.nav_buttons[view.view_id] = button
         self.refresh_counts()
@@ -123,13 +124,15 @@ class Workbench(ttk.Frame):
             if not self.current.can_leave():
                 return self.current
             self.current.leaving()
+        # the new view is built before the old one goes: if reading its act fails
+        # (connection lost), the person stays where they were, with their work
+        view = view_class(self.content, self, **options)
+        if self.current is not None:
             if push:
                 self.stack.append((self.current.view_id, dict(self.current.options)))
             elif not keep_stack:
                 self.stack.clear()
             self.current.destroy()
-            self.current = None
-        view = view_class(self.content, self, **options)
         view.pack(fill="both", expand=True)
         self.current = view
         for vid, button in self.nav_buttons.items():
@@ -139,6 +142,17 @@ class Workbench(ttk.Frame):
         except Exception as exc:
             report(view, exc)
         return view
+
+    @guarded
+    def navigate(self, view_id: str) -> None:
+        """A navigation button: the view, fresh, with no way back."""
+        self.show(view_id)
+
+    @guarded
+    def navigate_to_act(self, act: int | str) -> None:
+        """Open an act by id or NIU from anywhere (a refused read says why, in place)."""
+        self.open("act.view", act_id=act if isinstance(act, int) else None,
+                  niu=act if isinstance(act, str) else None)
 
     def open(self, view_id: str, **options: Any) -> View | None:
         """Open a view from the current one (an act from a queue): Escape comes back."""
@@ -175,6 +189,8 @@ class Workbench(ttk.Frame):
             top.unbind_all(sequence)
         if self._idle_job is not None:
             self.after_cancel(self._idle_job)
+        if getattr(top, "ecr_session_lost", None) == self._session_lost:
+            top.ecr_session_lost = None  # type: ignore[attr-defined]
         super().destroy()
 
     @guarded
@@ -241,8 +257,10 @@ class Workbench(ttk.Frame):
         self.after(COUNTS_MS, self._recount)
 
     def _session_lost(self, exc: UserError) -> None:
+        """The database no longer accepts this session: suspended users leave, others
+        type their password again (their work stays on screen)."""
         if exc.rule in ("user_suspended", "user_locked"):
-            self.app.logout(message=exc.message)
+            self.after_idle(lambda: self.app.logout(message=exc.message))
         else:
             self.lock(reason=exc.message)
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from common.i18n import set_language
+from common.i18n import set_language, translate
 from tests.gui.conftest import (
     AGENT,
     OFFICER,
@@ -272,14 +272,25 @@ def test_the_officer_changes_a_fee_and_the_copies_window_shows_it(app: Any, hand
 
 
 def test_each_role_sees_only_its_own_windows(app: Any, hands: Hands) -> None:
-    expected = {
-        AGENT: {"act.new", "queue.my_drafts", "queue.rejected", "search"},
-        SECRETARY: {"queue.to_verify", "search", "copies"},
-        OFFICER: {"queue.to_validate", "transmission", "search", "copies", "users", "settings"},
+    from ecr_tk.services.permissions import may
+    from ecr_tk.ui.views import load_views
+
+    nav = {k: v for k, v in load_views().items() if v.nav_order is not None}
+    always = {  # what the issue says each role does, whatever else is added later
+        AGENT: ({"act.new", "queue.my_drafts", "queue.rejected", "search"},
+                {"users", "settings", "queue.to_verify", "queue.to_validate", "copies"}),
+        SECRETARY: ({"queue.to_verify", "search", "copies"},
+                    {"act.new", "users", "settings", "queue.to_validate"}),
+        OFFICER: ({"queue.to_validate", "transmission", "users", "settings", "search"},
+                  {"act.new", "queue.to_verify", "queue.my_drafts"}),
     }
-    for user, views in expected.items():
+    roles = {AGENT: "agent", SECRETARY: "secretary", OFFICER: "officer"}
+    for user, (present, absent) in always.items():
         bench = log_in(hands, app, user)
-        assert set(bench.nav_buttons) == views
+        shown = set(bench.nav_buttons)
+        assert present <= shown and not absent & shown
+        assert shown == {k for k, v in nav.items()  # absent, not greyed: no button at all
+                         if v.permission is None or may(roles[user], v.permission)}
         hands.click(bench.logout_button)
 
 
@@ -362,3 +373,26 @@ def test_the_date_picker_fills_the_date_field(root: Any, hands: Hands) -> None:
     hands.pump(0.05)
     assert field.get_date() == dt.date(2024, 2, 29)
     assert not popup.top.winfo_viewable()
+
+
+def test_a_user_suspended_while_logged_in_is_sent_back_to_the_login_window(
+        app: Any, hands: Hands) -> None:
+    from ecr_tk.services.centre import Centre
+    from ecr_tk.ui.login import LoginView
+
+    bench = log_in(hands, app, AGENT)
+    with Centre.open(app.home.path) as centre, centre.login(OFFICER[0], OFFICER[2]) as officer:
+        officer.users.suspend(AGENT[0])
+    hands.click(bench.nav_buttons["queue.my_drafts"])  # the next action is refused
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
+                     what="the login window")
+    assert str(login.status.cget("text")) == translate("centre", "This user is suspended")
+
+
+def test_an_act_that_cannot_be_read_leaves_the_person_where_they_were(
+        app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["search"])
+    search = bench.current
+    hands.answer_dialog("ok", lambda: bench.navigate_to_act(999999))
+    assert bench.current is search

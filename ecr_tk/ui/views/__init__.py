@@ -34,6 +34,7 @@ VIEW_MODULES = (
     "ecr_tk.ui.views.users",
     "ecr_tk.ui.views.settings",
     "ecr_tk.ui.views.transmission",
+    "ecr_tk.ui.views.statistics",
 )
 
 

@@ -166,8 +166,7 @@ class ActView(View):
         if nxt is not None:
             view = self.bench.replace("act.view", act_id=nxt.id, queue=self.queue)
         else:
-            self.bench.back() if self.bench.stack else self.bench.show(
-                next(iter(self.bench.nav_buttons)))
+            self.close()
             view = self.bench.current
         self.bench.refresh_counts()
         if view is not None:

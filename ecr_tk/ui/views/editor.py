@@ -156,7 +156,10 @@ class ActEditor(View):
 
     @guarded
     def close(self) -> None:
-        self.bench.back() if self.bench.stack else self.bench.show(_home_view(self.bench))
+        if self.bench.stack:
+            self.bench.back()
+        else:
+            self.bench.show(_home_view(self.bench))
 
     def shortcut(self, name: str) -> bool:
         if name == "save":

@@ -1,0 +1,161 @@
+"""Cold start of the desktop application: a new process until the login window is shown.
+
+Usage::
+
+    .venv/bin/python bench/startup.py [--runs 5] [--home PATH]
+
+Without ``--home`` a standalone centre (embedded PostgreSQL, already
+initialised) is created in a temporary folder first; the embedded server is
+stopped before each run, so every run starts from a cold process and a stopped
+database.  Starts its own Xvfb when ``DISPLAY`` is not set.
+
+Each run spawns a new Python process and times, from the spawn:
+
+* ``ecr``: the program as people start it (``ecr`` with no argument, through
+  the CLI root) until the login window is mapped;
+* ``run_gui``: the desktop application's own entry (``ecr_tk.ui.app.run_gui``),
+  without what the CLI root imports, until the login window is mapped;
+* ``centre_ready``: until the centre's database is open (embedded server
+  started, migrations checked, pool open); the login window does not wait
+  for it, a login typed earlier does;
+* ``baseline``: ``python -c "import tkinter; tkinter.Tk().update()"`` in the
+  same conditions, so the figures can be compared across machines (``ratio``).
+
+Prints one JSON object.  Target: ``ecr`` under 2 s on the project machine.
+
+Recorded on the project machine (2 shared cores, 28/11/2026, 5 runs, medians)
+— see docs/user-guide.md, "Démarrage" for the latest figures:
+    filled in by the last run of this script (``--record`` rewrites nothing;
+    copy the JSON into the report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ECR = "import sys; from ecr_tk.cli import main; sys.exit(main(['--home', sys.argv[1]]))"
+RUN_GUI = "import sys; from ecr_tk.ui.app import run_gui; sys.exit(run_gui(sys.argv[1]))"
+BASELINE = "import time, tkinter; r = tkinter.Tk(); r.update(); print(time.time())"
+
+
+def make_centre(home: Path) -> None:
+    from ecr_tk.services.centre import Centre
+
+    with Centre.init(home, "100001", "Centre de démonstration", 1, "Officier",
+                     "officer-pass-1"):
+        pass
+    stop_server(home)
+
+
+def stop_server(home: Path) -> None:
+    from common.db import embedded
+
+    embedded.release(home / "db")
+    for _ in range(100):
+        if not embedded.server_is_running(home / "db"):
+            return
+        time.sleep(0.1)
+
+
+def env_for(probe: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("ECR_HOME", None)
+    if probe is not None:
+        env["ECR_STARTUP_PROBE"] = str(probe)
+        env["ECR_STARTUP_PROBE_EXIT"] = "1"
+    return env
+
+
+def time_app(code: str, home: Path) -> dict[str, float]:
+    """Spawn the application; seconds from the spawn to each probed moment."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe.jsonl"
+        start = time.time()
+        subprocess.run([sys.executable, "-c", code, str(home)], env=env_for(probe), cwd=ROOT,
+                       check=True, timeout=180, stdout=subprocess.DEVNULL)
+        events = [json.loads(line) for line in probe.read_text().splitlines()]
+    return {e["event"]: round(e["at"] - start, 3) for e in events}
+
+
+def time_baseline() -> float:
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", BASELINE], env=env_for(None), check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    return round(float(out.strip()) - start, 3)
+
+
+def summary(values: list[float]) -> dict[str, object]:
+    return {"median": round(statistics.median(values), 3), "first": values[0],
+            "min": min(values), "max": max(values), "all": values}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--home", type=Path, default=None)
+    args = parser.parse_args()
+    screen = None
+    if not os.environ.get("DISPLAY"):
+        from ecr_tk.ui.headless import start_virtual_screen
+
+        screen = start_virtual_screen()
+        os.environ["DISPLAY"] = screen.display
+    work = Path(tempfile.mkdtemp(prefix="ecr-startup-"))
+    try:
+        home = args.home or work / "home"
+        if args.home is None:
+            make_centre(home)
+        baseline, ecr, gui, ready = [], [], [], []
+        for _ in range(args.runs):
+            stop_server(home)
+            baseline.append(time_baseline())
+            stop_server(home)
+            moments = time_app(ECR, home)
+            ecr.append(moments["login_shown"])
+            ready.append(moments["centre_ready"])
+            stop_server(home)
+            gui.append(time_app(RUN_GUI, home)["login_shown"])
+        result = {
+            "runs": args.runs,
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                        "platform": platform.platform()},
+            "baseline_tk_s": summary(baseline),
+            "ecr_login_shown_s": summary(ecr),
+            "run_gui_login_shown_s": summary(gui),
+            "centre_ready_s": summary(ready),
+            "ratio_ecr_to_baseline": round(statistics.median(ecr) / statistics.median(baseline),
+                                           2),
+            "ratio_run_gui_to_baseline": round(
+                statistics.median(gui) / statistics.median(baseline), 2),
+            "target_s": 2.0,
+            "target_met": statistics.median(ecr) < 2.0,
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        try:
+            stop_server(work / "home")
+        except Exception as exc:
+            print(f"note: {exc}", file=sys.stderr)
+        if screen is not None:
+            screen.stop()
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
