@@ -71,7 +71,7 @@ class DesignerWindow:
         ys.pack(side="right", fill="y")
         xs.pack(side="bottom", fill="x")
         self.canvas.pack(fill="both", expand=True)
-        self.palette = Palette(left, self.editor, self.canvas)
+        self.palette = Palette(left, self.editor, self.canvas, ask_image=self._ask_image)
         self.palette.pack(fill="both", expand=True)
         self.properties = PropertiesPanel(right, self.editor, self.status.set)
         self.properties.pack(fill="both", expand=True)
@@ -104,6 +104,8 @@ class DesignerWindow:
             (tr("Page ▶"), lambda: self.editor.go_to_page(self.editor.page + 1)),
             (tr("Scanned form…"), self.choose_background),
         ]
+        if self.store is not None:
+            buttons.insert(0, (tr("Centre templates…"), self.open_from_centre))
         self.buttons: dict[str, ttk.Button] = {}
         for text, command in buttons:
             button = ttk.Button(bar, text=text, command=command, style="Toolbutton")
@@ -126,6 +128,11 @@ class DesignerWindow:
             return
         log.error("designer: internal error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
         self.status.set(tr("Internal error (a bug): please report it"))
+
+    def _ask_image(self) -> bytes | None:
+        name = filedialog.askopenfilename(parent=self.master, filetypes=[
+            (tr("Images"), "*.png *.jpg *.jpeg")])
+        return Path(name).read_bytes() if name else None
 
     def toggle_grid(self) -> None:
         self.canvas.show_grid = not self.canvas.show_grid
@@ -154,6 +161,58 @@ class DesignerWindow:
         self.canvas.redraw()
         self.properties.refresh()
         self.master.title(self._title())
+
+    def centre_choices(self) -> list[tuple[str, str, int | None]]:
+        """(key, label, stored version) of the centre's templates, then the defaults."""
+        from printdesigner.defaults import DOCUMENT_KINDS
+
+        stored = self.store.list() if self.store is not None else []  # type: ignore[attr-defined]
+        out = [(s.key, tr("{name} (version {version})", name=s.name, version=s.version),
+                s.version) for s in stored]
+        known = {s.key for s in stored}
+        from common.acts.dictionary import EVENTS
+        from printdesigner.defaults import kinds_for
+
+        for key, event in EVENTS.items():
+            for kind in DOCUMENT_KINDS:
+                if kind in kinds_for(event) and f"{key}.{kind}" not in known:
+                    out.append((f"{key}.{kind}", tr("{event}: {kind} (default)",
+                                                    event=event.label(), kind=kind), None))
+        return out
+
+    def load_choice(self, key: str, version: int | None) -> None:
+        """Open a centre template (``version`` given) or a default document."""
+        if version is not None:
+            template = self.store.get(key)  # type: ignore[attr-defined]
+        else:
+            from printdesigner.defaults import default_template
+
+            event, kind = key.split(".", 1)
+            template = default_template(event, kind)
+        self.stored_version = version
+        self.load(template)
+
+    def open_from_centre(self) -> None:
+        window = tk.Toplevel(self.master)
+        window.title(tr("Centre templates"))
+        tree = ttk.Treeview(window, columns=("label",), show="tree headings", height=24)
+        tree.heading("#0", text=tr("Key"))
+        tree.heading("label", text=tr("Document"))
+        tree.column("#0", width=200)
+        tree.column("label", width=420)
+        tree.pack(fill="both", expand=True)
+        choices = {}
+        for key, label, version in self.centre_choices():
+            choices[tree.insert("", "end", text=key, values=(label,))] = (key, version)
+
+        def choose(_event: object = None) -> None:
+            selected = tree.selection()
+            if selected:
+                self.load_choice(*choices[selected[0]])
+                window.destroy()
+
+        tree.bind("<Double-1>", choose)
+        ttk.Button(window, text=tr("Open"), command=choose).pack(anchor="e", padx=6, pady=6)
 
     def export(self) -> None:
         name = filedialog.asksaveasfilename(
@@ -246,8 +305,11 @@ def open_designer(master: tk.Misc, template: Template | None = None, *,
     """Open the designer in a new window (the officer's menu entry of the centre GUI)."""
     window = tk.Toplevel(master)
     window.geometry("1400x900")
-    return DesignerWindow(window, template or blank_template(), store=store,
-                          stored_version=stored_version, on_saved=on_saved)
+    designer = DesignerWindow(window, template or blank_template(), store=store,
+                              stored_version=stored_version, on_saved=on_saved)
+    if template is None and store is not None:
+        designer.open_from_centre()
+    return designer
 
 
 def _initial_template(args: argparse.Namespace) -> tuple[Template, Path | None]:

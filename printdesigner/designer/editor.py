@@ -182,6 +182,28 @@ class Editor:
         elements = tuple(new.get(e.id, e) for e in page.elements)
         return self.template.with_page(self.page, Page(elements))
 
+    def add_image(self, x: float, y: float, data: bytes) -> str:
+        """Drop an image (PNG or JPEG bytes): it joins the template's assets."""
+        from printdesigner.model import Asset
+
+        media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        n = 1
+        while f"image-{n}" in self.template.assets:
+            n += 1
+        name = f"image-{n}"
+        before = self.template
+        with_asset = dataclasses.replace(before, assets={**before.assets, name: Asset(media, data)})
+        self.template = with_asset
+        try:
+            element_id = self.add("image", x, y, path=name)
+        finally:
+            if self._undo and self._undo[-1] is with_asset:
+                self._undo[-1] = before  # one undo removes the image and its asset
+            elif self.template is with_asset:
+                self.template = before
+        self.check(self.template)
+        return element_id
+
     def add(self, kind: str, x: float, y: float, *, path: str = "", label: str = "") -> str:
         """Drop a new element at (x, y) mm; it becomes the selection."""
         element_id = self.template.new_id(kind)

@@ -37,10 +37,12 @@ def palette_label(kind: str) -> str:
 class Palette(ttk.Frame):
     """Element kinds, dictionary fields and computed values to drag onto the page."""
 
-    def __init__(self, master: tk.Misc, editor: Editor, canvas: DesignCanvas) -> None:
+    def __init__(self, master: tk.Misc, editor: Editor, canvas: DesignCanvas,
+                 ask_image: Callable[[], bytes | None] | None = None) -> None:
         super().__init__(master, padding=4)
         self.editor = editor
         self.canvas = canvas
+        self.ask_image = ask_image
         self.entries: dict[str, tuple[str, str, str]] = {}  # tree item → (kind, path, label)
         ttk.Label(self, text=tr("Drag onto the page"), font=("DejaVu Sans", 9, "bold")).pack(
             anchor="w")
@@ -142,6 +144,12 @@ class Palette(ttk.Frame):
         target = self.winfo_containing(event.x_root, event.y_root)
         if target is self.canvas:
             kind, path, label = drag
+            if kind == "image":
+                data = self.ask_image() if self.ask_image else None
+                if data:
+                    x, y = self.canvas.root_to_mm(event.x_root, event.y_root)
+                    self.editor.add_image(x, y, data)
+                return
             self.canvas.drop(kind, event.x_root, event.y_root, path=path, label=label)
 
 

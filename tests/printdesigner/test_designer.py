@@ -187,3 +187,13 @@ def test_the_editor_snaps_to_the_grid_and_keeps_qr_codes_square() -> None:
     assert editor.elements() == ()
     editor.redo()
     assert len(editor.elements()) == 1
+
+
+def test_an_image_dropped_joins_the_assets_and_one_undo_removes_both() -> None:
+    from printdesigner.defaults import emblem_png
+
+    editor = Editor(Template(key="t", name="T", pages=(Page(),)))
+    element_id = editor.add_image(30, 30, emblem_png())
+    assert editor.element(element_id).asset in editor.template.assets  # type: ignore[attr-defined]
+    editor.undo()
+    assert editor.template.assets == {} and editor.elements() == ()
