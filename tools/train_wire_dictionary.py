@@ -1,20 +1,31 @@
-"""Train the zstandard dictionary shipped as ``common/wire/dictionaries/vN.zdict``.
+"""Train the compression dictionary shipped as ``common/wire/dictionaries/vN.*``.
 
-Deterministic input: ``common.wire.corpus.realistic_records`` with the fixed
-``TRAINING_SEED`` (the benchmark measures on another seed).  Each training
-sample is one act in the canonical compact encoding, exactly what a batch body
-concatenates.  A released dictionary is never replaced: a new one takes the next
-version (append it to ``compression.DICTIONARY_FILES`` and make it current).
+A dictionary version is two files made from one deterministic corpus
+(``common.wire.corpus.realistic_records`` with the fixed ``TRAINING_SEED``; the
+benchmark measures on another seed):
+
+* ``vN.vocab.json`` — per leaf name (``locality``, ``given_names``, ``surname``…),
+  the strings seen at least ``MIN_COUNT`` times, most frequent first (the act
+  encoding writes a small index instead of the string), and the *predictors*:
+  a leaf whose value a sibling leaf determines in at least ``MIN_ACCURACY`` of
+  the corpus (a locality and its area code) is written as "as predicted";
+* ``vN.zdict`` — a zstandard dictionary trained on batch bodies encoded with
+  that vocabulary (what containers actually compress).
+
+A released version is never replaced: new data makes the next version (append it
+to ``compression.DICTIONARY_FILES`` and make it current).
 
 Usage::
 
-    .venv/bin/python tools/train_wire_dictionary.py --version 1 [--acts 20000] [--size 65536]
+    .venv/bin/python tools/train_wire_dictionary.py --version 1
     .venv/bin/python tools/train_wire_dictionary.py --version 1 --check   # rebuild & compare
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import json
 import sys
 from pathlib import Path
 
@@ -23,47 +34,157 @@ sys.path.insert(0, str(ROOT))
 
 import zstandard  # noqa: E402
 
-from common.wire.acts_codec import encode_act  # noqa: E402
-from common.wire.binary import Writer  # noqa: E402
+from common.acts.actjson import ActRecord  # noqa: E402
+from common.wire import acts_codec  # noqa: E402
 from common.wire.corpus import TRAINING_SEED, realistic_records  # noqa: E402
 
 OUT = ROOT / "common" / "wire" / "dictionaries"
+MIN_COUNT = 3
+MAX_WORDS = 4000
+BATCH = 10
+MIN_ACCURACY = 0.9
+K, D = 64, 6  # zstd COVER parameters, chosen by measurement (docs/container-format.md)
 
 
-def samples(n: int, seed: int) -> list[bytes]:
-    out = []
-    for record in realistic_records(n, seed=seed):
-        w = Writer()
-        encode_act(w, record)
-        out.append(w.getvalue())
+def _strings(value: object, name: str, counts: dict[str, collections.Counter[str]]) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _strings(child, key, counts)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, name, counts)
+    elif isinstance(value, str):
+        counts[name][value] += 1
+
+
+def _groups(value: object, out: list[dict[str, str]]) -> None:
+    """Every JSON object's string leaves, to learn which sibling predicts which."""
+    if isinstance(value, dict):
+        out.append({k: v for k, v in value.items() if isinstance(v, str)})
+        for child in value.values():
+            _groups(child, out)
+    elif isinstance(value, list):
+        for item in value:
+            _groups(item, out)
+
+
+def predictors(records: list[ActRecord], string_leaves: set[str]
+               ) -> dict[str, dict[str, object]]:
+    """Leaf B → {"from": A, "map": {a: b}} when sibling A's value gives B's in most cases."""
+    groups: list[dict[str, str]] = []
+    for record in records:
+        _groups(dict(record.data), groups)
+    pairs: dict[tuple[str, str], dict[str, collections.Counter[str]]] = collections.defaultdict(
+        lambda: collections.defaultdict(collections.Counter))
+    for group in groups:
+        for a, va in group.items():
+            for b, vb in group.items():
+                if a != b and a in string_leaves and b in string_leaves:
+                    pairs[(a, b)][va][vb] += 1
+    best: dict[str, tuple[float, str, dict[str, str]]] = {}
+    for (a, b), by_a in pairs.items():
+        total = sum(sum(c.values()) for c in by_a.values())
+        table = {va: c.most_common(1)[0][0] for va, c in by_a.items()
+                 if sum(c.values()) >= MIN_COUNT}
+        hits = sum(by_a[va][vb] for va, vb in table.items())
+        accuracy = hits / total if total else 0.0
+        if accuracy >= MIN_ACCURACY and total >= 100 and accuracy > best.get(b, (0.0,))[0]:
+            best[b] = (accuracy, a, dict(sorted(table.items())))
+    return {b: {"from": a, "map": table} for b, (_, a, table) in sorted(best.items())}
+
+
+def vocabulary(records: list[ActRecord]) -> dict[str, list[str]]:
+    """Frequent string values per leaf name (only leaves that are encoded as strings)."""
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for record in records:
+        _strings(dict(record.data), "", counts)
+        _strings({"register_number": record.register_number, "status": record.status}, "",
+                 counts)
+    string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
+    out = {}
+    for name in sorted(counts):
+        if name not in string_leaves:
+            continue
+        frequent = [w for w, c in counts[name].items() if c >= MIN_COUNT]
+        frequent.sort(key=lambda w: (-counts[name][w], w))
+        if frequent:
+            out[name] = frequent[:MAX_WORDS]
     return out
 
 
-def train(n: int, size: int, seed: int = TRAINING_SEED) -> bytes:
-    data = zstandard.train_dictionary(size, samples(n, seed), level=19, k=256, d=8,
-                                      threads=1, dict_id=0x45435200 + 1)
-    return data.as_bytes()
+def _leaf_kinds() -> list[tuple[str, object]]:
+    from common.acts.dictionary import EVENTS, REGISTRATION_FIELDS
+
+    pairs = [(f.name, f.kind) for f in REGISTRATION_FIELDS] + [("status", acts_codec.Kind.TEXT)]
+    for ev in EVENTS.values():
+        pairs += [(path.rsplit(".", 1)[-1], f.kind) for path, f in ev.leaves()]
+    return pairs
+
+
+def tokens(records: list[ActRecord]) -> dict[str, list[str]]:
+    """For name leaves, the frequent words (given names combine a few hundred words)."""
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for record in records:
+        _strings(dict(record.data), "", counts)
+    name_leaves = {name for name, kind in _leaf_kinds() if kind == acts_codec.Kind.NAME}
+    out = {}
+    for name in sorted(name_leaves & set(counts)):
+        words: collections.Counter[str] = collections.Counter()
+        for value, n in counts[name].items():
+            for word in value.split(" "):
+                words[word] += n
+        frequent = sorted((w for w, c in words.items() if c >= MIN_COUNT and w),
+                          key=lambda w: (-words[w], w))
+        if frequent:
+            out[name] = frequent[:MAX_WORDS]
+    return out
+
+
+def load(data: dict[str, object]) -> acts_codec.Vocabulary:
+    words, predicted, toks = data["words"], data["predictors"], data["tokens"]
+    return acts_codec.Vocabulary(
+        {k: tuple(v) for k, v in words.items()},  # type: ignore[attr-defined]
+        {b: (str(p["from"]), dict(p["map"])) for b, p in predicted.items()},  # type: ignore[attr-defined]
+        {k: tuple(v) for k, v in toks.items()},  # type: ignore[attr-defined]
+    )
+
+
+def train(n: int, size: int, seed: int = TRAINING_SEED) -> tuple[bytes, bytes]:
+    records = realistic_records(n, seed=seed)
+    words = vocabulary(records)
+    string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
+    data = {"words": words, "predictors": predictors(records, string_leaves),
+            "tokens": tokens(records)}
+    vocab = load(data)
+    samples = [acts_codec.encode_acts(records[i:i + BATCH], vocab)
+               for i in range(0, len(records), BATCH)]
+    zdict = zstandard.train_dictionary(size, samples, level=19, k=K, d=D, threads=1,
+                                       dict_id=0x45435200 + 1)
+    vocab_json = json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8")
+    return zdict.as_bytes(), vocab_json
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--version", type=int, required=True)
     parser.add_argument("--acts", type=int, default=20_000)
-    parser.add_argument("--size", type=int, default=64 * 1024)
+    parser.add_argument("--size", type=int, default=128 * 1024)
     parser.add_argument("--check", action="store_true",
-                        help="rebuild and compare with the shipped file instead of writing")
+                        help="rebuild and compare with the shipped files instead of writing")
     args = parser.parse_args()
-    data = train(args.acts, args.size)
-    target = OUT / f"v{args.version}.zdict"
+    zdict, vocab = train(args.acts, args.size)
+    targets = {OUT / f"v{args.version}.zdict": zdict, OUT / f"v{args.version}.vocab.json": vocab}
     if args.check:
-        same = target.exists() and target.read_bytes() == data
-        print(f"{target}: {'identical' if same else 'DIFFERENT'}")
+        same = all(p.exists() and p.read_bytes() == data for p, data in targets.items())
+        print(f"v{args.version}: {'identical' if same else 'DIFFERENT'}")
         return 0 if same else 1
-    if target.exists():
-        print(f"{target} exists; released dictionaries are never replaced", file=sys.stderr)
+    if any(p.exists() for p in targets):
+        print(f"v{args.version} exists; released dictionaries are never replaced", file=sys.stderr)
         return 1
-    target.write_bytes(data)
-    print(f"wrote {target} ({len(data)} bytes, {args.acts} acts, seed {TRAINING_SEED})")
+    for path, data in targets.items():
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data)} bytes)")
+    print(f"from {args.acts} acts, seed {TRAINING_SEED}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Canonical compact binary encoding of acts, driven by the data dictionary.
+"""Canonical compact binary encoding of a batch of acts, driven by the data dictionary.
 
 No field is named here: the encoder walks ``common.acts``' dictionary (event
 tags, groups and leaves in canonical tag order, code lists in declaration
@@ -6,24 +6,36 @@ order), so a field added to the dictionary is transmitted without touching this
 file, and the append-only contract of ``common/acts/model.py`` keeps old
 containers readable.
 
-One act (an ``ActRecord``)::
+A batch body is *columnar*, because values of one field across acts resemble
+each other (dates near dates, codes among codes) and compress far better side
+by side::
 
-    event tag (varint) | dictionary version (varint) | status (text)
-    | registration envelope: a group over REGISTRATION_FIELDS
-    | data: the event's root group
-    | mentions: count, then each mention's canonical JSON (length-prefixed)
+    act count | structure length | structure | values
 
-A group is a presence bitmap (one bit per child that exists in the act's
-dictionary version, canonical order, LSB first), then each present child: a
-leaf's value, a nested group, or for a repeated group a count then its items.
-Leaves: INT zig-zag varint; DATE signed day offset from the registration date
-(or 2000-01-01 when there is none); TIME minutes since midnight; BOOL one byte;
-CODE the code's index in its list; NIU 8 bytes (the 19 digits as an integer);
-COUNTRY 2 ASCII bytes; TEXT, NAME, AREA, ICD10 UTF-8 with a length.
+*structure*, per act: event tag, dictionary version, then every group as a
+presence bitmap (one bit per child existing in that dictionary version,
+canonical order, LSB first) with, for a repeated group, its item count; then
+the number of mentions.  *values*: one column per leaf path (the registration
+envelope's leaves first, then each event's leaves in canonical order; status
+and mentions are two more columns); within a column, values in act order.
 
-Decoding untrusted bytes is strict: every count and length is bounded by the
-dictionary, unknown event tags, code indexes or future dictionary versions are
-refused, trailing bytes are refused, and the result is re-validated with
+Leaves: INT zig-zag varint; DATE the signed day offset from the previous date of
+the same leaf name in the act (spouses' birth dates are close; a mother who
+declares her child has the same), else from the act's registration date (the
+registration date itself: from the previous act's, in its column);
+TIME minutes since midnight; BOOL one byte; CODE the code's index in its list;
+COUNTRY 2 ASCII bytes; NIU its serial as a delta from the previous NIU of the
+column when centre and year are the act's own, else centre, year and serial
+(check digits recomputed); TEXT, NAME, AREA, ICD10 as ``text_codec`` says: a
+vocabulary index (frequent localities, names, occupations: shipped with the
+compression dictionary, same version id), a value predicted by a sibling leaf,
+a reference to a string already written for the same act (the declarant is
+often the mother: her name travels once), a digit string or a delta, or a
+literal.
+
+Decoding untrusted bytes is strict: counts and lengths are bounded by the
+dictionary, unknown event tags, code indexes, references or future dictionary
+versions are refused, so are trailing bytes, and every act is re-validated with
 ``common.acts.validation.validate``.  Everything raises ``ContainerRefused``
 with reason ``invalid_acts``.  A JSON ``null`` is the same as an absent key.
 """
@@ -31,36 +43,156 @@ with reason ``invalid_acts``.  A JSON ``null`` is the same as an absent key.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from common.acts.actjson import ActRecord, canonical_json
 from common.acts.dictionary import CODE_LISTS, EVENT_BY_TAG, EVENTS, REGISTRATION_FIELDS
-from common.acts.model import DICTIONARY_VERSION, Field, Group, Kind
+from common.acts.model import DICTIONARY_VERSION, Field, Group, Kind, Label
+from common.acts.niu import check_digits
 from common.wire.binary import Reader, Writer
 from common.wire.errors import ContainerRefused
+from common.wire.text_codec import ActStrings, TextColumn, decode_text, encode_text
 
 EPOCH = dt.date(2000, 1, 1)
 MAX_ACTS = 10_000
 MAX_TEXT = 1000  # characters, for text leaves without their own max_length
 MAX_MENTIONS = 1000
 MAX_MENTION_BYTES = 64 * 1024
-_ENVELOPE = Group(0, "registration", REGISTRATION_FIELDS[0].label, tuple(REGISTRATION_FIELDS))
+MAX_STRINGS_PER_ACT = 4096
+
+_ENVELOPE = Group(0, "registration", Label("Inscription", "Registration"),
+                  tuple(REGISTRATION_FIELDS))
+_STATUS = Field(0, "status", Kind.TEXT, Label("Statut", "Status"), max_length=30)
+_MENTION = Field(0, "mention", Kind.TEXT, Label("Mention", "Mention"),
+                 max_length=MAX_MENTION_BYTES)
+_STRING_KINDS = (Kind.TEXT, Kind.NAME, Kind.AREA, Kind.ICD10)
 
 
-def _refuse(detail: str) -> ContainerRefused:
-    return ContainerRefused("invalid_acts", detail)
+@functools.cache
+def _columns() -> dict[str, int]:
+    """Every column key → its position: envelope, status, mentions, then each event's leaves."""
+    keys = [f"~{name}" for name, _ in _leaves(_ENVELOPE, "")] + ["~status", "~mentions"]
+    leaves: list[tuple[tuple[int, str, int, int], str]] = []
+    for tag in sorted(EVENT_BY_TAG):
+        ev = EVENT_BY_TAG[tag]
+        for position, (path, leaf) in enumerate(ev.leaves()):
+            name = path.rsplit(".", 1)[-1]
+            leaves.append(((_KIND_ORDER.index(leaf.kind), name, tag, position),
+                           f"{ev.key}:{path}"))
+    keys += [key for _, key in sorted(leaves)]
+    return {key: i for i, key in enumerate(keys)}
+
+
+# Columns of one kind and leaf name sit side by side (every surname, then every
+# given name…): neighbours share statistics, which is what zstd exploits.  Free
+# text comes before area codes so that a locality can predict its area code.
+_KIND_ORDER = (Kind.CODE, Kind.BOOL, Kind.INT, Kind.TIME, Kind.DATE, Kind.COUNTRY, Kind.NIU,
+               Kind.NAME, Kind.TEXT, Kind.ICD10, Kind.AREA)
+
+
+def _leaves(group: Group, prefix: str) -> list[tuple[str, Field]]:
+    out: list[tuple[str, Field]] = []
+    for child in group.ordered():
+        if isinstance(child, Field):
+            out.append((prefix + child.name, child))
+        else:
+            out += _leaves(child, prefix + child.name + ("[]." if child.repeated else "."))
+    return out
 
 
 def _children(group: Group, version: int) -> list[Field | Group]:
     return [c for c in group.ordered() if c.since <= version]
 
 
+def _refuse(detail: str) -> ContainerRefused:
+    return ContainerRefused("invalid_acts", detail)
+
+
+@dataclass
+class _ActContext:
+    """Per act: the registration date and centre (bases of dates and NIUs), its strings."""
+
+    registered_on: dt.date | None = None
+    centre_code: str | None = None
+    strings: ActStrings = field(default_factory=ActStrings)
+    last_dates: dict[str, dt.date] = field(default_factory=dict)
+
+    def date_base(self, leaf_name: str) -> dt.date:
+        """The previous date of the same name in this act (a spouse's birth date is near the
+        other's; a declaring mother's is the same), else the registration date."""
+        return self.last_dates.get(leaf_name) or self.registered_on or EPOCH
+
+
+@dataclass
+class _ColumnState:
+    previous_serial: int = 0
+    previous_date: dt.date = EPOCH
+    text: TextColumn = field(default_factory=TextColumn)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a dictionary version knows of string leaves, by leaf name.
+
+    ``words``: frequent values, most frequent first; ``predictors``: leaf name →
+    (sibling leaf name, {sibling value: predicted value}); ``tokens``: for name
+    leaves, the frequent words values are made of.
+    """
+
+    words: Mapping[str, tuple[str, ...]]
+    predictors: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
+    tokens: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def indexes(self) -> dict[str, dict[str, int]]:
+        return {name: {w: i for i, w in enumerate(ws)} for name, ws in self.words.items()}
+
+    @functools.cached_property
+    def token_indexes(self) -> dict[str, dict[str, int]]:
+        return {name: {w: i for i, w in enumerate(ws)} for name, ws in self.tokens.items()}
+
+    def state(self, leaf_name: str) -> _ColumnState:
+        predictor, predictions = self.predictors.get(leaf_name, (None, {}))
+        return _ColumnState(text=TextColumn(
+            self.words.get(leaf_name, ()), self.indexes.get(leaf_name, {}), predictor,
+            predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {})))
+
+    def predictor_of(self, leaf_name: str) -> str | None:
+        entry = self.predictors.get(leaf_name)
+        return entry[0] if entry else None
+
+
+EMPTY_VOCABULARY = Vocabulary({})
+
+
 # ------------------------------------------------------------------ encoding
 
 
-def _encode_leaf(w: Writer, f: Field, value: Any, base: dt.date, path: str) -> None:
+def _encode_niu(w: Writer, value: Any, ctx: _ActContext, state: _ColumnState) -> None:
+    if not (isinstance(value, str) and len(value) == 19 and value.isdigit()):
+        raise ValueError
+    if check_digits(value[:17]) != value[17:]:  # not a NIU as make_niu writes it
+        w.uint(2)
+        w.raw(int(value).to_bytes(8, "big"))
+        return
+    centre, year, serial = value[:6], int(value[6:10]), int(value[10:17])
+    if centre == ctx.centre_code and ctx.registered_on and year == ctx.registered_on.year:
+        w.uint(0)
+        w.sint(serial - state.previous_serial)
+    else:
+        w.uint(1)
+        w.uint(int(centre))
+        w.uint(year)
+        w.uint(serial)
+    state.previous_serial = serial
+
+
+def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _ColumnState,
+                 envelope: bool, where: str, sibling: str | None = None) -> None:
     kind = f.kind
     try:
         if kind is Kind.INT:
@@ -72,17 +204,23 @@ def _encode_leaf(w: Writer, f: Field, value: Any, base: dt.date, path: str) -> N
                 raise TypeError
             w.byte(1 if value else 0)
         elif kind is Kind.DATE:
-            w.sint((dt.date.fromisoformat(value) - base).days)
+            day = dt.date.fromisoformat(value)
+            if envelope:
+                w.sint((day - state.previous_date).days)
+                state.previous_date = day
+            else:
+                w.sint((day - ctx.date_base(f.name)).days)
+                ctx.last_dates[f.name] = day
         elif kind is Kind.TIME:
             t = dt.time.fromisoformat(value)
+            if t.second or t.microsecond:
+                raise ValueError
             w.uint(t.hour * 60 + t.minute)
         elif kind is Kind.CODE:
             assert f.code_list is not None
             w.uint(CODE_LISTS[f.code_list].index(value))
         elif kind is Kind.NIU:
-            if not (isinstance(value, str) and len(value) == 19 and value.isdigit()):
-                raise ValueError
-            w.raw(int(value).to_bytes(8, "big"))
+            _encode_niu(w, value, ctx, state)
         elif kind is Kind.COUNTRY:
             raw = value.encode("ascii")
             if len(raw) != 2:
@@ -91,16 +229,21 @@ def _encode_leaf(w: Writer, f: Field, value: Any, base: dt.date, path: str) -> N
         else:
             if not isinstance(value, str):
                 raise TypeError
-            w.text(value)
+            encode_text(w, value, state.text, ctx.strings, sibling)
     except (TypeError, ValueError, AttributeError, UnicodeEncodeError) as exc:
-        raise _refuse(f"{path}: value {value!r} is not a valid {kind.value}") from exc
+        raise _refuse(f"{where}: value {value!r} is not a valid {kind.value}") from exc
 
 
-def _encode_group(w: Writer, group: Group, obj: Any, base: dt.date, path: str,
-                  version: int) -> None:
+# column → [(act index, leaf, value, where, the group object holding the leaf)]
+Slots = dict[int, list[tuple[int, Field, Any, str, Mapping[str, Any]]]]
+
+
+def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
+          act_index: int, slots: Slots) -> None:
+    """Write ``obj``'s structure (bitmap, repeat counts) and queue its leaves by column."""
     if not isinstance(obj, Mapping):
         raise _refuse(f"{path or 'data'}: an object is expected")
-    children = _children(group, version)
+    children = _children(group, DICTIONARY_VERSION)
     known = {c.name for c in children}
     unknown = [k for k, v in obj.items() if k not in known and v is not None]
     if unknown:
@@ -109,62 +252,177 @@ def _encode_group(w: Writer, group: Group, obj: Any, base: dt.date, path: str,
     for i, child in enumerate(children):
         if obj.get(child.name) is not None:
             bits |= 1 << i
-    w.raw(bits.to_bytes((len(children) + 7) // 8, "little"))
+    struct.raw(bits.to_bytes((len(children) + 7) // 8, "little"))
+    columns = _columns()
     for child in children:
         value = obj.get(child.name)
         if value is None:
             continue
-        child_path = f"{path}.{child.name}" if path else child.name
+        where = f"{path}.{child.name}" if path else child.name
+        column = column_prefix + child.name
         if isinstance(child, Field):
-            _encode_leaf(w, child, value, base, child_path)
+            slots.setdefault(columns[column], []).append((act_index, child, value, where, obj))
         elif child.repeated:
-            if not isinstance(value, list):
-                raise _refuse(f"{child_path}: a list is expected")
-            w.uint(len(value))
+            if not isinstance(value, list) or len(value) > (child.repeat_max or 0):
+                raise _refuse(f"{where}: a list of at most {child.repeat_max} is expected")
+            struct.uint(len(value))
             for index, item in enumerate(value):
-                _encode_group(w, child, item, base, f"{child_path}[{index}]", version)
+                _walk(struct, child, item, f"{where}[{index}]", column + "[].", act_index, slots)
         else:
-            _encode_group(w, child, value, base, child_path, version)
+            _walk(struct, child, value, where, column + ".", act_index, slots)
 
 
-def _base(registered_on: dt.date | None) -> dt.date:
-    return registered_on or EPOCH
+def _leaf_name(column: str) -> str:
+    return column.rsplit(".", 1)[-1].rsplit(":", 1)[-1].lstrip("~")
 
 
-def encode_act(w: Writer, act: ActRecord) -> None:
-    ev = EVENTS.get(act.event_type)
-    if ev is None:
-        raise _refuse(f"unknown event type {act.event_type!r}")
-    w.uint(ev.tag)
-    w.uint(DICTIONARY_VERSION)
-    w.text(act.status)
-    envelope = {
-        "registered_on": act.registered_on.isoformat() if act.registered_on else None,
-        "centre_code": act.centre_code, "register_number": act.register_number,
-        "niu": act.niu, "timeliness": act.timeliness,
-    }
-    _encode_group(w, _ENVELOPE, envelope, EPOCH, "", DICTIONARY_VERSION)
-    _encode_group(w, ev.root, act.data, _base(act.registered_on), "", DICTIONARY_VERSION)
-    w.uint(len(act.mentions))
-    for mention in act.mentions:
-        w.blob(canonical_json(dict(mention)))
+@functools.cache
+def _column_names() -> tuple[str, ...]:
+    return tuple(_leaf_name(key) for key in _columns())
 
 
-def encode_acts(acts: Sequence[ActRecord]) -> bytes:
+def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABULARY) -> bytes:
     """The body of an ACT_BATCH (or QUERY_ANSWER / MENTION) container."""
-    w = Writer()
-    w.uint(len(acts))
-    for act in acts:
-        item = Writer()
-        encode_act(item, act)
-        w.blob(item.getvalue())
-    return w.getvalue()
+    struct = Writer()
+    slots: Slots = {}
+    columns = _columns()
+    for i, act in enumerate(acts):
+        ev = EVENTS.get(act.event_type)
+        if ev is None:
+            raise _refuse(f"unknown event type {act.event_type!r}")
+        struct.uint(ev.tag)
+        struct.uint(DICTIONARY_VERSION)
+        struct.uint(len(act.mentions))
+        envelope = {
+            "registered_on": act.registered_on.isoformat() if act.registered_on else None,
+            "centre_code": act.centre_code, "register_number": act.register_number,
+            "niu": act.niu, "timeliness": act.timeliness,
+        }
+        _walk(struct, _ENVELOPE, envelope, "", "~", i, slots)
+        slots.setdefault(columns["~status"], []).append((i, _STATUS, act.status, "status", {}))
+        _walk(struct, ev.root, act.data, "", f"{ev.key}:", i, slots)
+        for mention in act.mentions:
+            text = canonical_json(dict(mention)).decode("utf-8")
+            slots.setdefault(columns["~mentions"], []).append((i, _MENTION, text, "mentions", {}))
+    contexts = [_ActContext(a.registered_on, a.centre_code) for a in acts]
+    values = Writer()
+    names = _column_names()
+    keys = list(columns)
+    for column in sorted(slots):
+        state = vocabulary.state(names[column])
+        in_envelope = column < columns["~status"]
+        usable = _predictor_precedes(keys, column, state.text.predictor)
+        for act_index, leaf, value, where, obj in slots[column]:
+            sibling = obj.get(state.text.predictor) if usable and state.text.predictor else None
+            _encode_leaf(values, leaf, value, contexts[act_index], state, in_envelope, where,
+                         sibling if isinstance(sibling, str) else None)
+    body = Writer()
+    body.uint(len(acts))
+    body.blob(struct.getvalue())
+    body.raw(values.getvalue())
+    return body.getvalue()
+
+
+def _predictor_precedes(keys: list[str], column: int, predictor: str | None) -> bool:
+    """A prediction is usable only if the sibling's column is written (and read) first."""
+    if predictor is None:
+        return False
+    own = keys[column]
+    sibling = own[: len(own) - len(_leaf_name(own))] + predictor
+    position = _columns().get(sibling)
+    return position is not None and position < column
 
 
 # ------------------------------------------------------------------ decoding
 
 
-def _decode_leaf(r: Reader, f: Field, base: dt.date) -> Any:
+@dataclass
+class _Skeleton:
+    event_tag: int
+    version: int
+    envelope: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    status: list[str] = field(default_factory=list)
+    mentions: list[Any] = field(default_factory=list)
+
+
+# column → [(act index, container, key, field)], containers filled in place
+Targets = dict[int, list[tuple[int, Any, Any, Field]]]
+
+
+def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str,
+                version: int, act_index: int, targets: Targets) -> None:
+    children = _children(group, version)
+    bits = int.from_bytes(r.raw((len(children) + 7) // 8), "little")
+    if bits >> len(children):
+        raise r.fail("presence bit set for a field that does not exist")
+    columns = _columns()
+    for i, child in enumerate(children):
+        if not bits >> i & 1:
+            continue
+        column = column_prefix + child.name
+        if isinstance(child, Field):
+            out[child.name] = None
+            targets.setdefault(columns[column], []).append((act_index, out, child.name, child))
+        elif child.repeated:
+            items: list[dict[str, Any]] = []
+            for _ in range(r.uint(child.repeat_max or 0)):
+                item: dict[str, Any] = {}
+                _read_group(r, child, item, column + "[].", version, act_index, targets)
+                items.append(item)
+            out[child.name] = items
+        else:
+            sub: dict[str, Any] = {}
+            _read_group(r, child, sub, column + ".", version, act_index, targets)
+            out[child.name] = sub
+
+
+def _read_structure(r: Reader, count: int, targets: Targets) -> list[_Skeleton]:
+    columns = _columns()
+    skeletons: list[_Skeleton] = []
+    for i in range(count):
+        tag = r.uint(2**16)
+        if tag not in EVENT_BY_TAG:
+            raise r.fail(f"unknown event tag {tag}")
+        version = r.uint(2**16)
+        if not 1 <= version <= DICTIONARY_VERSION:
+            raise r.fail(f"dictionary version {version} unknown to this program")
+        s = _Skeleton(tag, version)
+        for m in range(r.uint(MAX_MENTIONS)):
+            s.mentions.append(None)
+            targets.setdefault(columns["~mentions"], []).append((i, s.mentions, m, _MENTION))
+        _read_group(r, _ENVELOPE, s.envelope, "~", version, i, targets)
+        s.status.append("")
+        targets.setdefault(columns["~status"], []).append((i, s.status, 0, _STATUS))
+        ev = EVENT_BY_TAG[tag]
+        _read_group(r, ev.root, s.data, f"{ev.key}:", version, i, targets)
+        skeletons.append(s)
+    return skeletons
+
+
+def _decode_niu(r: Reader, ctx: _ActContext, state: _ColumnState) -> str:
+    form = r.uint(2)
+    if form == 2:
+        value = int.from_bytes(r.raw(8), "big")
+        if value >= 10**19:
+            raise r.fail("NIU out of range")
+        return f"{value:019d}"
+    if form == 0:
+        if ctx.centre_code is None or ctx.registered_on is None:
+            raise r.fail("NIU relative to an act without centre or registration date")
+        centre, year = ctx.centre_code, ctx.registered_on.year
+        serial = state.previous_serial + r.sint(10**7)
+    else:
+        centre, year, serial = f"{r.uint(999_999):06d}", r.uint(9999), r.uint(9_999_999)
+    if not (len(centre) == 6 and centre.isdigit() and 0 <= serial <= 9_999_999):
+        raise r.fail("NIU out of range")
+    state.previous_serial = serial
+    digits17 = f"{centre}{year:04d}{serial:07d}"
+    return digits17 + check_digits(digits17)
+
+
+def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
+                 envelope: bool, sibling: Any = None, predictable: bool = False) -> Any:
     kind = f.kind
     if kind is Kind.INT:
         return r.sint(2**62)
@@ -175,10 +433,16 @@ def _decode_leaf(r: Reader, f: Field, base: dt.date) -> Any:
         return b == 1
     if kind is Kind.DATE:
         offset = r.sint(4_000_000)
+        base = state.previous_date if envelope else ctx.date_base(f.name)
         try:
-            return (base + dt.timedelta(days=offset)).isoformat()
+            day = base + dt.timedelta(days=offset)
         except OverflowError:
             raise r.fail("date out of range") from None
+        if envelope:
+            state.previous_date = day
+        else:
+            ctx.last_dates[f.name] = day
+        return day.isoformat()
     if kind is Kind.TIME:
         minutes = r.uint(24 * 60 - 1)
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -187,71 +451,32 @@ def _decode_leaf(r: Reader, f: Field, base: dt.date) -> Any:
         keys = CODE_LISTS[f.code_list].keys()
         return keys[r.uint(len(keys) - 1)]
     if kind is Kind.NIU:
-        value = int.from_bytes(r.raw(8), "big")
-        if value >= 10**19:
-            raise r.fail("NIU out of range")
-        return f"{value:019d}"
+        return _decode_niu(r, ctx, state)
     if kind is Kind.COUNTRY:
         raw = r.raw(2)
         if not raw.isascii():
             raise r.fail("country code not ASCII")
         return raw.decode("ascii")
-    return r.text(f.max_length or MAX_TEXT)
+    if len(ctx.strings.table) >= MAX_STRINGS_PER_ACT:
+        raise r.fail("too many strings in one act")
+    return decode_text(r, state.text, ctx.strings, sibling if isinstance(sibling, str) else None,
+                       f.max_length or MAX_TEXT, predictable)
 
 
-def _decode_group(r: Reader, group: Group, base: dt.date, version: int) -> dict[str, Any]:
-    children = _children(group, version)
-    nbytes = (len(children) + 7) // 8
-    bits = int.from_bytes(r.raw(nbytes), "little")
-    if bits >> len(children):
-        raise r.fail("presence bit set for a field that does not exist")
-    out: dict[str, Any] = {}
-    for i, child in enumerate(children):
-        if not bits >> i & 1:
-            continue
-        if isinstance(child, Field):
-            out[child.name] = _decode_leaf(r, child, base)
-        elif child.repeated:
-            count = r.uint(child.repeat_max or 0)
-            out[child.name] = [_decode_group(r, child, base, version) for _ in range(count)]
-        else:
-            out[child.name] = _decode_group(r, child, base, version)
-    return out
-
-
-def decode_act(data: bytes) -> ActRecord:
-    r = Reader(data, "invalid_acts")
-    tag = r.uint(2**16)
-    ev = EVENT_BY_TAG.get(tag)
-    if ev is None:
-        raise r.fail(f"unknown event tag {tag}")
-    version = r.uint(2**16)
-    if not 1 <= version <= DICTIONARY_VERSION:
-        raise r.fail(f"dictionary version {version} unknown to this program")
-    status = r.text(30)
-    env = _decode_group(r, _ENVELOPE, EPOCH, version)
-    registered_on = dt.date.fromisoformat(env["registered_on"]) if "registered_on" in env else None
-    data_obj = _decode_group(r, ev.root, _base(registered_on), version)
-    mentions = []
-    for _ in range(r.uint(MAX_MENTIONS)):
-        raw = r.blob(MAX_MENTION_BYTES)
-        try:
-            mention = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise r.fail("mention is not JSON") from None
-        if not isinstance(mention, dict):
-            raise r.fail("mention is not an object")
-        mentions.append(mention)
-    r.end()
+def _record(s: _Skeleton) -> ActRecord:
+    env = s.envelope
+    registered = env.get("registered_on")
     return ActRecord(
-        event_type=ev.key, data=data_obj, status=status, niu=env.get("niu"),
-        register_number=env.get("register_number"), centre_code=env.get("centre_code"),
-        registered_on=registered_on, timeliness=env.get("timeliness"), mentions=tuple(mentions),
+        event_type=EVENT_BY_TAG[s.event_tag].key, data=s.data, status=s.status[0],
+        niu=env.get("niu"), register_number=env.get("register_number"),
+        centre_code=env.get("centre_code"),
+        registered_on=dt.date.fromisoformat(registered) if registered else None,
+        timeliness=env.get("timeliness"), mentions=tuple(s.mentions),
     )
 
 
-def decode_acts(body: bytes, *, today: dt.date | None = None,
-                validate: bool = True) -> list[ActRecord]:
+def decode_acts(body: bytes, *, today: dt.date | None = None, validate: bool = True,
+                vocabulary: Vocabulary = EMPTY_VOCABULARY) -> list[ActRecord]:
     """Decode a batch body; with ``validate``, every act must pass the dictionary's validation.
 
     ``today`` is the date plausibility rules compare against (default: tomorrow
@@ -259,17 +484,51 @@ def decode_acts(body: bytes, *, today: dt.date | None = None,
     """
     r = Reader(body, "invalid_acts")
     count = r.uint(MAX_ACTS)
-    acts = [decode_act(r.blob(len(body))) for _ in range(count)]
+    structure = Reader(r.blob(len(body)), "invalid_acts")
+    columns = _columns()
+    targets: Targets = {}
+    skeletons = _read_structure(structure, count, targets)
+    structure.end()
+    contexts = [_ActContext() for _ in skeletons]
+    names = _column_names()
+    keys = list(columns)
+    for column in sorted(targets):
+        state = vocabulary.state(names[column])
+        envelope = column < columns["~status"]
+        predictor = state.text.predictor
+        usable = _predictor_precedes(keys, column, predictor)
+        for act_index, container, key, leaf in targets[column]:
+            ctx = contexts[act_index]
+            sibling = container.get(predictor) if usable and predictor else None
+            value = _decode_leaf(r, leaf, ctx, state, envelope, sibling, usable)
+            container[key] = value
+            if envelope and key == "registered_on":
+                ctx.registered_on = dt.date.fromisoformat(value)
+            elif envelope and key == "centre_code":
+                ctx.centre_code = value
     r.end()
+    for s in skeletons:
+        for m, text in enumerate(s.mentions):
+            try:
+                mention = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _refuse("a mention is not JSON") from None
+            if not isinstance(mention, dict):
+                raise _refuse("a mention is not an object")
+            s.mentions[m] = mention
+    acts = [_record(s) for s in skeletons]
     if validate:
-        from common.acts.validation import validate as validate_act
-
-        today = today or (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1))
-        for index, act in enumerate(acts):
-            report = validate_act(act.event_type, act.data, today=today,
-                                  registered_on=act.registered_on)
-            if report.errors:
-                problem = report.errors[0]
-                raise _refuse(f"act {index + 1} ({act.niu or act.event_type}): "
-                              f"{problem.path}: {problem.rule}")
+        _validate(acts, today or (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)))
     return acts
+
+
+def _validate(acts: list[ActRecord], today: dt.date) -> None:
+    from common.acts.validation import validate as validate_act
+
+    for index, act in enumerate(acts):
+        report = validate_act(act.event_type, act.data, today=today,
+                              registered_on=act.registered_on)
+        if report.errors:
+            problem = report.errors[0]
+            raise _refuse(f"act {index + 1} ({act.niu or act.event_type}): "
+                          f"{problem.path}: {problem.rule}")

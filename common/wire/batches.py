@@ -51,7 +51,8 @@ def seal_act_batch(acts: Sequence[ActRecord], *, centre: str, sequence: int, sen
     """Seal validated acts; an act the dictionary cannot encode raises ``invalid_acts``."""
     if kind not in ACT_KINDS:
         raise ValueError(f"{kind!r} does not carry acts")
-    return seal(kind, centre, sequence, encode_acts(acts), sender, recipient,
+    body = encode_acts(acts, compression.vocabulary(dictionary))
+    return seal(kind, centre, sequence, body, sender, recipient,
                 message_id=message_id, created=created, dictionary=dictionary)
 
 
@@ -61,7 +62,8 @@ def open_act_batch(data: bytes, recipient: RecipientKey, directory: SignerDirect
     """Open a container of acts: every check of ``open_container``, then decode and validate."""
     opened = open_container(data, recipient, directory, expected=expected, **checks)
     now = checks.get("now") or dt.datetime.now(dt.UTC)
-    acts = decode_acts(opened.body, today=now.date() + dt.timedelta(days=1), validate=validate)
+    acts = decode_acts(opened.body, today=now.date() + dt.timedelta(days=1), validate=validate,
+                       vocabulary=compression.vocabulary(opened.header.dictionary))
     return OpenedBatch(opened.header, opened.signer, acts)
 
 

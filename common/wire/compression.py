@@ -18,14 +18,17 @@ revocation lists).  Reading package data is the only I/O here, done once.
 from __future__ import annotations
 
 import functools
+import json
 from importlib import resources
 
 import zstandard
 
+from common.wire.acts_codec import EMPTY_VOCABULARY, Vocabulary
 from common.wire.errors import ContainerRefused
 
 STORED = 0
-#: wire id → file name in ``common/wire/dictionaries``.  Append only.
+#: wire id → file name in ``common/wire/dictionaries``.  Append only.  Each
+#: version also has a vocabulary ``vN.vocab.json`` used by the act encoding.
 DICTIONARY_FILES: dict[int, str] = {1: "v1.zdict"}
 #: The dictionary new containers use.
 CURRENT_DICTIONARY = 1
@@ -47,6 +50,28 @@ def dictionary(dict_id: int) -> zstandard.ZstdCompressionDict:
     zdict = zstandard.ZstdCompressionDict(data)
     zdict.precompute_compress(level=LEVEL)
     return zdict
+
+
+@functools.cache
+def vocabulary(dict_id: int) -> Vocabulary:
+    """The string vocabulary that goes with dictionary ``dict_id`` (empty when stored)."""
+    if dict_id == STORED:
+        return EMPTY_VOCABULARY
+    name = DICTIONARY_FILES.get(dict_id)
+    if name is None:
+        raise ContainerRefused("unknown_dictionary", f"id {dict_id}")
+    vocab_name = name.replace(".zdict", ".vocab.json")
+    try:
+        raw = resources.files("common.wire.dictionaries").joinpath(vocab_name).read_bytes()
+    except FileNotFoundError:
+        raise ContainerRefused("unknown_dictionary",
+                               f"id {dict_id} ({vocab_name} not installed)") from None
+    data = json.loads(raw.decode("utf-8"))
+    return Vocabulary(
+        {name: tuple(ws) for name, ws in data["words"].items()},
+        {leaf: (p["from"], p["map"]) for leaf, p in data["predictors"].items()},
+        {name: tuple(ws) for name, ws in data["tokens"].items()},
+    )
 
 
 def available(dict_id: int) -> bool:

@@ -24,20 +24,27 @@ def realistic_records(n: int, *, seed: int, centre_code: str = "123456",
                       today: dt.date = CORPUS_TODAY) -> list[ActRecord]:
     """``n`` validated acts of one centre, with their registration envelope."""
     from common.acts.generator import generate_acts
+    from common.acts.niu import make_niu
     from common.acts.timeliness import categorize
 
+    # A transmitter sends acts in the order they were validated: sort the generated
+    # acts by registration date, then number them (register number and NIU serial)
+    # in that order, as the centre's register would.
+    acts = sorted(generate_acts(n, seed=seed, centre_code=centre_code, today=today),
+                  key=lambda a: a.registered_on)
     records = []
     per_year: dict[int, int] = {}
-    for act in generate_acts(n, seed=seed, centre_code=centre_code, today=today):
+    for act in acts:
         occurred = act.data.get("occurred_on")
         timeliness = None
         if isinstance(occurred, str):
             timeliness = categorize(act.event_type, dt.date.fromisoformat(occurred),
                                     act.registered_on)
-        number = per_year[act.registered_on.year] = per_year.get(act.registered_on.year, 0) + 1
+        year = act.registered_on.year
+        number = per_year[year] = per_year.get(year, 0) + 1
         records.append(ActRecord(
-            event_type=act.event_type, data=act.data, status="validated", niu=act.niu,
-            register_number=f"{number}/{act.registered_on.year}", centre_code=centre_code,
-            registered_on=act.registered_on, timeliness=timeliness,
+            event_type=act.event_type, data=act.data, status="validated",
+            niu=make_niu(centre_code, year, number).value, register_number=f"{number}/{year}",
+            centre_code=centre_code, registered_on=act.registered_on, timeliness=timeliness,
         ))
     return records
