@@ -396,3 +396,64 @@ def test_an_act_that_cannot_be_read_leaves_the_person_where_they_were(
     search = bench.current
     hands.answer_dialog("ok", lambda: bench.navigate_to_act(999999))
     assert bench.current is search
+
+
+def test_a_workstation_joins_the_centre_with_the_server_address_only(
+        root: Any, hands: Hands, centre_home: Path, tmp_path: Path) -> None:
+    from ecr_tk.home import CentreHome
+    from ecr_tk.ui.app import Application
+    from ecr_tk.ui.login import LoginView
+    from ecr_tk.ui.setup import JOIN
+
+    dsn = CentreHome.open(centre_home).settings["database.dsn"]
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    app = Application(root, tmp_path / "workstation-2")
+    app.start()
+    setup = app.stage
+    hands.click(setup.mode_buttons[JOIN])
+    assert not setup.centre_form.winfo_ismapped()  # nothing about the centre is asked
+    hands.type_into(setup.server_form.inputs["address"], f"{params['host']}:{params['port']}")
+    hands.type_into(setup.server_form.inputs["database"], params["dbname"])
+    hands.type_into(setup.server_form.inputs["user"], params["user"])
+    hands.click(setup.create_button)
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
+                     timeout=60, what="the login window after joining")
+    assert str(login.centre_label.cget("text")) == "Centre d'état civil de Thiès"
+    bench = log_in(hands, app, SECRETARY)
+    assert "Moussa Faye" in str(bench.user_label.cget("text"))
+    app._close_session()
+    app.centre.close()
+
+
+def test_an_unreachable_database_is_named_on_the_login_window_with_a_retry(
+        root: Any, hands: Hands, tmp_path: Path) -> None:
+    from ecr_tk.home import CentreHome
+    from ecr_tk.ui.app import Application
+    from ecr_tk.ui.login import LoginView
+
+    CentreHome.create(tmp_path / "home", centre_code="111111", centre_name="Centre fermé",
+                      dsn="host=127.0.0.1 port=1 dbname=ecr user=ecr_app connect_timeout=2")
+    app = Application(root, tmp_path / "home")
+    app.start()
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.centre_error
+                     and app.stage, timeout=30, what="the database error")
+    assert str(login.status.cget("text"))  # the reason, in words
+    assert login.retry_button.winfo_ismapped()
+    hands.type_into(login.number, "1")
+    hands.type_into(login.password, "whatever-pass")
+    hands.click(login.login_button)
+    assert isinstance(app.stage, LoginView)  # no traceback, no crash: still here
+
+
+def test_the_officer_opens_the_document_designer_from_the_settings(app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["settings"])
+    settings = bench.current
+    page = settings.pages["documents"]
+    settings.notebook.select(page)
+    hands.pump(0.05)
+    hands.click(page.open_button)
+    designer = page.designer
+    assert designer is not None and designer.store is not None
+    assert designer.master.winfo_exists()
+    designer.master.destroy()

@@ -190,7 +190,14 @@ class CopiesView(View):
         i = self.issued
         centre = self.session.centre
         kind = "receipt" if which == "receipt" else PRINT_KINDS.get(i.kind, "full")
-        pdf = render_copy(self.record, kind, copy_number=i.copy_number,
+        template = None
+        try:
+            from ecr_tk.ui.views.settings import template_store
+
+            template = template_store(self.session).find(self.record.event_type, kind)
+        except ImportError:
+            pass  # no stored templates: the default document of the event is printed
+        pdf = render_copy(self.record, kind, template, copy_number=i.copy_number,
                           centre=CentreInfo(code=centre.code, name=centre.name),
                           issued_at=i.issued_at, requester=i.requester,
                           receipt_number=i.receipt_number, fee=(i.fee, i.currency),

@@ -196,7 +196,41 @@ class DatabasePage(ttk.Frame):
                                                                              pady=(10, 0))
 
 
+class DocumentsPage(ttk.Frame):
+    """The printed documents' templates: the print designer, from the officer's menu."""
+
+    def __init__(self, master: tk.Misc, view: SettingsView) -> None:
+        super().__init__(master, padding=12)
+        self.view = view
+        self.designer: Any = None
+        ttk.Label(self, text=tr("Full copies, extracts and receipts are printed from "
+                                "templates. The designer changes them by drag and drop; "
+                                "each save is a new version, kept in the centre's database."),
+                  wraplength=700, justify="left").pack(anchor="w")
+        self.open_button = ttk.Button(self, text=tr("Open the document designer"),
+                                      style="Accent.TButton", command=self.open_designer)
+        self.open_button.pack(anchor="w", pady=(10, 0))
+
+    @guarded
+    def open_designer(self) -> None:
+        try:
+            from printdesigner.designer.app import open_designer
+        except ImportError:
+            self.view.messages.error(tr("The document designer is not installed on this "
+                                        "computer."))
+            return
+        self.designer = open_designer(self, store=template_store(self.view.session))
+
+
+def template_store(session: Any) -> Any:
+    """The centre's document templates, read and saved as the logged-in user."""
+    from printdesigner.store import TemplateStore
+
+    return TemplateStore(session._db.transaction, session.token)
+
+
 register_page("identity", lambda: tr("Centre"), IdentityPage)
 register_page("fees", lambda: tr("Fees"), FeesPage)
 register_page("timeliness", lambda: tr("Deadlines and session"), TimelinessPage)
 register_page("database", lambda: tr("Database"), DatabasePage)
+register_page("documents", lambda: tr("Documents"), DocumentsPage)
