@@ -10,6 +10,7 @@ database and writes no file: the caller decides where the bytes go.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,9 @@ KIND_ALIASES = {"full": "full", "extract": "extract", "extract_filiation": "extr
                 # the copy kinds of the centre services (ecr_tk.services.values.COPY_KINDS)
                 "extract_with_filiation": "extract_filiation",
                 "extract_without_filiation": "extract"}
+
+
+_NUMBER_SIGN = re.compile(r"^\s*(n°|no\.?|nº)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,14 @@ def _mention_text(mention: Any) -> str:
 def print_context(act: Any, kind: str, *, copy_number: int = 1,
                   centre: CentreInfo | None = None, issued_at: dt.datetime | None = None,
                   officer: str = "", requester: str = "", receipt_number: str = "",
-                  fee: tuple[Decimal, str] | None = None, lang: str = "fr") -> PrintContext:
+                  fee: tuple[Decimal, str] | None = None, lang: str = "fr",
+                  paid_for: str | None = None) -> PrintContext:
     """The values a document of ``act`` shows besides the act's own data."""
     centre = centre or CentreInfo()
     issued_at = issued_at or dt.datetime.now(dt.UTC)
     registered_on = getattr(act, "registered_on", None)
-    register_number = str(getattr(act, "register_number", "") or "")
+    # The register number is stored as "n° 123 / 2026"; templates write their own "n°".
+    register_number = _NUMBER_SIGN.sub("", str(getattr(act, "register_number", "") or ""))
     year = registered_on.year if isinstance(registered_on, dt.date) else None
     with using_language(lang):
         principal = summarize(act.event_type, act.data).principal
@@ -96,7 +102,7 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
             "receipt_number": receipt_number,
             "fee": fee,
             "requester": requester,
-            "copy_kind": _kind_label(kind),
+            "copy_kind": _kind_label(KIND_ALIASES.get(paid_for or kind, paid_for or kind)),
             "principal_names": " / ".join(p.full_name for p in principal),
             "document_title": "",
         }
@@ -125,11 +131,12 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
                 centre: CentreInfo | None = None, issued_at: dt.datetime | None = None,
                 officer: str = "", requester: str = "", receipt_number: str = "",
                 fee: tuple[Decimal, str] | None = None, calibration: Calibration = NO_CALIBRATION,
-                strict: bool = False) -> bytes:
+                strict: bool = False, paid_for: str | None = None) -> bytes:
     """The PDF of a copy of ``act_record`` (``ecr_tk.services`` ``ActRecord`` or alike).
 
     ``kind``: ``full``, ``extract``, ``extract_filiation`` (``extract-filiation``),
-    ``receipt`` or ``register_page``.  Without ``template`` the default document of
+    ``receipt`` (``paid_for``: the kind of copy paid for) or ``register_page``.
+    Without ``template`` the default document of
     the event is used.  With ``signer`` (the centre's ``CentreIdentity``) the QR
     code is signed; an act without NIU (not verified yet) cannot be certified.
     """
@@ -148,7 +155,8 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
     issued_at = (issued_at or dt.datetime.now(dt.UTC)).replace(second=0, microsecond=0)
     ctx = print_context(act_record, kind, copy_number=copy_number, centre=centre,
                         issued_at=issued_at, officer=officer, requester=requester,
-                        receipt_number=receipt_number, fee=fee, lang=template.language)
+                        receipt_number=receipt_number, fee=fee, lang=template.language,
+                        paid_for=paid_for)
     layout = printed_layout(template, ctx, calibration)
     if signer is not None:
         seal = _seal(act_record, kind, ctx, layout, issued_at)
@@ -190,23 +198,24 @@ def load_signer(keys_dir: Path | None, passphrase: bytes | str | None = None
 
 def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
                     template: Template | None = None,
-                    calibration: Calibration = NO_CALIBRATION) -> bytes:
+                    calibration: Calibration = NO_CALIBRATION, receipt: bool = False) -> bytes:
     """The PDF of a copy just issued by ``session.copies.issue`` (``CopyIssued``).
 
     ``session`` is an ``ecr_tk.services.Session`` (read: ``acts.show``, ``centre``,
     ``user``); the copy number, receipt, fee and requester come from ``issued``,
     so a second copy prints DUPLICATA.  Pass the centre's template for the event
     and kind when it has one (``TemplateStore.find``), else the default is used.
+    With ``receipt=True`` the receipt for the copy is printed instead.
     """
     act = session.acts.show(issued.niu)
     centre = CentreInfo(code=str(getattr(session.centre, "code", "")),
                         name=str(getattr(session.centre, "name", "")),
                         locality=str(getattr(session.centre, "name", "")))
     return render_copy(
-        act, issued.kind, template, issued.copy_number, signer, centre=centre,
-        issued_at=issued.issued_at, officer=str(getattr(session.user, "name", "")),
+        act, "receipt" if receipt else issued.kind, template, issued.copy_number, signer,
+        centre=centre, issued_at=issued.issued_at, officer=str(getattr(session.user, "name", "")),
         requester=str(issued.requester), receipt_number=str(issued.receipt_number),
-        fee=(issued.fee, str(issued.currency)), calibration=calibration)
+        fee=(issued.fee, str(issued.currency)), calibration=calibration, paid_for=issued.kind)
 
 
 def write_pdf(path: Path, pdf: bytes) -> None:

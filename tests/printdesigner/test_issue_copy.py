@@ -52,7 +52,12 @@ def test_an_issued_copy_prints_signed_and_verifies_and_the_second_is_a_duplicate
     second = secretary.copies.issue(niu, "extract_with_filiation", "Awa Sow")
     duplicate = issued_copy_pdf(secretary, second, signer=centre_signer)
     assert second.copy_number == 2
-    assert "DUPLICATA" in pypdf_text(duplicate) or "DUPLICATE" in pypdf_text(duplicate)
+    assert "DUPLICATA" in pypdf_text(duplicate)
+    receipt = flat(pdftotext(issued_copy_pdf(secretary, second, signer=centre_signer,
+                                             receipt=True)))
+    assert second.receipt_number in receipt and "Extrait avec filiation" in receipt
+    assert f"{second.fee:.0f} {second.currency}" in receipt.replace("\u202f", "")
+    assert "n° n°" not in receipt
 
 
 def test_the_centres_own_template_is_used_when_it_has_one(
