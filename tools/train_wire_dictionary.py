@@ -41,7 +41,7 @@ from common.wire.corpus import TRAINING_SEED, realistic_records  # noqa: E402
 OUT = ROOT / "common" / "wire" / "dictionaries"
 MIN_COUNT = 3
 MAX_WORDS = 4000
-BATCH = 10
+BATCH = 50
 MIN_ACCURACY = 0.9
 K, D = 64, 6  # zstd COVER parameters, chosen by measurement (docs/container-format.md)
 
