@@ -24,7 +24,7 @@ from common.stats.catalogue import catalogue
 from common.stats.classifications import GROUP_FUNCTIONS_SQL, ICD10_CHAPTERS, icd10_chapter_sql
 from common.stats.measures import measures
 from common.stats.tabulations import EXTRA_CODE_LISTS, TABULATIONS
-from common.stats.views import SOURCE, EventView, all_acts_sql, event_views
+from common.stats.views import SOURCE, EventView, act_facts_select, all_acts_sql, event_views
 
 NOT_STATED_LABEL = Label("Non déclaré", "Not stated")
 
@@ -138,12 +138,14 @@ def _maintenance_sql(views: dict[str, EventView]) -> str:
     inserts = "\n".join(
         f"    {'IF' if i == 0 else 'ELSIF'} ev = {_lit(v.event)} THEN\n"
         f"        INSERT INTO stats.{v.facts} SELECT * FROM stats_source.{v.name} "
-        f"WHERE act_id = p_act_id;"
+        f"WHERE act_id = p_act_id;\n"
+        f"        {act_facts_select(v, ' WHERE act_id = p_act_id')}"
         for i, v in enumerate(views.values()))
-    truncate = ", ".join(f"stats.{v.facts}" for v in views.values())
+    truncate = ", ".join(["stats.act_facts", *(f"stats.{v.facts}" for v in views.values())])
     rebuild = "\n".join(
         f"    INSERT INTO stats.{v.facts} SELECT * FROM stats_source.{v.name};\n"
-        f"    ANALYZE stats.{v.facts};" for v in views.values())
+        f"    ANALYZE stats.{v.facts};\n"
+        f"    {act_facts_select(v)}" for v in views.values())
     return f"""\
 -- Facts follow the acts: one act at a time (trigger), or all of them.
 CREATE OR REPLACE FUNCTION stats.refresh_act(p_act_id bigint) RETURNS void
@@ -152,6 +154,7 @@ DECLARE
     ev text;
 BEGIN
     SELECT a.event_type INTO ev FROM stats_source.acts a WHERE a.act_id = p_act_id;
+    DELETE FROM stats.act_facts WHERE act_id = p_act_id;
 {deletes}
 {inserts}
     END IF;
@@ -162,6 +165,7 @@ LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
 BEGIN
     TRUNCATE {truncate};
 {rebuild}
+    ANALYZE stats.act_facts;
 END $$;
 REVOKE ALL ON FUNCTION stats.refresh_act(bigint), stats.rebuild_facts() FROM PUBLIC;
 """

@@ -22,6 +22,10 @@ BEGIN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO ecr_stats', current_database());
 END $$;
 
+-- Tabulations group hundreds of thousands of rows: let the statisticians'
+-- sessions hash them in memory rather than sort them on disk.
+ALTER ROLE ecr_stats SET work_mem = '64MB';
+
 CREATE SCHEMA stats;
 REVOKE ALL ON SCHEMA stats FROM PUBLIC;
 GRANT USAGE ON SCHEMA stats TO ecr_stats;

@@ -332,37 +332,37 @@ SELECT
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,last_live_birth_on}')::date))::integer::integer AS mother_last_live_birth_on_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
     (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code,
-    (a.data #>> '{birth_type}')::text AS birth_type,
-    (a.data #>> '{attendant}')::text AS attendant,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{child,sex}')::text AS child_sex,
-    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
-    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
-    (a.data #>> '{mother,education}')::text AS mother_education,
-    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
-    (a.data #>> '{father,nationality}')::text AS father_nationality,
-    (a.data #>> '{father,marital_status}')::text AS father_marital_status,
-    (a.data #>> '{father,education}')::text AS father_education,
-    (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
-    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
-    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
-    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
-    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
-    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
-    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
-    (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
-    (a.data #>> '{father,residence,country}')::text AS father_residence_country,
-    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{mother,residence,area_code}')::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{birth_type}')::text COLLATE "C" AS birth_type,
+    (a.data #>> '{attendant}')::text COLLATE "C" AS attendant,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{child,sex}')::text COLLATE "C" AS child_sex,
+    (a.data #>> '{mother,nationality}')::text COLLATE "C" AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text COLLATE "C" AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text COLLATE "C" AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text COLLATE "C" AS mother_occupation_isco,
+    (a.data #>> '{father,nationality}')::text COLLATE "C" AS father_nationality,
+    (a.data #>> '{father,marital_status}')::text COLLATE "C" AS father_marital_status,
+    (a.data #>> '{father,education}')::text COLLATE "C" AS father_education,
+    (a.data #>> '{father,occupation_isco}')::text COLLATE "C" AS father_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{mother,birth_place,area_code}')::text COLLATE "C" AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text COLLATE "C" AS mother_birth_place_country,
+    (a.data #>> '{mother,residence,area_code}')::text COLLATE "C" AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text COLLATE "C" AS mother_residence_country,
+    (a.data #>> '{mother,id_document,type}')::text COLLATE "C" AS mother_id_document_type,
+    (a.data #>> '{father,birth_place,area_code}')::text COLLATE "C" AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text COLLATE "C" AS father_birth_place_country,
+    (a.data #>> '{father,residence,area_code}')::text COLLATE "C" AS father_residence_area_code,
+    (a.data #>> '{father,residence,country}')::text COLLATE "C" AS father_residence_country,
+    (a.data #>> '{father,id_document,type}')::text COLLATE "C" AS father_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'birth';
 
@@ -588,41 +588,41 @@ SELECT
     (a.data #>> '{deceased,residence_years}')::integer::integer AS deceased_residence_years,
     (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
     (a.data #>> '{infant,birth_registered}')::boolean::boolean AS infant_birth_registered,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
-    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)::text AS residence_area_code,
-    (a.data #>> '{certification_type}')::text AS certification_type,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{deceased,sex}')::text AS deceased_sex,
-    (a.data #>> '{deceased,nationality}')::text AS deceased_nationality,
-    (a.data #>> '{deceased,marital_status}')::text AS deceased_marital_status,
-    (a.data #>> '{deceased,education}')::text AS deceased_education,
-    (a.data #>> '{deceased,occupation_isco}')::text AS deceased_occupation_isco,
-    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
-    (a.data #>> '{cause,manner}')::text AS cause_manner,
-    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{deceased,birth_place,area_code}')::text AS deceased_birth_place_area_code,
-    (a.data #>> '{deceased,birth_place,country}')::text AS deceased_birth_place_country,
-    (a.data #>> '{deceased,residence,area_code}')::text AS deceased_residence_area_code,
-    (a.data #>> '{deceased,residence,country}')::text AS deceased_residence_country,
-    (a.data #>> '{deceased,id_document,type}')::text AS deceased_id_document_type,
-    (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
-    (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
-    (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
-    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10,
-    (a.data #>> '{infant,mother_residence,area_code}')::text AS infant_mother_residence_area_code,
-    (a.data #>> '{infant,mother_residence,country}')::text AS infant_mother_residence_country
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text COLLATE "C" AS cause_part1_a_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text COLLATE "C" AS cause_part1_b_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text COLLATE "C" AS cause_part1_c_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text COLLATE "C" AS cause_part1_d_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text COLLATE "C" AS cause_underlying_icd10_chapter,
+    (CASE WHEN COALESCE(extract(year FROM age(a.occurred_on, (a.data #>> '{deceased,birth_date}')::date))::integer, (a.data #>> '{deceased,age}')::integer) < 1 AND (a.data #>> '{infant,mother_residence,area_code}') IS NOT NULL THEN (a.data #>> '{infant,mother_residence,area_code}') ELSE (a.data #>> '{deceased,residence,area_code}') END)::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{certification_type}')::text COLLATE "C" AS certification_type,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{deceased,sex}')::text COLLATE "C" AS deceased_sex,
+    (a.data #>> '{deceased,nationality}')::text COLLATE "C" AS deceased_nationality,
+    (a.data #>> '{deceased,marital_status}')::text COLLATE "C" AS deceased_marital_status,
+    (a.data #>> '{deceased,education}')::text COLLATE "C" AS deceased_education,
+    (a.data #>> '{deceased,occupation_isco}')::text COLLATE "C" AS deceased_occupation_isco,
+    (a.data #>> '{cause,underlying_icd10}')::text COLLATE "C" AS cause_underlying_icd10,
+    (a.data #>> '{cause,manner}')::text COLLATE "C" AS cause_manner,
+    (a.data #>> '{certifier,qualification}')::text COLLATE "C" AS certifier_qualification,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{deceased,birth_place,area_code}')::text COLLATE "C" AS deceased_birth_place_area_code,
+    (a.data #>> '{deceased,birth_place,country}')::text COLLATE "C" AS deceased_birth_place_country,
+    (a.data #>> '{deceased,residence,area_code}')::text COLLATE "C" AS deceased_residence_area_code,
+    (a.data #>> '{deceased,residence,country}')::text COLLATE "C" AS deceased_residence_country,
+    (a.data #>> '{deceased,id_document,type}')::text COLLATE "C" AS deceased_id_document_type,
+    (a.data #>> '{cause,part1,0,icd10}')::text COLLATE "C" AS cause_part1_a_icd10,
+    (a.data #>> '{cause,part1,1,icd10}')::text COLLATE "C" AS cause_part1_b_icd10,
+    (a.data #>> '{cause,part1,2,icd10}')::text COLLATE "C" AS cause_part1_c_icd10,
+    (a.data #>> '{cause,part1,3,icd10}')::text COLLATE "C" AS cause_part1_d_icd10,
+    (a.data #>> '{infant,mother_residence,area_code}')::text COLLATE "C" AS infant_mother_residence_area_code,
+    (a.data #>> '{infant,mother_residence,country}')::text COLLATE "C" AS infant_mother_residence_country
 FROM stats_source.acts a
 WHERE a.event_type = 'death';
 
@@ -837,50 +837,50 @@ SELECT
     extract(year FROM age(a.occurred_on, (a.data #>> '{mother,marriage_date}')::date))::integer::integer AS mother_marriage_date_elapsed_years,
     (a.data #>> '{father,residence_years}')::integer::integer AS father_residence_years,
     (a.data #>> '{cause,autopsy_used}')::boolean::boolean AS cause_autopsy_used,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text AS cause_part1_a_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text AS cause_part1_b_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text AS cause_part1_c_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text AS cause_part1_d_icd10_chapter,
-    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text AS cause_underlying_icd10_chapter,
-    (a.data #>> '{mother,residence,area_code}')::text AS residence_area_code,
-    (a.data #>> '{birth_type}')::text AS birth_type,
-    (a.data #>> '{attendant}')::text AS attendant,
-    (a.data #>> '{certification_type}')::text AS certification_type,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{foetus,sex}')::text AS foetus_sex,
-    (a.data #>> '{mother,nationality}')::text AS mother_nationality,
-    (a.data #>> '{mother,marital_status}')::text AS mother_marital_status,
-    (a.data #>> '{mother,education}')::text AS mother_education,
-    (a.data #>> '{mother,occupation_isco}')::text AS mother_occupation_isco,
-    (a.data #>> '{father,nationality}')::text AS father_nationality,
-    (a.data #>> '{father,marital_status}')::text AS father_marital_status,
-    (a.data #>> '{father,education}')::text AS father_education,
-    (a.data #>> '{father,occupation_isco}')::text AS father_occupation_isco,
-    (a.data #>> '{cause,underlying_icd10}')::text AS cause_underlying_icd10,
-    (a.data #>> '{cause,manner}')::text AS cause_manner,
-    (a.data #>> '{certifier,qualification}')::text AS certifier_qualification,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{mother,birth_place,area_code}')::text AS mother_birth_place_area_code,
-    (a.data #>> '{mother,birth_place,country}')::text AS mother_birth_place_country,
-    (a.data #>> '{mother,residence,area_code}')::text AS mother_residence_area_code,
-    (a.data #>> '{mother,residence,country}')::text AS mother_residence_country,
-    (a.data #>> '{mother,id_document,type}')::text AS mother_id_document_type,
-    (a.data #>> '{father,birth_place,area_code}')::text AS father_birth_place_area_code,
-    (a.data #>> '{father,birth_place,country}')::text AS father_birth_place_country,
-    (a.data #>> '{father,residence,area_code}')::text AS father_residence_area_code,
-    (a.data #>> '{father,residence,country}')::text AS father_residence_country,
-    (a.data #>> '{father,id_document,type}')::text AS father_id_document_type,
-    (a.data #>> '{cause,part1,0,icd10}')::text AS cause_part1_a_icd10,
-    (a.data #>> '{cause,part1,1,icd10}')::text AS cause_part1_b_icd10,
-    (a.data #>> '{cause,part1,2,icd10}')::text AS cause_part1_c_icd10,
-    (a.data #>> '{cause,part1,3,icd10}')::text AS cause_part1_d_icd10
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    stats.icd10_chapter((a.data #>> '{cause,part1,0,icd10}'))::text COLLATE "C" AS cause_part1_a_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,1,icd10}'))::text COLLATE "C" AS cause_part1_b_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,2,icd10}'))::text COLLATE "C" AS cause_part1_c_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,part1,3,icd10}'))::text COLLATE "C" AS cause_part1_d_icd10_chapter,
+    stats.icd10_chapter((a.data #>> '{cause,underlying_icd10}'))::text COLLATE "C" AS cause_underlying_icd10_chapter,
+    (a.data #>> '{mother,residence,area_code}')::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{birth_type}')::text COLLATE "C" AS birth_type,
+    (a.data #>> '{attendant}')::text COLLATE "C" AS attendant,
+    (a.data #>> '{certification_type}')::text COLLATE "C" AS certification_type,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{foetus,sex}')::text COLLATE "C" AS foetus_sex,
+    (a.data #>> '{mother,nationality}')::text COLLATE "C" AS mother_nationality,
+    (a.data #>> '{mother,marital_status}')::text COLLATE "C" AS mother_marital_status,
+    (a.data #>> '{mother,education}')::text COLLATE "C" AS mother_education,
+    (a.data #>> '{mother,occupation_isco}')::text COLLATE "C" AS mother_occupation_isco,
+    (a.data #>> '{father,nationality}')::text COLLATE "C" AS father_nationality,
+    (a.data #>> '{father,marital_status}')::text COLLATE "C" AS father_marital_status,
+    (a.data #>> '{father,education}')::text COLLATE "C" AS father_education,
+    (a.data #>> '{father,occupation_isco}')::text COLLATE "C" AS father_occupation_isco,
+    (a.data #>> '{cause,underlying_icd10}')::text COLLATE "C" AS cause_underlying_icd10,
+    (a.data #>> '{cause,manner}')::text COLLATE "C" AS cause_manner,
+    (a.data #>> '{certifier,qualification}')::text COLLATE "C" AS certifier_qualification,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{mother,birth_place,area_code}')::text COLLATE "C" AS mother_birth_place_area_code,
+    (a.data #>> '{mother,birth_place,country}')::text COLLATE "C" AS mother_birth_place_country,
+    (a.data #>> '{mother,residence,area_code}')::text COLLATE "C" AS mother_residence_area_code,
+    (a.data #>> '{mother,residence,country}')::text COLLATE "C" AS mother_residence_country,
+    (a.data #>> '{mother,id_document,type}')::text COLLATE "C" AS mother_id_document_type,
+    (a.data #>> '{father,birth_place,area_code}')::text COLLATE "C" AS father_birth_place_area_code,
+    (a.data #>> '{father,birth_place,country}')::text COLLATE "C" AS father_birth_place_country,
+    (a.data #>> '{father,residence,area_code}')::text COLLATE "C" AS father_residence_area_code,
+    (a.data #>> '{father,residence,country}')::text COLLATE "C" AS father_residence_country,
+    (a.data #>> '{father,id_document,type}')::text COLLATE "C" AS father_id_document_type,
+    (a.data #>> '{cause,part1,0,icd10}')::text COLLATE "C" AS cause_part1_a_icd10,
+    (a.data #>> '{cause,part1,1,icd10}')::text COLLATE "C" AS cause_part1_b_icd10,
+    (a.data #>> '{cause,part1,2,icd10}')::text COLLATE "C" AS cause_part1_c_icd10,
+    (a.data #>> '{cause,part1,3,icd10}')::text COLLATE "C" AS cause_part1_d_icd10
 FROM stats_source.acts a
 WHERE a.event_type = 'foetal_death';
 
@@ -1153,56 +1153,56 @@ SELECT
     (a.data #>> '{spouses,0,previous_marriages}')::integer::integer AS spouses_1_previous_marriages,
     (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
     (a.data #>> '{spouses,1,previous_marriages}')::integer::integer AS spouses_2_previous_marriages,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{marriage_type}')::text AS marriage_type,
-    (a.data #>> '{matrimonial_regime}')::text AS matrimonial_regime,
-    (a.data #>> '{polygamy_option}')::text AS polygamy_option,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
-    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
-    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,0,previous_marital_status}')::text AS spouses_1_previous_marital_status,
-    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
-    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
-    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
-    (a.data #>> '{spouses,1,previous_marital_status}')::text AS spouses_2_previous_marital_status,
-    (a.data #>> '{witnesses,0,sex}')::text AS witnesses_1_sex,
-    (a.data #>> '{witnesses,1,sex}')::text AS witnesses_2_sex,
-    (a.data #>> '{witnesses,2,sex}')::text AS witnesses_3_sex,
-    (a.data #>> '{witnesses,3,sex}')::text AS witnesses_4_sex,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
-    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type,
-    (a.data #>> '{witnesses,0,residence,area_code}')::text AS witnesses_1_residence_area_code,
-    (a.data #>> '{witnesses,0,residence,country}')::text AS witnesses_1_residence_country,
-    (a.data #>> '{witnesses,0,id_document,type}')::text AS witnesses_1_id_document_type,
-    (a.data #>> '{witnesses,1,residence,area_code}')::text AS witnesses_2_residence_area_code,
-    (a.data #>> '{witnesses,1,residence,country}')::text AS witnesses_2_residence_country,
-    (a.data #>> '{witnesses,1,id_document,type}')::text AS witnesses_2_id_document_type,
-    (a.data #>> '{witnesses,2,residence,area_code}')::text AS witnesses_3_residence_area_code,
-    (a.data #>> '{witnesses,2,residence,country}')::text AS witnesses_3_residence_country,
-    (a.data #>> '{witnesses,2,id_document,type}')::text AS witnesses_3_id_document_type,
-    (a.data #>> '{witnesses,3,residence,area_code}')::text AS witnesses_4_residence_area_code,
-    (a.data #>> '{witnesses,3,residence,country}')::text AS witnesses_4_residence_country,
-    (a.data #>> '{witnesses,3,id_document,type}')::text AS witnesses_4_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{marriage_type}')::text COLLATE "C" AS marriage_type,
+    (a.data #>> '{matrimonial_regime}')::text COLLATE "C" AS matrimonial_regime,
+    (a.data #>> '{polygamy_option}')::text COLLATE "C" AS polygamy_option,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{spouses,0,sex}')::text COLLATE "C" AS spouses_1_sex,
+    (a.data #>> '{spouses,0,nationality}')::text COLLATE "C" AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text COLLATE "C" AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text COLLATE "C" AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text COLLATE "C" AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,0,previous_marital_status}')::text COLLATE "C" AS spouses_1_previous_marital_status,
+    (a.data #>> '{spouses,1,sex}')::text COLLATE "C" AS spouses_2_sex,
+    (a.data #>> '{spouses,1,nationality}')::text COLLATE "C" AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text COLLATE "C" AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text COLLATE "C" AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text COLLATE "C" AS spouses_2_occupation_isco,
+    (a.data #>> '{spouses,1,previous_marital_status}')::text COLLATE "C" AS spouses_2_previous_marital_status,
+    (a.data #>> '{witnesses,0,sex}')::text COLLATE "C" AS witnesses_1_sex,
+    (a.data #>> '{witnesses,1,sex}')::text COLLATE "C" AS witnesses_2_sex,
+    (a.data #>> '{witnesses,2,sex}')::text COLLATE "C" AS witnesses_3_sex,
+    (a.data #>> '{witnesses,3,sex}')::text COLLATE "C" AS witnesses_4_sex,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text COLLATE "C" AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text COLLATE "C" AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text COLLATE "C" AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text COLLATE "C" AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text COLLATE "C" AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text COLLATE "C" AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text COLLATE "C" AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,residence,area_code}')::text COLLATE "C" AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text COLLATE "C" AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,id_document,type}')::text COLLATE "C" AS spouses_2_id_document_type,
+    (a.data #>> '{witnesses,0,residence,area_code}')::text COLLATE "C" AS witnesses_1_residence_area_code,
+    (a.data #>> '{witnesses,0,residence,country}')::text COLLATE "C" AS witnesses_1_residence_country,
+    (a.data #>> '{witnesses,0,id_document,type}')::text COLLATE "C" AS witnesses_1_id_document_type,
+    (a.data #>> '{witnesses,1,residence,area_code}')::text COLLATE "C" AS witnesses_2_residence_area_code,
+    (a.data #>> '{witnesses,1,residence,country}')::text COLLATE "C" AS witnesses_2_residence_country,
+    (a.data #>> '{witnesses,1,id_document,type}')::text COLLATE "C" AS witnesses_2_id_document_type,
+    (a.data #>> '{witnesses,2,residence,area_code}')::text COLLATE "C" AS witnesses_3_residence_area_code,
+    (a.data #>> '{witnesses,2,residence,country}')::text COLLATE "C" AS witnesses_3_residence_country,
+    (a.data #>> '{witnesses,2,id_document,type}')::text COLLATE "C" AS witnesses_3_id_document_type,
+    (a.data #>> '{witnesses,3,residence,area_code}')::text COLLATE "C" AS witnesses_4_residence_area_code,
+    (a.data #>> '{witnesses,3,residence,country}')::text COLLATE "C" AS witnesses_4_residence_country,
+    (a.data #>> '{witnesses,3,id_document,type}')::text COLLATE "C" AS witnesses_4_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'marriage';
 
@@ -1526,35 +1526,35 @@ SELECT
     (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
     (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
-    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
-    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
-    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
-    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
-    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{spouses,0,sex}')::text COLLATE "C" AS spouses_1_sex,
+    (a.data #>> '{spouses,0,nationality}')::text COLLATE "C" AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text COLLATE "C" AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text COLLATE "C" AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text COLLATE "C" AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,1,sex}')::text COLLATE "C" AS spouses_2_sex,
+    (a.data #>> '{spouses,1,nationality}')::text COLLATE "C" AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text COLLATE "C" AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text COLLATE "C" AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text COLLATE "C" AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text COLLATE "C" AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text COLLATE "C" AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text COLLATE "C" AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text COLLATE "C" AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text COLLATE "C" AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text COLLATE "C" AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text COLLATE "C" AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,residence,area_code}')::text COLLATE "C" AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text COLLATE "C" AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,id_document,type}')::text COLLATE "C" AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'divorce';
 
@@ -1759,35 +1759,35 @@ SELECT
     (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
     (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
-    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
-    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
-    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
-    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
-    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{spouses,0,sex}')::text COLLATE "C" AS spouses_1_sex,
+    (a.data #>> '{spouses,0,nationality}')::text COLLATE "C" AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text COLLATE "C" AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text COLLATE "C" AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text COLLATE "C" AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,1,sex}')::text COLLATE "C" AS spouses_2_sex,
+    (a.data #>> '{spouses,1,nationality}')::text COLLATE "C" AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text COLLATE "C" AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text COLLATE "C" AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text COLLATE "C" AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text COLLATE "C" AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text COLLATE "C" AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text COLLATE "C" AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text COLLATE "C" AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text COLLATE "C" AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text COLLATE "C" AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text COLLATE "C" AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,residence,area_code}')::text COLLATE "C" AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text COLLATE "C" AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,id_document,type}')::text COLLATE "C" AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'annulment';
 
@@ -1992,35 +1992,35 @@ SELECT
     (a.data #>> '{spouses,0,residence_years}')::integer::integer AS spouses_1_residence_years,
     (a.data #>> '{spouses,1,residence_years}')::integer::integer AS spouses_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{spouses,0,sex}')::text AS spouses_1_sex,
-    (a.data #>> '{spouses,0,nationality}')::text AS spouses_1_nationality,
-    (a.data #>> '{spouses,0,marital_status}')::text AS spouses_1_marital_status,
-    (a.data #>> '{spouses,0,education}')::text AS spouses_1_education,
-    (a.data #>> '{spouses,0,occupation_isco}')::text AS spouses_1_occupation_isco,
-    (a.data #>> '{spouses,1,sex}')::text AS spouses_2_sex,
-    (a.data #>> '{spouses,1,nationality}')::text AS spouses_2_nationality,
-    (a.data #>> '{spouses,1,marital_status}')::text AS spouses_2_marital_status,
-    (a.data #>> '{spouses,1,education}')::text AS spouses_2_education,
-    (a.data #>> '{spouses,1,occupation_isco}')::text AS spouses_2_occupation_isco,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{spouses,0,birth_place,area_code}')::text AS spouses_1_birth_place_area_code,
-    (a.data #>> '{spouses,0,birth_place,country}')::text AS spouses_1_birth_place_country,
-    (a.data #>> '{spouses,0,residence,area_code}')::text AS spouses_1_residence_area_code,
-    (a.data #>> '{spouses,0,residence,country}')::text AS spouses_1_residence_country,
-    (a.data #>> '{spouses,0,id_document,type}')::text AS spouses_1_id_document_type,
-    (a.data #>> '{spouses,1,birth_place,area_code}')::text AS spouses_2_birth_place_area_code,
-    (a.data #>> '{spouses,1,birth_place,country}')::text AS spouses_2_birth_place_country,
-    (a.data #>> '{spouses,1,residence,area_code}')::text AS spouses_2_residence_area_code,
-    (a.data #>> '{spouses,1,residence,country}')::text AS spouses_2_residence_country,
-    (a.data #>> '{spouses,1,id_document,type}')::text AS spouses_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{spouses,0,sex}')::text COLLATE "C" AS spouses_1_sex,
+    (a.data #>> '{spouses,0,nationality}')::text COLLATE "C" AS spouses_1_nationality,
+    (a.data #>> '{spouses,0,marital_status}')::text COLLATE "C" AS spouses_1_marital_status,
+    (a.data #>> '{spouses,0,education}')::text COLLATE "C" AS spouses_1_education,
+    (a.data #>> '{spouses,0,occupation_isco}')::text COLLATE "C" AS spouses_1_occupation_isco,
+    (a.data #>> '{spouses,1,sex}')::text COLLATE "C" AS spouses_2_sex,
+    (a.data #>> '{spouses,1,nationality}')::text COLLATE "C" AS spouses_2_nationality,
+    (a.data #>> '{spouses,1,marital_status}')::text COLLATE "C" AS spouses_2_marital_status,
+    (a.data #>> '{spouses,1,education}')::text COLLATE "C" AS spouses_2_education,
+    (a.data #>> '{spouses,1,occupation_isco}')::text COLLATE "C" AS spouses_2_occupation_isco,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{spouses,0,birth_place,area_code}')::text COLLATE "C" AS spouses_1_birth_place_area_code,
+    (a.data #>> '{spouses,0,birth_place,country}')::text COLLATE "C" AS spouses_1_birth_place_country,
+    (a.data #>> '{spouses,0,residence,area_code}')::text COLLATE "C" AS spouses_1_residence_area_code,
+    (a.data #>> '{spouses,0,residence,country}')::text COLLATE "C" AS spouses_1_residence_country,
+    (a.data #>> '{spouses,0,id_document,type}')::text COLLATE "C" AS spouses_1_id_document_type,
+    (a.data #>> '{spouses,1,birth_place,area_code}')::text COLLATE "C" AS spouses_2_birth_place_area_code,
+    (a.data #>> '{spouses,1,birth_place,country}')::text COLLATE "C" AS spouses_2_birth_place_country,
+    (a.data #>> '{spouses,1,residence,area_code}')::text COLLATE "C" AS spouses_2_residence_area_code,
+    (a.data #>> '{spouses,1,residence,country}')::text COLLATE "C" AS spouses_2_residence_country,
+    (a.data #>> '{spouses,1,id_document,type}')::text COLLATE "C" AS spouses_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'judicial_separation';
 
@@ -2225,49 +2225,49 @@ SELECT
     (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
-    (a.data #>> '{adoption_type}')::text AS adoption_type,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{child,sex}')::text AS child_sex,
-    (a.data #>> '{child,nationality}')::text AS child_nationality,
-    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
-    (a.data #>> '{child,education}')::text AS child_education,
-    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
-    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
-    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
-    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
-    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
-    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
-    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{adoption_type}')::text COLLATE "C" AS adoption_type,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{child,sex}')::text COLLATE "C" AS child_sex,
+    (a.data #>> '{child,nationality}')::text COLLATE "C" AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text COLLATE "C" AS child_marital_status,
+    (a.data #>> '{child,education}')::text COLLATE "C" AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text COLLATE "C" AS child_occupation_isco,
+    (a.data #>> '{parents,0,sex}')::text COLLATE "C" AS parents_1_sex,
+    (a.data #>> '{parents,0,nationality}')::text COLLATE "C" AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text COLLATE "C" AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text COLLATE "C" AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text COLLATE "C" AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,role}')::text COLLATE "C" AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text COLLATE "C" AS parents_2_sex,
+    (a.data #>> '{parents,1,nationality}')::text COLLATE "C" AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text COLLATE "C" AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text COLLATE "C" AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text COLLATE "C" AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text COLLATE "C" AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text COLLATE "C" AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text COLLATE "C" AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text COLLATE "C" AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text COLLATE "C" AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text COLLATE "C" AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text COLLATE "C" AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text COLLATE "C" AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text COLLATE "C" AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text COLLATE "C" AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text COLLATE "C" AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text COLLATE "C" AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,residence,area_code}')::text COLLATE "C" AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text COLLATE "C" AS parents_2_residence_country,
+    (a.data #>> '{parents,1,id_document,type}')::text COLLATE "C" AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'adoption';
 
@@ -2541,48 +2541,48 @@ SELECT
     (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{child,sex}')::text AS child_sex,
-    (a.data #>> '{child,nationality}')::text AS child_nationality,
-    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
-    (a.data #>> '{child,education}')::text AS child_education,
-    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
-    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
-    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
-    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
-    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
-    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
-    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{child,sex}')::text COLLATE "C" AS child_sex,
+    (a.data #>> '{child,nationality}')::text COLLATE "C" AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text COLLATE "C" AS child_marital_status,
+    (a.data #>> '{child,education}')::text COLLATE "C" AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text COLLATE "C" AS child_occupation_isco,
+    (a.data #>> '{parents,0,sex}')::text COLLATE "C" AS parents_1_sex,
+    (a.data #>> '{parents,0,nationality}')::text COLLATE "C" AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text COLLATE "C" AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text COLLATE "C" AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text COLLATE "C" AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,role}')::text COLLATE "C" AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text COLLATE "C" AS parents_2_sex,
+    (a.data #>> '{parents,1,nationality}')::text COLLATE "C" AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text COLLATE "C" AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text COLLATE "C" AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text COLLATE "C" AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text COLLATE "C" AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text COLLATE "C" AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text COLLATE "C" AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text COLLATE "C" AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text COLLATE "C" AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text COLLATE "C" AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text COLLATE "C" AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text COLLATE "C" AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text COLLATE "C" AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text COLLATE "C" AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text COLLATE "C" AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text COLLATE "C" AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,residence,area_code}')::text COLLATE "C" AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text COLLATE "C" AS parents_2_residence_country,
+    (a.data #>> '{parents,1,id_document,type}')::text COLLATE "C" AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'legitimation';
 
@@ -2849,48 +2849,48 @@ SELECT
     (a.data #>> '{parents,1,residence_years}')::integer::integer AS parents_2_residence_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{court,decision_date}')::date))::integer::integer AS court_decision_date_elapsed_years,
     extract(year FROM age(a.occurred_on, (a.data #>> '{declaration,date}')::date))::integer::integer AS declaration_date_elapsed_years,
-    a.centre_code::text AS centre_code,
-    a.timeliness::text AS timeliness,
-    (a.data #>> '{child,residence,area_code}')::text AS residence_area_code,
-    (a.data #>> '{place,area_code}')::text AS place_area_code,
-    (a.data #>> '{place,type}')::text AS place_type,
-    (a.data #>> '{declarant,sex}')::text AS declarant_sex,
-    (a.data #>> '{declarant,relation}')::text AS declarant_relation,
-    (a.data #>> '{child,sex}')::text AS child_sex,
-    (a.data #>> '{child,nationality}')::text AS child_nationality,
-    (a.data #>> '{child,marital_status}')::text AS child_marital_status,
-    (a.data #>> '{child,education}')::text AS child_education,
-    (a.data #>> '{child,occupation_isco}')::text AS child_occupation_isco,
-    (a.data #>> '{parents,0,sex}')::text AS parents_1_sex,
-    (a.data #>> '{parents,0,nationality}')::text AS parents_1_nationality,
-    (a.data #>> '{parents,0,marital_status}')::text AS parents_1_marital_status,
-    (a.data #>> '{parents,0,education}')::text AS parents_1_education,
-    (a.data #>> '{parents,0,occupation_isco}')::text AS parents_1_occupation_isco,
-    (a.data #>> '{parents,0,role}')::text AS parents_1_role,
-    (a.data #>> '{parents,1,sex}')::text AS parents_2_sex,
-    (a.data #>> '{parents,1,nationality}')::text AS parents_2_nationality,
-    (a.data #>> '{parents,1,marital_status}')::text AS parents_2_marital_status,
-    (a.data #>> '{parents,1,education}')::text AS parents_2_education,
-    (a.data #>> '{parents,1,occupation_isco}')::text AS parents_2_occupation_isco,
-    (a.data #>> '{parents,1,role}')::text AS parents_2_role,
-    (a.data #>> '{declarant,residence,area_code}')::text AS declarant_residence_area_code,
-    (a.data #>> '{declarant,residence,country}')::text AS declarant_residence_country,
-    (a.data #>> '{declarant,id_document,type}')::text AS declarant_id_document_type,
-    (a.data #>> '{child,birth_place,area_code}')::text AS child_birth_place_area_code,
-    (a.data #>> '{child,birth_place,country}')::text AS child_birth_place_country,
-    (a.data #>> '{child,residence,area_code}')::text AS child_residence_area_code,
-    (a.data #>> '{child,residence,country}')::text AS child_residence_country,
-    (a.data #>> '{child,id_document,type}')::text AS child_id_document_type,
-    (a.data #>> '{parents,0,birth_place,area_code}')::text AS parents_1_birth_place_area_code,
-    (a.data #>> '{parents,0,birth_place,country}')::text AS parents_1_birth_place_country,
-    (a.data #>> '{parents,0,residence,area_code}')::text AS parents_1_residence_area_code,
-    (a.data #>> '{parents,0,residence,country}')::text AS parents_1_residence_country,
-    (a.data #>> '{parents,0,id_document,type}')::text AS parents_1_id_document_type,
-    (a.data #>> '{parents,1,birth_place,area_code}')::text AS parents_2_birth_place_area_code,
-    (a.data #>> '{parents,1,birth_place,country}')::text AS parents_2_birth_place_country,
-    (a.data #>> '{parents,1,residence,area_code}')::text AS parents_2_residence_area_code,
-    (a.data #>> '{parents,1,residence,country}')::text AS parents_2_residence_country,
-    (a.data #>> '{parents,1,id_document,type}')::text AS parents_2_id_document_type
+    a.centre_code::text COLLATE "C" AS centre_code,
+    a.timeliness::text COLLATE "C" AS timeliness,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS residence_area_code,
+    (a.data #>> '{place,area_code}')::text COLLATE "C" AS place_area_code,
+    (a.data #>> '{place,type}')::text COLLATE "C" AS place_type,
+    (a.data #>> '{declarant,sex}')::text COLLATE "C" AS declarant_sex,
+    (a.data #>> '{declarant,relation}')::text COLLATE "C" AS declarant_relation,
+    (a.data #>> '{child,sex}')::text COLLATE "C" AS child_sex,
+    (a.data #>> '{child,nationality}')::text COLLATE "C" AS child_nationality,
+    (a.data #>> '{child,marital_status}')::text COLLATE "C" AS child_marital_status,
+    (a.data #>> '{child,education}')::text COLLATE "C" AS child_education,
+    (a.data #>> '{child,occupation_isco}')::text COLLATE "C" AS child_occupation_isco,
+    (a.data #>> '{parents,0,sex}')::text COLLATE "C" AS parents_1_sex,
+    (a.data #>> '{parents,0,nationality}')::text COLLATE "C" AS parents_1_nationality,
+    (a.data #>> '{parents,0,marital_status}')::text COLLATE "C" AS parents_1_marital_status,
+    (a.data #>> '{parents,0,education}')::text COLLATE "C" AS parents_1_education,
+    (a.data #>> '{parents,0,occupation_isco}')::text COLLATE "C" AS parents_1_occupation_isco,
+    (a.data #>> '{parents,0,role}')::text COLLATE "C" AS parents_1_role,
+    (a.data #>> '{parents,1,sex}')::text COLLATE "C" AS parents_2_sex,
+    (a.data #>> '{parents,1,nationality}')::text COLLATE "C" AS parents_2_nationality,
+    (a.data #>> '{parents,1,marital_status}')::text COLLATE "C" AS parents_2_marital_status,
+    (a.data #>> '{parents,1,education}')::text COLLATE "C" AS parents_2_education,
+    (a.data #>> '{parents,1,occupation_isco}')::text COLLATE "C" AS parents_2_occupation_isco,
+    (a.data #>> '{parents,1,role}')::text COLLATE "C" AS parents_2_role,
+    (a.data #>> '{declarant,residence,area_code}')::text COLLATE "C" AS declarant_residence_area_code,
+    (a.data #>> '{declarant,residence,country}')::text COLLATE "C" AS declarant_residence_country,
+    (a.data #>> '{declarant,id_document,type}')::text COLLATE "C" AS declarant_id_document_type,
+    (a.data #>> '{child,birth_place,area_code}')::text COLLATE "C" AS child_birth_place_area_code,
+    (a.data #>> '{child,birth_place,country}')::text COLLATE "C" AS child_birth_place_country,
+    (a.data #>> '{child,residence,area_code}')::text COLLATE "C" AS child_residence_area_code,
+    (a.data #>> '{child,residence,country}')::text COLLATE "C" AS child_residence_country,
+    (a.data #>> '{child,id_document,type}')::text COLLATE "C" AS child_id_document_type,
+    (a.data #>> '{parents,0,birth_place,area_code}')::text COLLATE "C" AS parents_1_birth_place_area_code,
+    (a.data #>> '{parents,0,birth_place,country}')::text COLLATE "C" AS parents_1_birth_place_country,
+    (a.data #>> '{parents,0,residence,area_code}')::text COLLATE "C" AS parents_1_residence_area_code,
+    (a.data #>> '{parents,0,residence,country}')::text COLLATE "C" AS parents_1_residence_country,
+    (a.data #>> '{parents,0,id_document,type}')::text COLLATE "C" AS parents_1_id_document_type,
+    (a.data #>> '{parents,1,birth_place,area_code}')::text COLLATE "C" AS parents_2_birth_place_area_code,
+    (a.data #>> '{parents,1,birth_place,country}')::text COLLATE "C" AS parents_2_birth_place_country,
+    (a.data #>> '{parents,1,residence,area_code}')::text COLLATE "C" AS parents_2_residence_area_code,
+    (a.data #>> '{parents,1,residence,country}')::text COLLATE "C" AS parents_2_residence_country,
+    (a.data #>> '{parents,1,id_document,type}')::text COLLATE "C" AS parents_2_id_document_type
 FROM stats_source.acts a
 WHERE a.event_type = 'recognition';
 
@@ -3137,36 +3137,20 @@ COMMENT ON COLUMN stats.recognition.declaration_date_elapsed_years IS 'Déclarat
 COMMENT ON COLUMN stats.recognition.residence_area_code IS 'Résidence habituelle (de la mère pour les naissances) / usual residence';
 COMMENT ON COLUMN stats.recognition.residence_urban_rural IS 'Résidence habituelle (de la mère pour les naissances) / usual residence : urbain/rural / urban/rural';
 
-CREATE VIEW stats.all_acts AS
-SELECT 'birth'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.birth_facts f
-UNION ALL
-SELECT 'death'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.death_facts f
-UNION ALL
-SELECT 'foetal_death'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.foetal_death_facts f
-UNION ALL
-SELECT 'marriage'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
-FROM stats.marriage_facts f
-UNION ALL
-SELECT 'divorce'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
-FROM stats.divorce_facts f
-UNION ALL
-SELECT 'annulment'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
-FROM stats.annulment_facts f
-UNION ALL
-SELECT 'judicial_separation'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.place_area_code AS area_code
-FROM stats.judicial_separation_facts f
-UNION ALL
-SELECT 'adoption'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.adoption_facts f
-UNION ALL
-SELECT 'legitimation'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.legitimation_facts f
-UNION ALL
-SELECT 'recognition'::text AS event_type, f.act_id, f.centre_code, f.occurred_year, f.occurred_month, f.registered_year, f.registered_month, f.registration_delay_days, f.timeliness, f.residence_area_code AS area_code
-FROM stats.recognition_facts f;
+CREATE TABLE stats.act_facts (
+    act_id bigint PRIMARY KEY,
+    occurred_year integer,
+    occurred_month integer,
+    registered_year integer,
+    registered_month integer,
+    registration_delay_days integer,
+    event_type text COLLATE "C" NOT NULL,
+    centre_code text COLLATE "C",
+    timeliness text COLLATE "C",
+    area_code text COLLATE "C"
+);
+COMMENT ON TABLE stats.act_facts IS 'Common facts of every registered act (maintained by trigger)';
+CREATE VIEW stats.all_acts AS SELECT event_type, act_id, centre_code, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, timeliness, area_code FROM stats.act_facts;
 COMMENT ON VIEW stats.all_acts IS 'Tous les actes inscrits, colonnes communes / every registered act, common columns (area_code: residence, else place of occurrence)';
 
 -- Facts follow the acts: one act at a time (trigger), or all of them.
@@ -3176,6 +3160,7 @@ DECLARE
     ev text;
 BEGIN
     SELECT a.event_type INTO ev FROM stats_source.acts a WHERE a.act_id = p_act_id;
+    DELETE FROM stats.act_facts WHERE act_id = p_act_id;
     DELETE FROM stats.birth_facts WHERE act_id = p_act_id;
     DELETE FROM stats.death_facts WHERE act_id = p_act_id;
     DELETE FROM stats.foetal_death_facts WHERE act_id = p_act_id;
@@ -3188,51 +3173,92 @@ BEGIN
     DELETE FROM stats.recognition_facts WHERE act_id = p_act_id;
     IF ev = 'birth' THEN
         INSERT INTO stats.birth_facts SELECT * FROM stats_source.birth WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'birth', centre_code, timeliness, residence_area_code FROM stats_source.birth WHERE act_id = p_act_id;
     ELSIF ev = 'death' THEN
         INSERT INTO stats.death_facts SELECT * FROM stats_source.death WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'death', centre_code, timeliness, residence_area_code FROM stats_source.death WHERE act_id = p_act_id;
     ELSIF ev = 'foetal_death' THEN
         INSERT INTO stats.foetal_death_facts SELECT * FROM stats_source.foetal_death WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'foetal_death', centre_code, timeliness, residence_area_code FROM stats_source.foetal_death WHERE act_id = p_act_id;
     ELSIF ev = 'marriage' THEN
         INSERT INTO stats.marriage_facts SELECT * FROM stats_source.marriage WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'marriage', centre_code, timeliness, place_area_code FROM stats_source.marriage WHERE act_id = p_act_id;
     ELSIF ev = 'divorce' THEN
         INSERT INTO stats.divorce_facts SELECT * FROM stats_source.divorce WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'divorce', centre_code, timeliness, place_area_code FROM stats_source.divorce WHERE act_id = p_act_id;
     ELSIF ev = 'annulment' THEN
         INSERT INTO stats.annulment_facts SELECT * FROM stats_source.annulment WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'annulment', centre_code, timeliness, place_area_code FROM stats_source.annulment WHERE act_id = p_act_id;
     ELSIF ev = 'judicial_separation' THEN
         INSERT INTO stats.judicial_separation_facts SELECT * FROM stats_source.judicial_separation WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'judicial_separation', centre_code, timeliness, place_area_code FROM stats_source.judicial_separation WHERE act_id = p_act_id;
     ELSIF ev = 'adoption' THEN
         INSERT INTO stats.adoption_facts SELECT * FROM stats_source.adoption WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'adoption', centre_code, timeliness, residence_area_code FROM stats_source.adoption WHERE act_id = p_act_id;
     ELSIF ev = 'legitimation' THEN
         INSERT INTO stats.legitimation_facts SELECT * FROM stats_source.legitimation WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'legitimation', centre_code, timeliness, residence_area_code FROM stats_source.legitimation WHERE act_id = p_act_id;
     ELSIF ev = 'recognition' THEN
         INSERT INTO stats.recognition_facts SELECT * FROM stats_source.recognition WHERE act_id = p_act_id;
+        INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'recognition', centre_code, timeliness, residence_area_code FROM stats_source.recognition WHERE act_id = p_act_id;
     END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION stats.rebuild_facts() RETURNS void
 LANGUAGE plpgsql SET search_path = stats, pg_temp AS $$
 BEGIN
-    TRUNCATE stats.birth_facts, stats.death_facts, stats.foetal_death_facts, stats.marriage_facts, stats.divorce_facts, stats.annulment_facts, stats.judicial_separation_facts, stats.adoption_facts, stats.legitimation_facts, stats.recognition_facts;
+    TRUNCATE stats.act_facts, stats.birth_facts, stats.death_facts, stats.foetal_death_facts, stats.marriage_facts, stats.divorce_facts, stats.annulment_facts, stats.judicial_separation_facts, stats.adoption_facts, stats.legitimation_facts, stats.recognition_facts;
     INSERT INTO stats.birth_facts SELECT * FROM stats_source.birth;
     ANALYZE stats.birth_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'birth', centre_code, timeliness, residence_area_code FROM stats_source.birth;
     INSERT INTO stats.death_facts SELECT * FROM stats_source.death;
     ANALYZE stats.death_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'death', centre_code, timeliness, residence_area_code FROM stats_source.death;
     INSERT INTO stats.foetal_death_facts SELECT * FROM stats_source.foetal_death;
     ANALYZE stats.foetal_death_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'foetal_death', centre_code, timeliness, residence_area_code FROM stats_source.foetal_death;
     INSERT INTO stats.marriage_facts SELECT * FROM stats_source.marriage;
     ANALYZE stats.marriage_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'marriage', centre_code, timeliness, place_area_code FROM stats_source.marriage;
     INSERT INTO stats.divorce_facts SELECT * FROM stats_source.divorce;
     ANALYZE stats.divorce_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'divorce', centre_code, timeliness, place_area_code FROM stats_source.divorce;
     INSERT INTO stats.annulment_facts SELECT * FROM stats_source.annulment;
     ANALYZE stats.annulment_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'annulment', centre_code, timeliness, place_area_code FROM stats_source.annulment;
     INSERT INTO stats.judicial_separation_facts SELECT * FROM stats_source.judicial_separation;
     ANALYZE stats.judicial_separation_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'judicial_separation', centre_code, timeliness, place_area_code FROM stats_source.judicial_separation;
     INSERT INTO stats.adoption_facts SELECT * FROM stats_source.adoption;
     ANALYZE stats.adoption_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'adoption', centre_code, timeliness, residence_area_code FROM stats_source.adoption;
     INSERT INTO stats.legitimation_facts SELECT * FROM stats_source.legitimation;
     ANALYZE stats.legitimation_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'legitimation', centre_code, timeliness, residence_area_code FROM stats_source.legitimation;
     INSERT INTO stats.recognition_facts SELECT * FROM stats_source.recognition;
     ANALYZE stats.recognition_facts;
+    INSERT INTO stats.act_facts (act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, event_type, centre_code, timeliness, area_code)
+        SELECT act_id, occurred_year, occurred_month, registered_year, registered_month, registration_delay_days, 'recognition', centre_code, timeliness, residence_area_code FROM stats_source.recognition;
+    ANALYZE stats.act_facts;
 END $$;
 REVOKE ALL ON FUNCTION stats.refresh_act(bigint), stats.rebuild_facts() FROM PUBLIC;
 

@@ -53,7 +53,7 @@ END $$;
 -- p_year keeps the rows of that year (every table with a year column).
 CREATE FUNCTION stats.read_table(p_token uuid, p_key text, p_year integer)
 RETURNS SETOF json
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = stats, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = stats, pg_temp SET work_mem = '64MB' AS $$
 DECLARE
     a ecr.actor := stats._reader(p_token);
     rel text;
