@@ -9,7 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 
 import psycopg
 import pytest
@@ -226,3 +231,27 @@ def test_a_renewal_signed_by_another_key_is_refused(scec, tmp_path):
     with psycopg.connect(scec.dsn, autocommit=True) as conn:
         response = handle_enrollment(conn, scec.pki, forged.to_bytes())
     assert response.reason == "renewal_proof_invalid"
+
+
+def test_the_xmserver_run_worker_serves_enrollment_until_terminated(scec, xm, ecr, tmp_path,
+                                                                     mqtt_topic_prefix):
+    root = f"{mqtt_topic_prefix}/ecr"
+    env = dict(os.environ, XMSERVER_DB=scec.dsn, XMSERVER_PKI_DIR=str(scec.pki_dir))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "xmserver.cli", "run", "--broker", f"{MQTT_HOST}:{MQTT_PORT}",
+         "--topic-root", root], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            if "running" in (worker.stdout.readline() if worker.stdout else ""):
+                break
+        keys = tmp_path / "keys"
+        centre_pki.create_centre_key(keys, CODE)
+        _, out, _ = xm("--json", "centre", "add", CODE)
+        code, out, err = online(ecr, keys, root, "--token", token_of(out))
+        assert code == 0, err
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
