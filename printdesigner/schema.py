@@ -322,6 +322,9 @@ def _element(c: _Checker, raw: object, where: str, page: tuple[float, float],
                                                    allowed=", ".join(ELEMENT_TYPES)))
         return None
     c.keys(doc, (*_FRAME_KEYS, *_TYPE_KEYS[kind]), where)
+    element_id = c.text(doc.get("id"), f"{where}.id", pattern=_ID, required=True)
+    # Messages name the element as a person sees it in the designer, and the path.
+    named = f"{element_id} ({where})" if element_id else where
     pw, ph = page
     x = c.number(doc.get("x"), f"{where}.x", -pw, 2 * pw)
     y = c.number(doc.get("y"), f"{where}.y", -ph, 2 * ph)
@@ -330,14 +333,13 @@ def _element(c: _Checker, raw: object, where: str, page: tuple[float, float],
     h = c.number(doc.get("height"), f"{where}.height", low, max(pw, ph))
     if kind != "line" and (w <= 0 or h <= 0):
         c.fail(where, "empty_frame", tr("{where} must have a width and a height above zero",
-                                        where=where))
+                                        where=named))
     xs, ys = sorted((x, x + w)), sorted((y, y + h))
     t = _TOLERANCE_MM
     if xs[0] < -t or ys[0] < -t or xs[1] > pw + t or ys[1] > ph + t:
         c.fail(where, "outside_page",
-               tr("{where} lies outside the page ({w} × {h} mm)", where=where, w=pw, h=ph))
-    common = dict(id=c.text(doc.get("id"), f"{where}.id", pattern=_ID, required=True),
-                  x=x, y=y, width=w, height=h)
+               tr("{where} lies outside the page ({w} × {h} mm)", where=named, w=pw, h=ph))
+    common = dict(id=element_id, x=x, y=y, width=w, height=h)
     cls = ELEMENT_TYPES[kind]
     extra: dict[str, Any] = {}
     if kind in TEXT_TYPES:

@@ -79,6 +79,7 @@ class DesignCanvas(tk.Canvas):
         self.bind("<Control-z>", lambda _e: self.editor.undo())
         self.bind("<Control-y>", lambda _e: self.editor.redo())
         self.bind("<Control-Z>", lambda _e: self.editor.redo())
+        self.bind("<Control-d>", lambda _e: self.editor.duplicate())
         self.bind("<Control-a>", lambda _e: self.editor.select(
             e.id for e in self.editor.elements()))
         self.bind("<Configure>", lambda _e: self.redraw())

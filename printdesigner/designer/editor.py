@@ -261,6 +261,21 @@ class Editor:
     def resize(self, element_id: str, handle: str, dx: float, dy: float) -> None:
         self.change(self.resized_template(element_id, handle, dx, dy))
 
+    def duplicate(self, offset_mm: float = 5.0) -> list[str]:
+        """Copies of the selection, shifted down and right; they become the selection."""
+        page = self.template.pages[self.page]
+        copies = []
+        template = self.template
+        for e in self.selected():
+            new_id = template.new_id(e.type)
+            copy = dataclasses.replace(e.moved(offset_mm, offset_mm), id=new_id)
+            copies.append(copy)
+            template = template.with_page(self.page, Page((*page.elements, *copies)))
+        if copies:
+            self.selection = [c.id for c in copies]
+            self.change(template)
+        return [c.id for c in copies]
+
     def delete(self) -> None:
         chosen = set(self.selection)
         page = self.template.pages[self.page]

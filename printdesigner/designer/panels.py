@@ -20,7 +20,20 @@ from common.errors import UserError
 from common.i18n import translator
 from printdesigner.designer.canvas import DesignCanvas
 from printdesigner.designer.editor import Editor
-from printdesigner.model import ALIGNS, COMPUTED, FITS, FONTS, FORMATS, VALIGNS, TextStyle
+from printdesigner.model import (
+    ALIGNS,
+    COMPUTED,
+    FITS,
+    FONTS,
+    FORMATS,
+    KINDS,
+    MODES,
+    PAPER_SIZES,
+    VALIGNS,
+    PageSize,
+    TextStyle,
+    Watermark,
+)
 
 tr = translator("print")
 
@@ -153,6 +166,12 @@ class Palette(ttk.Frame):
             self.canvas.drop(kind, event.x_root, event.y_root, path=path, label=label)
 
 
+DOCUMENT_CHOICES: dict[str, tuple[str, ...]] = {
+    "doc.size": (*PAPER_SIZES, "custom"), "doc.orientation": ("portrait", "landscape"),
+    "doc.mode": MODES, "doc.language": ("fr", "en"), "doc.kind": KINDS,
+}
+
+
 def _text_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
@@ -176,16 +195,19 @@ class PropertiesPanel(ttk.Frame):
 
     def refresh(self) -> None:
         chosen = self.editor.selected()
-        key = (chosen[0].id, chosen[0]) if len(chosen) == 1 else None
+        key: tuple[str, object] | None = (chosen[0].id, chosen[0]) if len(chosen) == 1 else (
+            ("", self._document_values()) if not chosen else None)
         if key == self._shown:
             return
         self._shown = key
         for child in self.body.winfo_children():
             child.destroy()
         self.inputs.clear()
+        if not chosen:
+            self._document_form()
+            return
         if len(chosen) != 1:
-            text = tr("Select one element to edit its properties") if not chosen else \
-                tr("{count} elements selected: use Align", count=len(chosen))
+            text = tr("{count} elements selected: use Align", count=len(chosen))
             ttk.Label(self.body, text=text, wraplength=220).grid(row=0, column=0, sticky="w")
             return
         element = chosen[0]
@@ -205,12 +227,67 @@ class PropertiesPanel(ttk.Frame):
             self._input(row, f.name, value)
             row += 1
 
+    # ---------------------------------------------------------------- the document
+
+    def _document_values(self) -> dict[str, object]:
+        t = self.editor.template
+        w, h = t.page.dimensions()
+        return {
+            "doc.key": t.key, "doc.name": t.name, "doc.kind": t.kind,
+            "doc.language": t.language, "doc.mode": t.mode, "doc.size": t.page.size,
+            "doc.orientation": t.page.orientation, "doc.width_mm": w, "doc.height_mm": h,
+            "doc.watermark": t.watermark.text if t.watermark else "",
+            "doc.watermark_from_copy": t.watermark.from_copy if t.watermark else 2,
+        }
+
+    def _document_form(self) -> None:
+        """Nothing selected: the document's own settings (name, paper, mode, watermark)."""
+        ttk.Label(self.body, text=tr("Document"), font=("DejaVu Sans", 9, "bold")).grid(
+            row=0, column=0, columnspan=2, sticky="w")
+        ttk.Label(self.body, text=tr("Select one element to edit its properties"),
+                  wraplength=240).grid(row=1, column=0, columnspan=2, sticky="w")
+        for row, (name, value) in enumerate(self._document_values().items(), start=2):
+            self._input(row, name, value, apply=self.apply_document)
+
+    def apply_document(self, name: str) -> None:
+        var, _kind = self.inputs[name]
+        values = self._document_values()
+        try:
+            raw = var.get()
+            values[name] = float(str(raw).replace(",", ".")) if isinstance(
+                values[name], float | int) and not isinstance(values[name], bool) else raw
+        except ValueError:
+            self.on_status(tr("{name}: a number is expected", name=name))
+            return
+        t = self.editor.template
+        size = str(values["doc.size"])
+        page = PageSize(size, str(values["doc.orientation"]),  # type: ignore[arg-type]
+                        float(values["doc.width_mm"]) if size == "custom" else None,  # type: ignore[arg-type]
+                        float(values["doc.height_mm"]) if size == "custom" else None)  # type: ignore[arg-type]
+        text = str(values["doc.watermark"]).strip()
+        watermark = dataclasses.replace(t.watermark or Watermark(), text=text,
+                                        from_copy=int(float(values["doc.watermark_from_copy"])))  # type: ignore[arg-type]
+        try:
+            self.editor.set_template(
+                key=str(values["doc.key"]), name=str(values["doc.name"]),
+                kind=str(values["doc.kind"]), language=str(values["doc.language"]),
+                mode=str(values["doc.mode"]), page=page, watermark=watermark if text else None)
+        except UserError as exc:
+            self.on_status(exc.message)
+            self._shown = None
+            self.refresh()
+
     def _choices(self, name: str) -> tuple[str, ...] | None:
+        if name in DOCUMENT_CHOICES:
+            return DOCUMENT_CHOICES[name]
         return {"format": FORMATS, "name": COMPUTED, "style.font": FONTS,
                 "style.align": ALIGNS, "style.valign": VALIGNS, "style.fit": FITS}.get(name)
 
-    def _input(self, row: int, name: str, value: Any) -> None:
-        ttk.Label(self.body, text=name).grid(row=row, column=0, sticky="w", padx=(0, 4))
+    def _input(self, row: int, name: str, value: Any,
+               apply: Callable[[str], None] | None = None) -> None:
+        apply = apply or self.apply
+        label = name[4:] if name.startswith("doc.") else name
+        ttk.Label(self.body, text=label).grid(row=row, column=0, sticky="w", padx=(0, 4))
         kind: type = type(value) if value is not None else str
         if isinstance(value, bool):
             var: tk.Variable = tk.BooleanVar(self, value=value)
@@ -220,12 +297,12 @@ class PropertiesPanel(ttk.Frame):
             var = tk.StringVar(self, value=_text_value(value))
             widget = ttk.Combobox(self.body, textvariable=var, values=self._choices(name),
                                   state="readonly", width=16)
-            widget.bind("<<ComboboxSelected>>", lambda _e: self.apply(name))
+            widget.bind("<<ComboboxSelected>>", lambda _e: apply(name))
         else:
             var = tk.StringVar(self, value=_text_value(value))
             widget = ttk.Entry(self.body, textvariable=var, width=18)
-            widget.bind("<Return>", lambda _e: self.apply(name))
-            widget.bind("<FocusOut>", lambda _e: self.apply(name))
+            widget.bind("<Return>", lambda _e: apply(name))
+            widget.bind("<FocusOut>", lambda _e: apply(name))
         widget.grid(row=row, column=1, sticky="ew", pady=1)
         self.inputs[name] = (var, kind)
 

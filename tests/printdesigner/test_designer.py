@@ -197,3 +197,40 @@ def test_an_image_dropped_joins_the_assets_and_one_undo_removes_both() -> None:
     assert editor.element(element_id).asset in editor.template.assets  # type: ignore[attr-defined]
     editor.undo()
     assert editor.template.assets == {} and editor.elements() == ()
+
+
+def test_with_nothing_selected_the_panel_edits_the_document_itself(root: tk.Tk) -> None:
+    window = DesignerWindow(root, empty_birth_template())
+    pump(root, 0.2)
+    window.editor.select([])
+    pump(root)
+    var, _kind = window.properties.inputs["doc.size"]
+    var.set("A5")  # the 170 mm title would stick out of an A5 page: refused, said
+    window.properties.apply_document("doc.size")
+    assert window.editor.template.page.size == "A4"
+    assert "title" in window.status.get()
+    var, _kind = window.properties.inputs["doc.size"]
+    var.set("A3")
+    window.properties.apply_document("doc.size")
+    assert window.editor.template.page.dimensions() == (297, 420)
+    var, _kind = window.properties.inputs["doc.watermark"]
+    var.set("DUPLICATA")
+    window.properties.apply_document("doc.watermark")
+    assert window.editor.template.watermark is not None
+    assert window.editor.template.watermark.text == "DUPLICATA"
+    window.editor.undo()
+    window.editor.undo()
+    assert window.editor.template == empty_birth_template()
+
+
+def test_ctrl_d_duplicates_the_selection_beside_it(root: tk.Tk) -> None:
+    window = DesignerWindow(root, empty_birth_template())
+    pump(root, 0.2)
+    window.editor.select(["title"])
+    window.canvas.focus_force()
+    window.canvas.event_generate("<Control-d>")
+    pump(root)
+    copies = window.editor.selection
+    assert len(copies) == 1 and copies[0] != "title"
+    copy = window.editor.element(copies[0])
+    assert (copy.x, copy.y) == (25, 15)
