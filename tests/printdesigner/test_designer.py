@@ -234,3 +234,22 @@ def test_ctrl_d_duplicates_the_selection_beside_it(root: tk.Tk) -> None:
     assert len(copies) == 1 and copies[0] != "title"
     copy = window.editor.element(copies[0])
     assert (copy.x, copy.y) == (25, 15)
+
+
+def test_a_scanned_form_is_shown_behind_the_page_and_never_printed(root: tk.Tk) -> None:
+    import io
+
+    from PIL import Image as PilImage
+
+    from printdesigner.binding import PrintContext
+
+    scan = io.BytesIO()
+    PilImage.new("RGB", (420, 594), (230, 220, 200)).save(scan, format="PNG")
+    window = DesignerWindow(root, empty_birth_template())
+    pump(root, 0.2)
+    window.set_background(scan.getvalue())
+    pump(root)
+    assert window.editor.template.mode == "preprinted"
+    assert window.canvas.find_withtag("background")
+    pdf = render(window.editor.template, PrintContext("birth", {})).pdf
+    assert b"/Subtype /Image" not in pdf
