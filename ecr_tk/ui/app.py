@@ -101,8 +101,10 @@ class Application:
             self.show_setup()
             return
         set_language(self.home.settings.get("ui.language") or "fr")
-        self.open_centre()
-        self.show_login()
+        login = self.show_login()
+        # the database is opened once the window is on screen: the two do not
+        # compete for the one Python thread while the window is being drawn
+        when_viewable(login, self.open_centre)
 
     def show_setup(self) -> None:
         from ecr_tk.ui.setup import SetupAssistant
@@ -120,11 +122,11 @@ class Application:
 
     def open_centre(self) -> None:
         """Open the centre's database in the background (the login waits for it)."""
-        from ecr_tk.services.centre import Centre
-
+        if self.opening is not None or self.centre is not None:
+            return
         path = self.home.path
         self.centre_error = None
-        self.opening = Background(self.root, lambda: Centre.open(path),
+        self.opening = Background(self.root, lambda: _open_centre(path),
                                   self._centre_opened, self._centre_failed)
 
     def _centre_opened(self, centre: Any) -> None:
@@ -136,17 +138,19 @@ class Application:
     def _centre_failed(self, exc: BaseException) -> None:
         self.opening = None
         self.centre_error = exc
+        _probe("centre_failed")
         if not _is_user_error(exc):
             log.error("the centre could not be opened", exc_info=exc)
         self._tell_stage("centre_failed")
 
-    def show_login(self, message: str = "") -> None:
+    def show_login(self, message: str = "") -> tk.Widget:
         from ecr_tk.ui.login import LoginView
 
         login = LoginView(self.root, self, message=message)
         if os.environ.get(PROBE_ENV):
-            _probe_when_viewable(login, "login_shown")
+            when_viewable(login, lambda: _probe("login_shown"))
         self._replace(login)
+        return login
 
     def logged_in(self, session: Any) -> None:
         from ecr_tk.ui.workbench import Workbench
@@ -221,19 +225,29 @@ def _probe(event: str) -> None:
     _probed.add(event)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"event": event, "at": time.time()}) + "\n")
-    if os.environ.get("ECR_STARTUP_PROBE_EXIT") and {"login_shown", "centre_ready"} <= _probed:
+    if os.environ.get("ECR_STARTUP_PROBE_EXIT") and "login_shown" in _probed and (
+            _probed & {"centre_ready", "centre_failed"}):
         root = tk._default_root  # type: ignore[attr-defined]
         if root is not None:
             root.after_idle(root.event_generate, "<<EcrQuit>>")
 
 
-def _probe_when_viewable(widget: tk.Misc, event: str) -> None:
-    """Probe ``event`` once ``widget`` is on screen (mapped, its window mapped too)."""
-    if widget.winfo_viewable():
-        widget.update_idletasks()  # drawn, not only mapped
-        _probe(event)
-    else:
-        widget.after(5, _probe_when_viewable, widget, event)
+def when_viewable(widget: tk.Misc, then: Callable[[], Any]) -> None:
+    """Call ``then`` once ``widget`` is on screen (mapped, and its window too)."""
+    try:
+        if widget.winfo_viewable():
+            widget.update_idletasks()  # drawn, not only mapped
+            then()
+        else:
+            widget.after(5, when_viewable, widget, then)
+    except tk.TclError:
+        pass  # the widget went away first (a quick language switch): nothing to do
+
+
+def _open_centre(path: Path) -> Any:
+    from ecr_tk.services.centre import Centre  # imported here, off the Tk thread
+
+    return Centre.open(path)
 
 
 def _is_user_error(exc: BaseException) -> bool:
