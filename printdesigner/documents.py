@@ -24,19 +24,12 @@ from printdesigner.binding import PrintContext
 from printdesigner.defaults import default_template, kinds_for
 from printdesigner.errors import PrintError
 from printdesigner.formats import as_date, format_value
-from printdesigner.model import Template
+from printdesigner.model import Template, normal_kind
 from printdesigner.qr import CopySeal, Signer, printed_digest, seal_text
 from printdesigner.readback import attach_layout
 from printdesigner.render import NO_CALIBRATION, Calibration, printed_layout, render
 
 tr = translator("print")
-
-KIND_ALIASES = {"full": "full", "extract": "extract", "extract_filiation": "extract_filiation",
-                "extract-filiation": "extract_filiation", "receipt": "receipt",
-                "register_page": "register_page", "register-page": "register_page",
-                # the copy kinds of the centre services (ecr_tk.services.values.COPY_KINDS)
-                "extract_with_filiation": "extract_filiation",
-                "extract_without_filiation": "extract"}
 
 
 _NUMBER_SIGN = re.compile(r"^\s*(n°|no\.?|nº)\s*", re.IGNORECASE)
@@ -102,7 +95,7 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
             "receipt_number": receipt_number,
             "fee": fee,
             "requester": requester,
-            "copy_kind": _kind_label(KIND_ALIASES.get(paid_for or kind, paid_for or kind)),
+            "copy_kind": _kind_label(normal_kind(paid_for or kind)),
             "principal_names": " / ".join(p.full_name for p in principal),
             "document_title": "",
         }
@@ -140,7 +133,7 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
     the event is used.  With ``signer`` (the centre's ``CentreIdentity``) the QR
     code is signed; an act without NIU (not verified yet) cannot be certified.
     """
-    kind = KIND_ALIASES.get(kind, kind)
+    kind = normal_kind(kind)
     if template is None:
         from common.acts.dictionary import EVENTS
 

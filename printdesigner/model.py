@@ -33,6 +33,15 @@ VALIGNS = ("top", "middle", "bottom")
 FITS = ("wrap_shrink", "shrink", "wrap")
 MODES = ("document", "preprinted")
 KINDS = ("full", "extract", "extract_filiation", "receipt", "register_page", "other")
+#: Other spellings of the kinds: the CLI's and the centre services' copy kinds.
+KIND_ALIASES = {"extract-filiation": "extract_filiation", "register-page": "register_page",
+                "extract_with_filiation": "extract_filiation",
+                "extract_without_filiation": "extract"}
+
+
+def normal_kind(kind: str) -> str:
+    """A document kind of ``KINDS`` for any of its spellings (unknown ones unchanged)."""
+    return KIND_ALIASES.get(kind, kind)
 #: What a computed field can show (see ``binding.py`` for the meaning of each).
 COMPUTED = (
     "niu", "register_number", "register_year", "event_label", "document_title",

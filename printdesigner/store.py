@@ -25,7 +25,7 @@ from psycopg.types.json import Jsonb
 
 from common.i18n import translator
 from printdesigner.errors import PrintError
-from printdesigner.model import Template
+from printdesigner.model import Template, normal_kind
 from printdesigner.render import Calibration
 from printdesigner.schema import template_from_json, template_to_json
 
@@ -129,7 +129,11 @@ class TemplateStore:
         return template_from_json(rows[0][0])
 
     def find(self, event_type: str, kind: str) -> Template | None:
-        """The centre's current template for a document, if it has one."""
+        """The centre's current template for a document, if it has one.
+
+        ``kind`` may be spelt as the centre services do (``extract_with_filiation``).
+        """
+        kind = normal_kind(kind)
         for stored in self.list(event_type):
             if stored.kind == kind:
                 return self.get(stored.key)

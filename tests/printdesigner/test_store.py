@@ -60,6 +60,7 @@ def test_the_officer_saves_versions_and_everyone_reads_the_latest(
     assert [(s.key, s.version) for s in secretary.list("birth")] == [("birth.full", 2)]
     assert secretary.find("birth", "full") == second
     assert secretary.find("birth", "extract") is None
+    assert secretary.find("birth", "extract_without_filiation") is None
     assert [v[0] for v in secretary.versions("birth.full")] == [2, 1]
 
 
