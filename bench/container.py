@@ -45,7 +45,7 @@ from common.wire.container import RecipientCertificate, SenderKey  # noqa: E402
 from common.wire.corpus import MEASURE_SEED, TRAINING_SEED, realistic_records  # noqa: E402
 from common.wire.trust import StaticDirectory  # noqa: E402
 
-BATCH_SIZES = (1, 10, 50, 200)
+BATCH_SIZES = (1, 10, 50, 100, 200)
 CENTRE = "123456"
 
 

@@ -12,21 +12,22 @@ by side::
 
     act count | structure length | structure | values
 
-*structure*, per act: event tag, dictionary version, then every group as a
-presence bitmap (one bit per child existing in that dictionary version,
-canonical order, LSB first) with, for a repeated group, its item count; then
-the number of mentions.  *values*: one column per leaf path (the registration
-envelope's leaves first, then each event's leaves in canonical order; status
-and mentions are two more columns); within a column, values in act order.
+*structure*, per act: event tag, dictionary version, number of mentions, then
+every group as a presence bitmap (bit 0: all required children present; then
+the optional children, canonical order; the required ones only when bit 0 is
+clear) with, for a repeated group, its item count first.  *values*: one column
+per leaf path (the registration envelope's leaves first, then status and
+mentions, then every event's leaves grouped by kind and leaf name — every
+surname side by side); within a column, values in act order.
 
 Leaves: INT zig-zag varint; DATE the signed day offset from the previous date of
 the same leaf name in the act (spouses' birth dates are close; a mother who
 declares her child has the same), else from the act's registration date (the
 registration date itself: from the previous act's, in its column);
 TIME minutes since midnight; BOOL one byte; CODE the code's index in its list;
-COUNTRY 2 ASCII bytes; NIU its serial as a delta from the previous NIU of the
+NIU its serial as a delta from the previous NIU of the
 column when centre and year are the act's own, else centre, year and serial
-(check digits recomputed); TEXT, NAME, AREA, ICD10 as ``text_codec`` says: a
+(check digits recomputed); TEXT, NAME, AREA, ICD10, COUNTRY as ``text_codec`` says: a
 vocabulary index (frequent localities, names, occupations: shipped with the
 compression dictionary, same version id), a value predicted by a sibling leaf,
 a reference to a string already written for the same act (the declarant is
@@ -69,7 +70,8 @@ _ENVELOPE = Group(0, "registration", Label("Inscription", "Registration"),
 _STATUS = Field(0, "status", Kind.TEXT, Label("Statut", "Status"), max_length=30)
 _MENTION = Field(0, "mention", Kind.TEXT, Label("Mention", "Mention"),
                  max_length=MAX_MENTION_BYTES)
-_STRING_KINDS = (Kind.TEXT, Kind.NAME, Kind.AREA, Kind.ICD10)
+# Leaves written by ``text_codec`` (country codes too: "SN" is one small index).
+_STRING_KINDS = (Kind.TEXT, Kind.NAME, Kind.AREA, Kind.ICD10, Kind.COUNTRY)
 
 
 @functools.cache
@@ -158,7 +160,7 @@ class Vocabulary:
     def state(self, leaf_name: str) -> _ColumnState:
         predictor, predictions = self.predictors.get(leaf_name, (None, {}))
         return _ColumnState(text=TextColumn(
-            self.words.get(leaf_name, ()), self.indexes.get(leaf_name, {}), predictor,
+            self.words.get(leaf_name, ()), self.indexes.get(leaf_name, {}), leaf_name, predictor,
             predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {})))
 
     def predictor_of(self, leaf_name: str) -> str | None:
@@ -221,11 +223,6 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
             w.uint(CODE_LISTS[f.code_list].index(value))
         elif kind is Kind.NIU:
             _encode_niu(w, value, ctx, state)
-        elif kind is Kind.COUNTRY:
-            raw = value.encode("ascii")
-            if len(raw) != 2:
-                raise ValueError
-            w.raw(raw)
         else:
             if not isinstance(value, str):
                 raise TypeError
@@ -248,11 +245,7 @@ def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
     unknown = [k for k, v in obj.items() if k not in known and v is not None]
     if unknown:
         raise _refuse(f"{path or 'data'}: unknown field {unknown[0]!r}")
-    bits = 0
-    for i, child in enumerate(children):
-        if obj.get(child.name) is not None:
-            bits |= 1 << i
-    struct.raw(bits.to_bytes((len(children) + 7) // 8, "little"))
+    _write_presence(struct, children, obj)
     columns = _columns()
     for child in children:
         value = obj.get(child.name)
@@ -270,6 +263,39 @@ def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
                 _walk(struct, child, item, f"{where}[{index}]", column + "[].", act_index, slots)
         else:
             _walk(struct, child, value, where, column + ".", act_index, slots)
+
+
+def _presence_order(children: list[Field | Group]) -> tuple[list[Field | Group],
+                                                            list[Field | Group]]:
+    return [c for c in children if not c.required], [c for c in children if c.required]
+
+
+def _write_presence(struct: Writer, children: list[Field | Group], obj: Mapping[str, Any]
+                    ) -> None:
+    """Bit 0: every required child is present (always, in a valid act); then one bit per
+    optional child; then, only when bit 0 is clear, one bit per required child."""
+    optional, required = _presence_order(children)
+    complete = all(obj.get(c.name) is not None for c in required)
+    bits, n = int(complete), 1
+    for child in optional + ([] if complete else required):
+        if obj.get(child.name) is not None:
+            bits |= 1 << n
+        n += 1
+    struct.raw(bits.to_bytes((n + 7) // 8, "little"))
+
+
+def _read_presence(r: Reader, children: list[Field | Group]) -> set[str]:
+    optional, required = _presence_order(children)
+    first = r.byte()
+    n = 1 + len(optional) + (0 if first & 1 else len(required))
+    bits = first | int.from_bytes(r.raw((n + 7) // 8 - 1), "little") << 8
+    if bits >> n:
+        raise r.fail("presence bit set for a field that does not exist")
+    present = {c.name for c in required} if first & 1 else set()
+    for i, child in enumerate(optional + ([] if first & 1 else required), 1):
+        if bits >> i & 1:
+            present.add(child.name)
+    return present
 
 
 def _leaf_name(column: str) -> str:
@@ -353,12 +379,10 @@ Targets = dict[int, list[tuple[int, Any, Any, Field]]]
 def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str,
                 version: int, act_index: int, targets: Targets) -> None:
     children = _children(group, version)
-    bits = int.from_bytes(r.raw((len(children) + 7) // 8), "little")
-    if bits >> len(children):
-        raise r.fail("presence bit set for a field that does not exist")
+    present = _read_presence(r, children)
     columns = _columns()
-    for i, child in enumerate(children):
-        if not bits >> i & 1:
+    for child in children:
+        if child.name not in present:
             continue
         column = column_prefix + child.name
         if isinstance(child, Field):
@@ -452,11 +476,6 @@ def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
         return keys[r.uint(len(keys) - 1)]
     if kind is Kind.NIU:
         return _decode_niu(r, ctx, state)
-    if kind is Kind.COUNTRY:
-        raw = r.raw(2)
-        if not raw.isascii():
-            raise r.fail("country code not ASCII")
-        return raw.decode("ascii")
     if len(ctx.strings.table) >= MAX_STRINGS_PER_ACT:
         raise r.fail("too many strings in one act")
     return decode_text(r, state.text, ctx.strings, sibling if isinstance(sibling, str) else None,

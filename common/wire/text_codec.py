@@ -15,11 +15,13 @@ value written in the column.  Each value is written as a varint code, then::
              (registers count 12/2026, 13/2026…)
     4        words: their number, then each word's index in the column's word list
              (given names combine a few hundred words in thousands of ways)
-    5…5+V-1  the (code-5)-th vocabulary entry
-    5+V…     the (code-5-V)-th string already written literally in the same act
+    5        the same as the last value of this leaf name in the act (a child's
+             surname is its father's, relatives share a residence)
+    6…6+V-1  the (code-6)-th vocabulary entry
+    6+V…     the (code-6-V)-th string already written literally in the same act
 
-Codes are tried in the order predicted, vocabulary, same-act, delta, words,
-digits, literal.  Decoding is bounded: lengths, digit counts, deltas and indexes are
+Codes are tried in the order predicted, same as last, vocabulary, same-act,
+delta, words, digits, literal.  Decoding is bounded: lengths, digit counts, deltas and indexes are
 checked, and any violation raises ``ContainerRefused('invalid_acts')``.
 """
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 
 from common.wire.binary import Reader, Writer
 
-LITERAL, PREDICTED, DIGITS, DELTA, WORDS, FIRST_WORD = 0, 1, 2, 3, 4, 5
+LITERAL, PREDICTED, DIGITS, DELTA, WORDS, LAST, FIRST_WORD = 0, 1, 2, 3, 4, 5, 6
 MAX_WORDS_PER_VALUE = 8
 _SEPARATORS = frozenset(" /-.")
 MIN_DIGITS = 4
@@ -40,10 +42,11 @@ MAX_DELTA = 2**24
 
 @dataclass
 class ActStrings:
-    """The strings written literally so far in one act, for same-act references."""
+    """The strings written literally so far in one act, and the last value of each leaf name."""
 
     table: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
+    last: dict[str, str] = field(default_factory=dict)
 
     def add(self, value: str) -> None:
         if value not in self.positions:
@@ -57,6 +60,7 @@ class TextColumn:
 
     words: tuple[str, ...] = ()
     index: Mapping[str, int] = field(default_factory=dict)
+    name: str = ""  # the leaf name (``surname``), key of ``ActStrings.last``
     predictor: str | None = None  # the sibling leaf name that predicts this one
     predictions: Mapping[str, str] = field(default_factory=dict)
     tokens: tuple[str, ...] = ()  # words that values of this column are made of
@@ -96,9 +100,14 @@ def _fill(shape: str, digits: str) -> str:
 def encode_text(w: Writer, value: str, column: TextColumn, act: ActStrings,
                 sibling: str | None) -> None:
     previous, column.previous = column.previous, value
+    last = act.last.get(column.name)
+    act.last[column.name] = value
     if (column.predictor is not None and sibling is not None
             and column.predictions.get(sibling) == value):
         w.uint(PREDICTED)
+        return
+    if last == value:
+        w.uint(LAST)
         return
     word = column.index.get(value)
     if word is not None:
@@ -146,12 +155,18 @@ def decode_text(r: Reader, column: TextColumn, act: ActStrings, sibling: str | N
                 max_length: int, predictable: bool) -> str:
     code = r.uint(FIRST_WORD + len(column.words) + len(act.table) - 1)
     previous = column.previous
-    if code == PREDICTED:
+    if code == LAST:
+        last = act.last.get(column.name)
+        if last is None:
+            raise r.fail("no previous value of this leaf in the act")
+        value = last
+    elif code == PREDICTED:
         if not predictable or column.predictor is None or sibling is None:
             raise r.fail("a prediction without its predictor")
-        value = column.predictions.get(sibling)
-        if value is None:
+        predicted = column.predictions.get(sibling)
+        if predicted is None:
             raise r.fail("no prediction for this value")
+        value = predicted
     elif code >= FIRST_WORD:
         n = code - FIRST_WORD
         value = column.words[n] if n < len(column.words) else act.table[n - len(column.words)]
@@ -191,4 +206,5 @@ def decode_text(r: Reader, column: TextColumn, act: ActStrings, sibling: str | N
     if len(value) > max_length:
         raise r.fail(f"text longer than {max_length}")
     column.previous = value
+    act.last[column.name] = value
     return value
