@@ -191,16 +191,19 @@ def load_signer(keys_dir: Path | None, passphrase: bytes | str | None = None
 
 def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
                     template: Template | None = None,
-                    calibration: Calibration = NO_CALIBRATION, receipt: bool = False) -> bytes:
+                    calibration: Calibration = NO_CALIBRATION, receipt: bool = False,
+                    act: Any = None) -> bytes:
     """The PDF of a copy just issued by ``session.copies.issue`` (``CopyIssued``).
 
     ``session`` is an ``ecr_tk.services.Session`` (read: ``acts.show``, ``centre``,
     ``user``); the copy number, receipt, fee and requester come from ``issued``,
     so a second copy prints DUPLICATA.  Pass the centre's template for the event
     and kind when it has one (``TemplateStore.find``), else the default is used.
-    With ``receipt=True`` the receipt for the copy is printed instead.
+    With ``receipt=True`` the receipt for the copy is printed instead.  ``act`` is
+    the act already read for this copy, if the caller has it (each read is logged).
     """
-    act = session.acts.show(issued.niu)
+    if act is None:
+        act = session.acts.show(issued.niu)
     centre = CentreInfo(code=str(getattr(session.centre, "code", "")),
                         name=str(getattr(session.centre, "name", "")),
                         locality=str(getattr(session.centre, "name", "")))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.acts import _date
 from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.home import resolve_home
 from ecr_tk.services.values import COPY_KINDS
 
 tr = translator("centre")
@@ -21,6 +24,10 @@ def register(sub: Any) -> None:
     a.add_argument("act", help=tr("act number or NIU"))
     a.add_argument("--kind", required=True, choices=COPY_KINDS)
     a.add_argument("--requester", required=True)
+    a.add_argument("--out", type=Path, default=None, metavar="FILE.pdf",
+                   help=tr("write the copy's PDF to this file"))
+    a.add_argument("--receipt-out", type=Path, default=None, metavar="FILE.pdf",
+                   help=tr("write the receipt's PDF to this file"))
     a.set_defaults(handler=cmd_issue)
     a = s.add_parser("takings", help=tr("the day's receipts and totals"))
     a.add_argument("--day", type=_date, default=None, metavar="YYYY-MM-DD")
@@ -31,9 +38,25 @@ def register(sub: Any) -> None:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    from ecr_tk.services.printing import print_issued
+    from printdesigner.documents import write_pdf
+
+    keys = resolve_home(args.home) / "keys"
+    written: dict[str, str] = {}
     with session(args) as s:
         issued = s.copies.issue(args.act, args.kind, args.requester)
-    payload = {**issued.as_dict(), "duplicate": issued.is_duplicate}
+        # The issuance is recorded (it is paid for) before printing; a printing
+        # failure is reported after it, with the receipt already in the takings.
+        for key, path, receipt in (("pdf", args.out, False), ("receipt_pdf", args.receipt_out,
+                                                               True)):
+            if path is None:
+                continue
+            printed = print_issued(s, issued, keys_dir=keys, receipt=receipt)
+            write_pdf(path, printed.pdf)
+            written[key] = str(path)
+            if printed.warning:
+                sys.stderr.write(printed.warning + "\n")
+    payload = {**issued.as_dict(), "duplicate": issued.is_duplicate, **written}
     emit(args, payload, tr("Receipt {receipt}: {kind} copy n° {n} of act {niu}, fee {fee} "
                            "{currency}", receipt=issued.receipt_number, kind=issued.kind,
                            n=issued.copy_number, niu=issued.niu, fee=issued.fee,

@@ -22,6 +22,8 @@ from .users import UsersService
 from .values import ActSummary, CentreIdentity, SearchCriteria, User
 
 if TYPE_CHECKING:
+    from printdesigner.store import TemplateStore
+
     from ._db import Database
 
 
@@ -62,6 +64,12 @@ class Session:
     def search(self, criteria: SearchCriteria) -> list[ActSummary]:
         """Acts matching ``criteria`` (one page of summaries; the read is logged)."""
         return search_acts(self._db, self._token, criteria)
+
+    def templates(self) -> TemplateStore:
+        """The centre's document templates and this workstation's printer calibration."""
+        from printdesigner.store import TemplateStore
+
+        return TemplateStore(self._db.transaction, self._token)
 
     def logout(self) -> None:
         """Close the session in the database; the token is refused from now on."""

@@ -1,0 +1,41 @@
+"""Printing an issued copy: the one path from ``CopyIssued`` to its PDF.
+
+The command line (``ecr copy issue --out``) and the copies window both call
+``print_issued`` so that a printed copy is always made the same way: the
+centre's own template for that event and kind when the officer designed one
+(else the default document), this workstation's printer calibration, and the
+centre's signature in the verification QR code when the centre is enrolled.
+A centre not enrolled yet still prints, without a QR code, and is told why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .session import Session
+    from .values import CopyIssued
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    pdf: bytes
+    warning: str | None  # translated; set when the copy carries no verification code
+
+
+def print_issued(session: Session, issued: CopyIssued, *, keys_dir: Path | None,
+                 receipt: bool = False) -> PrintedDocument:
+    """The PDF of the copy ``issued`` (or of its receipt)."""
+    from printdesigner.documents import issued_copy_pdf, load_signer
+    from printdesigner.model import normal_kind
+
+    store = session.templates()
+    signer, warning = load_signer(keys_dir)
+    act = session.acts.show(issued.niu)
+    kind = "receipt" if receipt else normal_kind(issued.kind)
+    pdf = issued_copy_pdf(session, issued, signer=signer, act=act,
+                          template=store.find(act.event_type, kind),
+                          calibration=store.calibration(), receipt=receipt)
+    return PrintedDocument(pdf=pdf, warning=warning)
