@@ -1,22 +1,38 @@
 """Embedded word lists for the corpus generator: names, places, causes of death.
 
-Names are built combinatorially from these lists (surname × one or two given
-names), so a few hundred words give tens of thousands of distinct full names,
-with the features real registers have: accents (Ndèye, Hélène), apostrophes
-(N'Diaye, D'Almeida), hyphens (Jean-Baptiste), and names in Arabic, Cyrillic
-and Chinese script.  Each culture is (weight, surnames, male given names,
-female given names, share of double given names).
+Names come from ``generator_namelists`` (real names, ranked most common first)
+drawn with Zipf frequencies (``generator_names``): a few very common surnames
+(Diop, Ndiaye, Diallo, Traoré…) and thousands of rare ones, with the features
+real registers have: accents (Ndèye, Hélène), apostrophes (N'Diaye, D'Almeida),
+hyphens (Jean-Baptiste, double surnames), and a few per cent of names in
+Arabic, Cyrillic and Chinese script.  Each culture is (weight, surname table,
+male and female given-name tables, share of double given names, nationalities);
+a table repeats each name in proportion to its frequency, so one uniform draw
+from it is a realistic draw.
 """
 
 from __future__ import annotations
 
+import random
 from typing import NamedTuple
+
+from common.acts import generator_namelists as nl
+from common.acts.generator_names import (
+    chinese_given,
+    double_surnames,
+    malagasy_given,
+    malagasy_surnames,
+    ranked,
+    split,
+    tail,
+    zipf_table,
+)
 
 
 class Culture(NamedTuple):
     key: str
     weight: float
-    surnames: tuple[str, ...]
+    surnames: tuple[str, ...]  # Zipf tables: a name appears as often as it is drawn
     male: tuple[str, ...]
     female: tuple[str, ...]
     double_given: float  # share of people with two given names
@@ -26,109 +42,85 @@ class Culture(NamedTuple):
 
 def _w(text: str) -> tuple[str, ...]:
     """Split a list on "|" (names may hold spaces)."""
-    return tuple(x.strip() for x in text.split("|") if x.strip())
+    return split(text)
 
+
+_RNG = random.Random(20261128)  # the tails' order: fixed, so corpora are reproducible
 
 WEST_CENTRAL_AFRICAN = Culture(
-    "west_central_african", 0.70,
-    _w("""Diop|Ndiaye|N'Diaye|Fall|Sow|Ba|Diallo|Traoré|Koné|Coulibaly|Ouattara|Kouassi|
-    Konaté|Keïta|Camara|Sylla|Cissé|Touré|Bamba|Yao|Kouamé|N'Guessan|Mbaye|M'Baye|Faye|
-    Gueye|Guèye|Sarr|Seck|Thiam|Niang|Diouf|Ndour|Sène|Dione|Kane|Wade|Sy|Mbengue|Badji|
-    Sagna|Manga|Diatta|Bassène|Tendeng|Goudiaby|Kaboré|Ouédraogo|Sawadogo|Zongo|Compaoré|
-    Tapsoba|Zoungrana|Dembélé|Diarra|Sanogo|Sangaré|Doumbia|Fofana|Bakayoko|Kourouma|
-    Soumahoro|Gbagbo|Kablan|Aka|Adou|Koffi|Brou|N'Dri|Yapi|Djédjé|Gnahoré|Zadi|Mbarga|
-    Essomba|Ngono|Atangana|Owona|Mvondo|Eto'o|Fotso|Kamga|Tchoumi|Nana|Ngassa|Njoya|
-    Moukoko|Ebongué|Mabiala|Loemba|Moussavou|Nzé|Obiang|Ndong|Ngoma|Mukendi|Kalonji|
-    Ilunga|Mbuyi|Nzuzi|Kabongo|Tshimanga|Lukusa|Habyarimana|Uwimana|Niyonzima|Hakizimana|
-    Nkurunziza|Rakotomalala|Randriamampionona|Razafindrabe|Hounkpatin|Agossou|Dossou|
-    Houngbédji|Ahouansou|Akakpo|Amegah|Kpodar|Agbodjan|Adjovi|Lawson|Olympio|D'Almeida|
-    De Souza|Da Silva|Santos|Ag Ahmed|Ould Cheikh|Issoufou|Moussa|Mahamadou|Abdou|
-    Garba|Oumarou|Hamani|Djibo|Tandja|Déby|Ngarlejy|Mahamat|Allamine"""),
-    _w("""Mamadou|Moussa|Ousmane|Abdoulaye|Ibrahima|Cheikh|Modou|Amadou|Aliou|Souleymane|
-    Babacar|Lamine|Idrissa|Seydou|Bakary|Adama|Boubacar|Alassane|Daouda|Malick|Pape|
-    Serigne|Omar|Oumar|Mouhamed|Moustapha|Kofi|Kouadio|Koffi|Yao|Kouakou|Konan|N'Golo|
-    Jean|Jean-Baptiste|Jean-Pierre|Jean-Marie|Pierre|Paul|François|Emmanuel|Joseph|
-    Hervé|Thierry|Serge|Didier|Éric|Cédric|Stéphane|Noël|Aimé|Désiré|Honoré|Théophile|
-    Landry|Ghislain|Arsène|Blaise|Armel|Fabrice|Prosper|Innocent|Célestin|Fulgence|
-    Dieudonné|Achille|Samuel|Daniel|Patrice|Roch|Sékou|Mamoudou|Tidiane|El Hadji"""),
-    _w("""Awa|Aminata|Fatou|Fatoumata|Mariama|Aïssatou|Khady|Ndèye|Coumba|Adja|Binta|
-    Kadiatou|Rokhaya|Seynabou|Mame Diarra|Astou|Aïcha|Maïmouna|Salimata|Akissi|Adjoua|
-    Amenan|Affoué|Ahou|Marie|Marie-Claire|Marie-Hélène|Anne-Marie|Françoise|Hélène|
-    Thérèse|Bernadette|Joséphine|Élise|Chloé|Inès|Béatrice|Grâce|Espérance|Félicité|
-    Clémentine|Ange|Bénédicte|Sandrine|Nadège|Prisca|Odile|Rosalie|Pélagie|Véronique|
-    Yolande|Germaine|Henriette|Rokia|Hawa|Oumou|Djénéba|Nafissatou|Safiatou|Ramatoulaye|
-    Sokhna|Dieynaba|Fanta|Mariétou|Ndeye Fatou|Penda|Yacine|Bineta|Nogaye"""),
+    "west_central_african", 0.66,
+    zipf_table(ranked(nl.WA_SURNAMES, tail(_RNG, double_surnames(_RNG, nl.WA_SURNAMES, 400)))),
+    zipf_table(ranked(nl.WA_MALE)),
+    zipf_table(ranked(nl.WA_FEMALE)),
     0.35, ("SN", "SN", "SN", "CI", "ML", "BF", "GN", "CM", "BJ", "TG", "NE", "CD", "GA"),
 )  # fmt: skip
 
 FRENCH = Culture(
-    "french", 0.12,
-    _w("""Martin|Bernard|Dubois|Thomas|Robert|Richard|Petit|Durand|Leroy|Moreau|Lefèvre|
-    Lefebvre|Girard|Bonnet|Dupont|Lambert|Fontaine|Rousseau|Vincent|Muller|Müller|Mercier|
-    Chevalier|Blanc|Guérin|Boyer|Garnier|Faure|André|Roux|Morel|Fournier|Gauthier|Perrin|
-    Clément|Laurent|Lemaire|Dumont|Lacroix|Brunet|Roussel|Masson|Marchand|Duval|Denis|
-    Lemoine|Caron|Picard|Gaillard|Barbier|Arnaud|Schmitt|Meyer|Leclerc|Bertrand|Renaud|
-    Lebrun|De La Fontaine|D'Arcy|L'Hermite|Saint-Just|Le Goff|Le Gall|Cœur|Ægerter"""),
-    _w("""Jean|Pierre|Michel|Philippe|Alain|Nicolas|Christophe|Patrick|Laurent|Frédéric|
-    Olivier|Julien|Sébastien|Guillaume|Mathieu|Antoine|Hugo|Lucas|Théo|Louis|Gabriel|
-    Raphaël|Arthur|Jules|Léo|Maël|Noé|Étienne|Jérôme|Benoît|François-Xavier|Jean-Luc|
-    Jean-Claude|Marc-Antoine|Loïc|Gaël|Hervé|Joël"""),
-    _w("""Marie|Nathalie|Isabelle|Sylvie|Catherine|Françoise|Valérie|Christine|Sophie|
-    Céline|Julie|Camille|Léa|Manon|Chloé|Emma|Inès|Jade|Louise|Alice|Zoé|Agathe|Hélène|
-    Anaïs|Mélanie|Aurélie|Émilie|Gaëlle|Maëlle|Noémie|Anne-Sophie|Marie-Christine|
-    Marie-Laure|Marie-Ève|Clémence|Éloïse|Bérénice|Lætitia"""),
+    "french", 0.10,
+    zipf_table(ranked(nl.FR_SURNAMES, tail(_RNG, double_surnames(_RNG, nl.FR_SURNAMES, 200)))),
+    zipf_table(ranked(nl.FR_MALE)),
+    zipf_table(ranked(nl.FR_FEMALE)),
     0.25, ("FR", "FR", "BE", "CH", "CA"),
 )  # fmt: skip
 
 ARABIC_LATIN = Culture(
     "arabic_latin", 0.10,
-    _w("""Benali|Ben Salah|Ben Ammar|El Amrani|El Idrissi|Haddad|Mansour|Khalil|Aït Ahmed|
-    Bouazizi|Ould Abdallah|Ould Mohamed|Abdelkader|Cherif|Chérif|Hamidou|Belkacem|Benkirane|
-    Boutaleb|Bensaïd|Zerrouki|Mokhtar|Slimani|Lahlou|Tazi|Fassi|Alaoui|Hassani|Berrada|
-    Chraïbi|Ghazali|Kaddouri|Larbi|Mebarki|Nasri|Saâdi|Tounsi|Yacoubi|Zidane|El Fassi"""),
-    _w("""Mohamed|Mohammed|Mouhamed|Ahmed|Ali|Hassan|Hussein|Youssef|Omar|Khalid|Abdallah|
-    Abdelaziz|Abderrahmane|Said|Saïd|Karim|Mustapha|Hamza|Bilal|Ismaël|Ibrahim|Rachid|
-    Mehdi|Nabil|Tarik|Yassine|Anouar|Driss|Hicham|Walid"""),
-    _w("""Fatima|Fatma|Khadija|Aïcha|Meriem|Zeynab|Zineb|Samira|Nadia|Leïla|Yasmina|Hafsa|
-    Salma|Amina|Houda|Rachida|Naïma|Souad|Malika|Karima|Latifa|Nour|Imane|Sanaa|Hajar|
-    Siham|Loubna|Ghizlane|Asmaa|Wafa"""),
+    zipf_table(ranked(nl.MAGHREB_SURNAMES)),
+    zipf_table(ranked(nl.MAGHREB_MALE)),
+    zipf_table(ranked(nl.MAGHREB_FEMALE)),
     0.15, ("MA", "DZ", "TN", "MR", "EG", "LB"),
 )  # fmt: skip
 
+MALAGASY = Culture(
+    "malagasy", 0.05,
+    zipf_table(malagasy_surnames(2000)),
+    zipf_table(ranked(malagasy_given(150), nl.FR_MALE[:40])),
+    zipf_table(ranked(malagasy_given(150, seed=264), nl.FR_FEMALE[:40])),
+    0.3, ("MG", "MG", "MG", "KM", "FR"),
+)  # fmt: skip
+
+OTHER = Culture(
+    "other", 0.05,
+    zipf_table(ranked(nl.OTHER_SURNAMES)),
+    zipf_table(ranked(nl.OTHER_MALE)),
+    zipf_table(ranked(nl.OTHER_FEMALE)),
+    0.2, ("GW", "CV", "GH", "NG", "PT", "GB", "VN", "IN", "IT", "ES"),
+)  # fmt: skip
+
 ARABIC_SCRIPT = Culture(
-    "arabic_script", 0.04,
-    _w("العلوي|بن علي|المنصوري|الحسيني|حداد|الشريف|التازي|الفاسي|بنكيران|الإدريسي|"
-       "السعدي|الزياني|القاسمي|الكتاني|البركاني"),
-    _w("محمد|أحمد|علي|حسن|يوسف|عمر|خالد|عبد الله|إبراهيم|كريم|مصطفى|حمزة|سعيد|رشيد"),
-    _w("فاطمة|عائشة|خديجة|مريم|زينب|سلمى|ليلى|نور|أمينة|هدى|سميرة|نادية|ياسمينة|حفصة"),
+    "arabic_script", 0.02,
+    zipf_table(nl.ARABIC_SURNAMES),
+    zipf_table(nl.ARABIC_MALE),
+    zipf_table(nl.ARABIC_FEMALE),
     0.2, ("MA", "DZ", "TN", "MR", "EG"),
 )  # fmt: skip
 
 CYRILLIC = Culture(
-    "cyrillic", 0.02,
-    _w("Иванов|Петров|Смирнов|Попов|Соколов|Кузнецов|Волков|Морозов|Новиков|Фёдоров|"
-       "Лебедев|Козлов|Шевченко|Ковальчук|Бондаренко"),
-    _w("Иван|Дмитрий|Сергей|Алексей|Андрей|Михаил|Николай|Юрий|Олег|Артём|Максим|Ярослав"),
-    _w("Анна|Мария|Ольга|Елена|Наталья|Татьяна|Ирина|Светлана|Юлия|Ксения|Алёна|Дарья"),
+    "cyrillic", 0.01,
+    zipf_table(nl.CYRILLIC_SURNAMES),
+    zipf_table(nl.CYRILLIC_MALE),
+    zipf_table(nl.CYRILLIC_FEMALE),
     0.0, ("RU", "UA", "BY"), True,
 )  # fmt: skip
 
 CHINESE = Culture(
-    "chinese", 0.02,
-    _w("王|李|张|刘|陈|杨|黄|赵|吴|周|徐|孙|马|朱|胡|欧阳|司马"),
-    _w("伟|强|磊|军|洋|勇|杰|涛|明|超|浩然|子轩|宇航|俊杰|志强"),
-    _w("芳|娜|秀英|敏|静|丽|艳|娟|霞|秀兰|欣怡|梓涵|诗涵|雨桐|婉婷"),
+    "chinese", 0.01,
+    zipf_table(nl.CHINESE_SURNAMES),
+    zipf_table(chinese_given(400)),
+    zipf_table(chinese_given(400, seed=265)),
     0.0, ("CN", "CN", "TW", "SG"),
 )  # fmt: skip
 
 CULTURES: tuple[Culture, ...] = (
-    WEST_CENTRAL_AFRICAN, FRENCH, ARABIC_LATIN, ARABIC_SCRIPT, CYRILLIC, CHINESE,
+    WEST_CENTRAL_AFRICAN, FRENCH, ARABIC_LATIN, MALAGASY, OTHER, ARABIC_SCRIPT, CYRILLIC,
+    CHINESE,
 )  # fmt: skip
 
 
 def feminine_surname(culture: Culture, surname: str) -> str:
-    """Slavic surnames agree with the person's sex (Иванов → Иванова)."""
-    if culture.gendered_surnames and surname.endswith(("ов", "ев", "ин")):
+    """Slavic surnames agree with the person's sex (Иванов → Иванова); Ukrainian
+    ones in -енко and -ук do not."""
+    if culture.gendered_surnames and surname.endswith(("ов", "ев", "ёв", "ин")):
         return surname + "а"
     return surname
 
