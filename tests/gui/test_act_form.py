@@ -87,7 +87,7 @@ def test_typing_on_after_a_refused_key_never_yields_an_impossible_date(
     hands.type_into(leaf.input.focus_widget, typed)
     hands.leave(leaf.input.focus_widget)
     assert leaf.input.text() != typed
-    _, problems = form._collect()
+    _, problems = form.collect()
     value = form.get_data().get("occurred_on")
     assert value is None or dt.date.fromisoformat(value)  # a real date, or none at all
     assert problems or value is not None

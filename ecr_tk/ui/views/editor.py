@@ -186,7 +186,7 @@ class ActEditor(View):
         self._local_job = None
         if not self.dirty or self.store is None:
             return
-        data, problems = self.form._collect()
+        data, problems = self.form.collect()
         texts = {p.field: self.form.leaf(p.field).input.text() for p in problems if p.field}
         try:
             self.store.write(self.autosave_key, user=self.session.user.number,
