@@ -178,3 +178,26 @@ def test_every_event_form_opens_and_saves_a_valid_act(app: Any, hands: Hands,
     assert stored.event_type == event_type
     assert stored.data == data
     assert stored.status == "draft"
+
+
+def test_the_secretary_verifies_a_queue_with_ctrl_enter_act_after_act(
+        app: Any, hands: Hands) -> None:
+    from ecr_tk.services.centre import Centre
+
+    with Centre.open(app.home.path) as centre, centre.login(AGENT[0], AGENT[2]) as agent:
+        ids = [agent.acts.draft(e, valid_act(e), confirm_duplicates=True).id
+               for e in ("birth", "death")]
+    bench = log_in(hands, app, SECRETARY)
+    hands.click(bench.nav_buttons["queue.to_verify"])
+    hands.press(bench.current.table.tree, "Return")
+    first = bench.current
+    assert first.record.id == ids[0]
+    press_ctrl(hands, first, "Return")
+    second = bench.current
+    assert second.view_id == "act.view" and second.record.id == ids[1]
+    assert "NIU" in second.messages.text  # what was done to the first one is said
+    press_ctrl(hands, second, "Return")
+    hands.press(bench.current, "Escape")
+    assert bench.current.view_id == "queue.to_verify"
+    assert bench.current.acts == []
+    assert [app.session.acts.show(i).status for i in ids] == ["verified", "verified"]
