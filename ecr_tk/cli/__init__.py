@@ -48,12 +48,17 @@ EXIT_BUG = 70
 Handler = Callable[[argparse.Namespace], Any]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecr", description=tr("ECR — civil registration centre"))
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", default=None, help=tr("centre home folder (default: $ECR_HOME)"))
-    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=tr("language of messages"))
+    parser.add_argument("--lang", choices=("fr", "en"), default=None,
+                        help=tr("language of messages"))
     parser.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
     parser.add_argument("--workstation", default=None, help=tr("name of this workstation"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecr", description=tr("ECR — civil registration centre"))
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -107,14 +112,25 @@ def _plain(payload: Any) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # ``ecr`` alone opens the windows: decide that from the global options only,
+    # before importing every command family (some import heavy libraries), so
+    # the login window appears as fast as the application itself allows.
+    front = argparse.ArgumentParser(prog="ecr", add_help=False)
+    _global_options(front)
+    early, rest = front.parse_known_args(argv)
+    if not rest:
+        if early.lang:
+            set_language(early.lang)
+        from ecr_tk.ui.app import run_gui
+
+        return run_gui(home=early.home)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
-    if args.command is None:
-        from ecr_tk.ui.app import run_gui
-
-        return run_gui(home=args.home)
+    if args.command is None:  # only global options and a stray word: argparse said why
+        parser.print_usage(sys.stderr)
+        return EXIT_USAGE
     handler: Handler = args.handler
     try:
         result = handler(args)
@@ -130,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         logging.getLogger("ecr").exception("internal error")
-        sys.stderr.write(tr("ecr: internal error (a bug): please report it with the text above") + "\n")
+        sys.stderr.write(
+            tr("ecr: internal error (a bug): please report it with the text above") + "\n")
         return EXIT_BUG
     return int(result) if isinstance(result, int) else EXIT_OK
 
