@@ -106,8 +106,27 @@ def _leaves(group: Group, prefix: str) -> list[tuple[str, Field]]:
     return out
 
 
+_CHILDREN: dict[tuple[int, int], tuple[Group, list[Field | Group]]] = {}
+
+
 def _children(group: Group, version: int) -> list[Field | Group]:
-    return [c for c in group.ordered() if c.since <= version]
+    """The children of ``group`` in canonical order that exist in ``version`` (cached:
+    dictionary groups live as long as the program)."""
+    key = (id(group), version)
+    cached = _CHILDREN.get(key)
+    if cached is None or cached[0] is not group:
+        cached = _CHILDREN[key] = (group, [c for c in group.ordered() if c.since <= version])
+    return cached[1]
+
+
+@functools.cache
+def _code_index(code_list: str) -> dict[str, int]:
+    return {key: i for i, key in enumerate(CODE_LISTS[code_list].keys())}
+
+
+@functools.cache
+def _code_keys(code_list: str) -> tuple[str, ...]:
+    return CODE_LISTS[code_list].keys()
 
 
 def _refuse(detail: str) -> ContainerRefused:
@@ -220,14 +239,14 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
             w.uint(t.hour * 60 + t.minute)
         elif kind is Kind.CODE:
             assert f.code_list is not None
-            w.uint(CODE_LISTS[f.code_list].index(value))
+            w.uint(_code_index(f.code_list)[value])
         elif kind is Kind.NIU:
             _encode_niu(w, value, ctx, state)
         else:
             if not isinstance(value, str):
                 raise TypeError
             encode_text(w, value, state.text, ctx.strings, sibling)
-    except (TypeError, ValueError, AttributeError, UnicodeEncodeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, UnicodeEncodeError) as exc:
         raise _refuse(f"{where}: value {value!r} is not a valid {kind.value}") from exc
 
 
@@ -472,7 +491,7 @@ def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
     if kind is Kind.CODE:
         assert f.code_list is not None
-        keys = CODE_LISTS[f.code_list].keys()
+        keys = _code_keys(f.code_list)
         return keys[r.uint(len(keys) - 1)]
     if kind is Kind.NIU:
         return _decode_niu(r, ctx, state)
