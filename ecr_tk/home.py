@@ -11,6 +11,8 @@ share/ecr`` on Linux, ``~/Library/Application Support/ecr`` on macOS,
     t2d/            transfer-to-device spool
     backups/        where ``ecr backup`` writes by default
     logs/           log files
+    autosave/       drafts being typed, saved locally until they reach the database (0700)
+    prints/         PDFs of copies and receipts printed at this workstation (0700)
 
 Every setting is declared once below (:data:`SETTINGS`) with its default and
 its rule; the file stores only what differs from nothing (all declared keys are
@@ -43,7 +45,9 @@ tr = translator("db")
 
 SETTINGS_VERSION = 1
 VERSION_KEY = "settings_version"
-FOLDERS = ("keys", "db", "templates", "t2d", "backups", "logs")
+FOLDERS = ("keys", "db", "templates", "t2d", "backups", "logs", "autosave", "prints")
+# Folders holding personal data or secrets: readable by the centre's account only.
+PRIVATE_FOLDERS = frozenset({"keys", "autosave", "prints"})
 
 
 class HomeError(UserError):
@@ -204,7 +208,7 @@ class CentreHome:
         return self.path / files.SETTINGS_FILE
 
     def folder(self, name: str) -> Path:
-        """``keys``, ``db``, ``templates``, ``t2d``, ``backups`` or ``logs``."""
+        """One of :data:`FOLDERS`."""
         if name not in FOLDERS:
             raise ValueError(f"no folder {name!r} in a centre home")
         return self.path / name
@@ -280,8 +284,9 @@ class CentreHome:
 def _make_folders(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name in FOLDERS:
-        (home / name).mkdir(exist_ok=True, mode=0o700 if name == "keys" else 0o755)
-    (home / "keys").chmod(0o700)
+        (home / name).mkdir(exist_ok=True, mode=0o700 if name in PRIVATE_FOLDERS else 0o755)
+    for name in PRIVATE_FOLDERS:
+        (home / name).chmod(0o700)
 
 
 def _default_workstation() -> str:

@@ -188,6 +188,10 @@ def test_issuing_a_copy_shows_the_fee_and_prints_the_receipt(app: Any, hands: Ha
     assert path is not None and path.exists()
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
     assert copies.issued.receipt_number.split()[1].lstrip("0") in text
+    copy_path = copies.print_document("copy")  # the extract itself, through the same service
+    assert copy_path is not None and copy_path.exists() and copy_path != path
+    copy_text = " ".join(page.extract_text() for page in pypdf.PdfReader(copy_path).pages)
+    assert str(copies.record.data["child"]["surname"]).upper() in copy_text.upper()
 
 
 def test_a_form_closed_without_saving_is_offered_back_at_the_next_login(

@@ -177,36 +177,32 @@ class CopiesView(View):
 
     @guarded
     def print_document(self, which: str) -> Path | None:
-        """Render the copy (or the receipt) to PDF under ``prints/`` and open it."""
+        """Render the copy (or the receipt) to PDF under ``prints/`` and open it.
+
+        The same service as ``ecr copy issue --out`` makes it: the centre's own
+        template, this workstation's calibration, the signed verification code.
+        """
         if self.issued is None or self.record is None:
             return None
         try:
-            from printdesigner.documents import CentreInfo, render_copy
+            from ecr_tk.services.printing import print_issued
+            from printdesigner.documents import write_pdf
         except ImportError:
             self.messages.error(tr("Printing is not installed on this computer; the issuance "
                                    "is recorded (receipt {number}).",
                                    number=self.issued.receipt_number))
             return None
         i = self.issued
-        centre = self.session.centre
+        home = self.bench.app.home
+        keys = Path(home.path) / "keys" if home is not None else None
+        printed = print_issued(self.session, i, keys_dir=keys, receipt=(which == "receipt"))
         kind = "receipt" if which == "receipt" else PRINT_KINDS.get(i.kind, "full")
-        template = None
-        try:
-            from ecr_tk.ui.views.settings import template_store
-
-            template = template_store(self.session).find(self.record.event_type, kind)
-        except ImportError:
-            pass  # no stored templates: the default document of the event is printed
-        pdf = render_copy(self.record, kind, template, copy_number=i.copy_number,
-                          centre=CentreInfo(code=centre.code, name=centre.name),
-                          issued_at=i.issued_at, requester=i.requester,
-                          receipt_number=i.receipt_number, fee=(i.fee, i.currency),
-                          officer=self.session.user.name)
         folder = self._prints_folder()
         name = f"{i.receipt_number.replace(' ', '').replace('/', '-')}-{kind}.pdf"
         path = folder / name
-        path.write_bytes(pdf)
-        self.messages.info(tr("PDF written: {path}", path=str(path)))
+        write_pdf(path, printed.pdf)
+        written = tr("PDF written: {path}", path=str(path))
+        self.messages.info(f"{written} {printed.warning}" if printed.warning else written)
         open_file(path)
         return path
 
@@ -214,7 +210,7 @@ class CopiesView(View):
         home = self.bench.app.home
         base = Path(home.path) if home is not None else Path.cwd()
         folder = base / "prints" / dt.date.today().isoformat()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return folder
 
 

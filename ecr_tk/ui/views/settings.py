@@ -224,9 +224,7 @@ class DocumentsPage(ttk.Frame):
 
 def template_store(session: Any) -> Any:
     """The centre's document templates, read and saved as the logged-in user."""
-    from printdesigner.store import TemplateStore
-
-    return TemplateStore(session._db.transaction, session.token)
+    return session.templates()
 
 
 register_page("identity", lambda: tr("Centre"), IdentityPage)
