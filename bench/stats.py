@@ -42,6 +42,7 @@ from common.acts.generator import generate_acts  # noqa: E402
 from common.acts.generator_data import LOCALITIES  # noqa: E402
 from common.db.migrate import migrate  # noqa: E402
 from common.stats.catalogue import catalogue  # noqa: E402
+from tests.stats.conftest import GRANT_LOGIN  # noqa: E402
 from tests.stats.corpus import as_loaded, copy_acts  # noqa: E402
 
 ADMIN_DSN = os.environ.get("ECR_TEST_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
@@ -122,7 +123,7 @@ def _as_stats(dsn: str) -> str:
 def bench(dsn: str, runs: int, only: list[str] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("ALTER ROLE ecr_stats LOGIN")  # the tables are read as statisticians do
+        conn.execute(GRANT_LOGIN)  # the tables are read as statisticians do
         out["reference_rows"] = reference_figures(conn)
         registered = conn.execute("SELECT count(*) FROM stats_source.acts").fetchone()[0]
         base = {

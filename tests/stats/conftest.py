@@ -28,6 +28,13 @@ from tests.stats.corpus import REGISTERED, LoadedAct, copy_acts, corpus
 CENTRE_CODE = "221001"
 OFFICER, SECRETARY, AGENT = 1, 2, 3
 PASSWORDS = {OFFICER: "officer-pass-1", SECRETARY: "secretary-pass-1", AGENT: "agent-pass-01"}
+#: The tests log in as ecr_stats; the role is cluster-wide, so only change it once.
+GRANT_LOGIN = """DO $$ BEGIN
+    IF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'ecr_stats') THEN
+        ALTER ROLE ecr_stats LOGIN;
+    END IF;
+EXCEPTION WHEN internal_error THEN NULL;  -- changed meanwhile by a concurrent run
+END $$"""
 CORPUS_SIZE = 3000
 SEED = 20250611
 TODAY = date(2025, 12, 31)
@@ -73,7 +80,7 @@ def _build(dsn: str, home: Path) -> StatsCentre:
     with psycopg.connect(dsn) as conn:
         copy_acts(conn, loaded, OFFICER)
         ids = [r[0] for r in conn.execute("SELECT id FROM ecr.acts ORDER BY id")]
-        conn.execute("ALTER ROLE ecr_stats LOGIN")
+        conn.execute(GRANT_LOGIN)
         conn.commit()
     assert len(ids) == len(loaded)
     acts = [reference.Act(i, a.event_type, a.data, a.occurred_on, a.registered_on, a.timeliness,

@@ -32,5 +32,6 @@ def test_a_validation_commits_even_when_its_statistics_cannot_be_written(fresh_d
         assert conn.execute("SELECT status FROM ecr.acts ORDER BY id").fetchall() == [
             ("validated",), ("validated",)]
         assert conn.execute("SELECT act_id FROM stats.birth").fetchall() == [(ids[0],)]
-        failures = conn.execute("SELECT act_id, sqlstate FROM stats_source.refresh_failures").fetchall()
+        failures = conn.execute(
+            "SELECT act_id, sqlstate FROM stats_source.refresh_failures").fetchall()
         assert failures == [(ids[1], "22P02")]

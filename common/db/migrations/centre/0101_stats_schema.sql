@@ -23,8 +23,21 @@ BEGIN
 END $$;
 
 -- Tabulations group hundreds of thousands of rows: let the statisticians'
--- sessions hash them in memory rather than sort them on disk.
-ALTER ROLE ecr_stats SET work_mem = '64MB';
+-- sessions hash them in memory rather than sort them on disk.  The role is
+-- shared by every database of the cluster, whose migrations may run at the same
+-- time: set it once, and let a concurrent migration's identical change win.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+                   WHERE r.rolname = 'ecr_stats' AND s.setdatabase = 0
+                     AND 'work_mem=64MB' = ANY (s.setconfig)) THEN
+        BEGIN
+            ALTER ROLE ecr_stats SET work_mem = '64MB';
+        EXCEPTION WHEN internal_error OR unique_violation THEN
+            NULL;  -- "tuple concurrently updated": another migration set it meanwhile
+        END;
+    END IF;
+END $$;
 
 CREATE SCHEMA stats;
 REVOKE ALL ON SCHEMA stats FROM PUBLIC;
