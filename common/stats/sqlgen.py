@@ -17,6 +17,8 @@ It starts by dropping every view of schema ``stats`` so that a later version
 # ruff: noqa: S608 -- this module writes DDL from the dictionary and constants, never user input
 from __future__ import annotations
 
+import re
+
 from common.acts.codes import NOT_STATED
 from common.acts.dictionary import CODE_LISTS, DICTIONARY_VERSION, EVENTS
 from common.acts.model import Label
@@ -24,7 +26,14 @@ from common.stats.catalogue import catalogue
 from common.stats.classifications import GROUP_FUNCTIONS_SQL, ICD10_CHAPTERS, icd10_chapter_sql
 from common.stats.measures import measures
 from common.stats.tabulations import EXTRA_CODE_LISTS, TABULATIONS
-from common.stats.views import SOURCE, EventView, act_facts_select, all_acts_sql, event_views
+from common.stats.views import (
+    COMMON_COLUMNS,
+    SOURCE,
+    EventView,
+    act_facts_select,
+    all_acts_sql,
+    event_views,
+)
 
 NOT_STATED_LABEL = Label("Non déclaré", "Not stated")
 
@@ -95,9 +104,17 @@ def _catalogue_sql() -> str:
             f"{values};\n")
 
 
+def hot_columns() -> frozenset[str]:
+    """Every typed-view column a tabulation or a measure reads (``e.<column>``)."""
+    texts = [x for t in TABULATIONS for p in t.panels for x in (*p.exprs, p.where or "")]
+    texts += [m.sql for m in measures(event_views())]
+    names = {n for text in texts for n in re.findall(r"\be\.([a-z_][a-z0-9_]*)", text)}
+    return frozenset(names | set(COMMON_COLUMNS) | {"residence_area_code", "place_area_code"})
+
+
 def generate(source: str = SOURCE) -> str:
     """The whole generated migration, as text (deterministic)."""
-    views = event_views()
+    views = event_views(hot_columns())
     parts = [
         HEADER.format(version=DICTIONARY_VERSION, source=source),
         DROP_ALL,

@@ -86,6 +86,7 @@ class EventView:
     event: str
     columns: tuple[StatColumn, ...]
     joins: tuple[str, ...] = field(default=())
+    hot: frozenset[str] = frozenset()  # columns the tabulations read: stored first
 
     @property
     def name(self) -> str:
@@ -96,13 +97,13 @@ class EventView:
         return f"{self.event}_facts"
 
     def stored(self) -> tuple[StatColumn, ...]:
-        """The stored columns in facts-table order: fixed-width first, then text by
-        depth in the act (derived and top-level codes before deep ones).  Reading a
-        column costs a walk over the variable-width ones before it, and the
-        tabulations read mostly shallow codes."""
-        def rank(c: StatColumn) -> tuple[int, int]:
+        """The stored columns in facts-table order: the ``hot`` ones (read by the
+        tabulations) first, then fixed-width before text, shallow before deep.
+        Reading a column costs a walk over the variable-width ones before it."""
+        def rank(c: StatColumn) -> tuple[int, int, int]:
             fixed = c.sql_type in ("integer", "bigint", "boolean")
-            return (0 if fixed else 1, 0 if c.path is None else c.path.count(".") + 1)
+            return (0 if c.name in self.hot else 1, 0 if fixed else 1,
+                    0 if c.path is None else c.path.count(".") + 1)
         return tuple(sorted((c for c in self.columns if c.stored), key=rank))
 
     def column(self, name: str) -> StatColumn:
@@ -331,18 +332,18 @@ def _residence(b: _Builder) -> None:
     b.add_urban_rural("residence_area_code", comment)
 
 
-def event_view(event: EventType) -> EventView:
+def event_view(event: EventType, hot: frozenset[str] = frozenset()) -> EventView:
     """The typed view of ``event``, derived from its dictionary declaration."""
     b = _Builder(event)
     _envelope(b)
     _walk(b, event.root, [], "", (), "")
     _residence(b)
-    return EventView(event.key, tuple(b.columns), tuple(b.joins))
+    return EventView(event.key, tuple(b.columns), tuple(b.joins), hot)
 
 
-def event_views() -> dict[str, EventView]:
-    """Every event's typed view, in dictionary order."""
-    return {key: event_view(ev) for key, ev in EVENTS.items()}
+def event_views(hot: frozenset[str] = frozenset()) -> dict[str, EventView]:
+    """Every event's typed view, in dictionary order (``hot``: see ``EventView``)."""
+    return {key: event_view(ev, hot) for key, ev in EVENTS.items()}
 
 
 #: Columns every event has, gathered in ``stats.all_acts`` (with ``event_type``
@@ -356,7 +357,7 @@ def _typed(c: StatColumn) -> str:
     they are ASCII keys, and grouping by them must not pay for a linguistic sort."""
     if c.sql_type == "text":
         return f"{c.sql}::text COLLATE \"C\""
-    return f"{c.sql}::{c.sql_type}"
+    return c.sql if c.sql.endswith(f"::{c.sql_type}") else f"{c.sql}::{c.sql_type}"
 
 
 def _area(v: EventView) -> str:
