@@ -20,7 +20,8 @@ value written in the column.  Each value is written as a varint code, then::
     6…6+V-1  the (code-6)-th vocabulary entry
     6+V…     the (code-6-V)-th string already written literally in the same act
 
-Codes are tried in the order predicted, same as last, vocabulary, same-act,
+Codes are tried in the order predicted, same as last (except for the column's
+most frequent value, which keeps its vocabulary code), vocabulary, same-act,
 delta, words, digits, literal.  Decoding is bounded: lengths, digit counts, deltas and indexes are
 checked, and any violation raises ``ContainerRefused('invalid_acts')``.
 """
@@ -106,10 +107,12 @@ def encode_text(w: Writer, value: str, column: TextColumn, act: ActStrings,
             and column.predictions.get(sibling) == value):
         w.uint(PREDICTED)
         return
-    if last == value:
+    word = column.index.get(value)
+    if last == value and word != 0:
+        # the column's most frequent value keeps its own code: a column that is
+        # mostly "SN" becomes a run of one byte, which zstd stores almost for free
         w.uint(LAST)
         return
-    word = column.index.get(value)
     if word is not None:
         w.uint(FIRST_WORD + word)
         return
