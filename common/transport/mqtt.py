@@ -14,6 +14,7 @@ Topics (``root`` defaults to ``ecr``; tests use a unique root per test)::
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from common.i18n import translator
 tr = translator("wire")
 
 SHARE_GROUP = "xmserver"
+log = logging.getLogger("ecr.transport.mqtt")
 
 
 class CarrierUnavailable(UserError):
@@ -124,7 +126,8 @@ class Responder:
     """Serve requests on a topic filter: ``handler(topic, payload) -> answer`` bytes.
 
     The handler runs on the MQTT network thread, one message at a time; an
-    exception in it is logged by the caller's handler, never kills the loop.
+    exception in it is logged with its traceback and the request goes
+    unanswered (the requester times out); it never kills the loop.
     """
 
     def __init__(self, broker: BrokerAddress, topic_filter: str,
@@ -144,7 +147,12 @@ class Responder:
         correlation = getattr(props, "CorrelationData", None)
         if not response_topic:
             return  # nobody to answer
-        answer = self.handler(message.topic, bytes(message.payload))
+        try:
+            answer = self.handler(message.topic, bytes(message.payload))
+        except Exception:
+            # One bad request must not kill the network loop (and the worker with it).
+            log.exception("request handler failed on %s", message.topic)
+            return
         out = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         if correlation is not None:
             out.CorrelationData = correlation
