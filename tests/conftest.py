@@ -21,6 +21,20 @@ MQTT_HOST = os.environ.get("ECR_TEST_MQTT_HOST", "127.0.0.1")
 MQTT_PORT = int(os.environ.get("ECR_TEST_MQTT_PORT", "1883"))
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """Every test starts and ends in French, the default language.
+
+    ``ecr --lang en`` (and the GUI's language switch) set the language of the
+    whole process; without this, one test's English would leak into the next.
+    """
+    from common.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language(DEFAULT_LANGUAGE)
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
 def _dsn_for(dbname: str) -> str:
     params = psycopg.conninfo.conninfo_to_dict(ADMIN_DSN)
     params["dbname"] = dbname
@@ -33,7 +47,8 @@ def admin_dsn() -> str:
         with psycopg.connect(ADMIN_DSN, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
     except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {ADMIN_DSN!r} (start it, or set ECR_TEST_DSN): {exc}")
+        pytest.fail(f"PostgreSQL is not reachable at {ADMIN_DSN!r} "
+                    f"(start it, or set ECR_TEST_DSN): {exc}")
     return ADMIN_DSN
 
 
@@ -47,7 +62,8 @@ def fresh_db(admin_dsn: str) -> Iterator[str]:
         yield _dsn_for(name)
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                         .format(sql.Identifier(name)))
 
 
 @pytest.fixture
