@@ -255,3 +255,21 @@ def test_the_xmserver_run_worker_serves_enrollment_until_terminated(scec, xm, ec
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
+
+
+def test_ecr_enroll_uses_the_keys_folder_of_the_centre_home(scec, xm, ecr, tmp_path):
+    from ecr_tk.home import CentreHome
+
+    home = CentreHome.create(tmp_path / "home", centre_code=CODE, centre_name="Dakar-Plateau")
+    centre_pki.create_centre_key(home.folder("keys"), CODE)
+    _, out, _ = xm("--json", "centre", "add", CODE)
+    request = tmp_path / "enroll.req"
+    response = tmp_path / "enroll.resp"
+    home_args = ("--home", str(home.path))
+    token = token_of(out)
+    assert ecr(*home_args, "enroll", "--token", token, "--request-out", str(request))[0] == 0
+    assert xm("centre", "enroll-offline", str(request), "--out", str(response))[0] == 0
+    assert ecr(*home_args, "enroll", "--response-in", str(response))[0] == 0
+    code, out, _ = ecr(*home_args, "--json", "enroll", "--status")
+    assert code == 0 and json.loads(out)["centre"] == CODE
+    assert (home.folder("keys") / centre_pki.CERT_FILE).exists()
