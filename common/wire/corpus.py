@@ -21,8 +21,13 @@ CORPUS_TODAY = dt.date(2026, 6, 30)
 
 
 def realistic_records(n: int, *, seed: int, centre_code: str = "123456",
-                      today: dt.date = CORPUS_TODAY) -> list[ActRecord]:
-    """``n`` validated acts of one centre, with their registration envelope."""
+                      today: dt.date | None = None) -> list[ActRecord]:
+    """``n`` validated acts of one centre, with their registration envelope.
+
+    ``today`` defaults to ``CORPUS_TODAY`` (reproducible corpora), or the real date
+    if that is earlier, so that no act is ever dated in the future.
+    """
+    today = today or min(CORPUS_TODAY, dt.date.today())
     from common.acts.generator import generate_acts
     from common.acts.niu import make_niu
     from common.acts.timeliness import categorize
