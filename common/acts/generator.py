@@ -5,8 +5,9 @@
 and marriages; birth weights follow N(3200, 500) g, mothers are 16–44; about
 one registration in five is late or delayed, and delayed ones carry the court
 decision; twins come as two consecutive acts with the same mother.  Names are
-built combinatorially from ``generator_data`` (thousands of distinct full names,
-accents, apostrophes, hyphens, Arabic, Cyrillic and Chinese scripts).
+drawn from ``generator_data`` with Zipf frequencies over thousands of real
+surnames and given names (a few very common, most rare; accents, apostrophes,
+hyphens, a few per cent in Arabic, Cyrillic and Chinese script).
 
 Deterministic: the same ``seed``, arguments and ``today`` give the same acts,
 on any machine (only ``random.Random`` is used).  Pass ``today`` for
