@@ -30,6 +30,7 @@ from common.db.connect import (
 )
 from common.db.migrate import migrate
 from common.i18n import translator
+from common.pki.centre import create_centre_key
 from ecr_tk.home import CentreHome, resolve_home
 
 from . import passwords
@@ -135,8 +136,11 @@ class Centre:
                     raise translated from exc
                 raise
         provision_role_password(config, APP_ROLE)
-        CentreHome.create(path, centre_code=centre_code, centre_name=name.strip(),
-                          database=config, workstation=workstation)
+        made = CentreHome.create(path, centre_code=centre_code, centre_name=name.strip(),
+                                 database=config, workstation=workstation)
+        # The centre's own key (encrypted at rest) and certificate request, so that
+        # ``ecr enroll`` can obtain its certificate from the SCEC.
+        create_centre_key(made.folder("keys"), centre_code)
         return cls.open(path, workstation=workstation)
 
     def close(self) -> None:
