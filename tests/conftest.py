@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -70,3 +71,28 @@ def fresh_db(admin_dsn: str) -> Iterator[str]:
 def mqtt_topic_prefix() -> str:
     """A topic prefix no other test run uses, so tests can share the broker."""
     return f"ecr-test/{uuid.uuid4().hex[:12]}"
+
+
+@contextmanager
+def virtual_display(screen: str = "1024x768x24") -> Iterator[str]:
+    """A private Xvfb screen, ``DISPLAY`` pointing at it, put back afterwards."""
+    from ecr_tk.ui.headless import start_virtual_screen
+
+    started = start_virtual_screen(screen)
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = started.display
+    try:
+        yield started.display
+    finally:
+        started.stop()
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
+
+
+@pytest.fixture(scope="session")
+def virtual_screen() -> Iterator[str]:
+    """One 1024×768 virtual screen (the smallest screen ECR supports) for GUI tests."""
+    with virtual_display() as display:
+        yield display

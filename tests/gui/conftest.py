@@ -19,22 +19,6 @@ from typing import Any
 import pytest
 
 from common.i18n import set_language
-from ecr_tk.ui.headless import start_virtual_screen
-
-
-@pytest.fixture(scope="session")
-def virtual_screen() -> Iterator[str]:
-    screen = start_virtual_screen()
-    previous = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = screen.display
-    try:
-        yield screen.display
-    finally:
-        screen.stop()
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from common.pki.authority import (
     issue_centre_certificate,
 )
 from common.pki.keys import generate_key
+from tests.conftest import virtual_display
 
 
 @dataclass(frozen=True)
@@ -70,37 +71,7 @@ def revoke(authority: CountryAuthority, *centres: Centre,
 
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
-    """A private X display (Xvfb on the first free number ≥ 90) for the whole session."""
-    import os
-    import shutil
-    import subprocess
-    import time
-
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (apt-get install xvfb): the designer tests need it")
-    for number in range(90, 140):
-        if os.path.exists(f"/tmp/.X{number}-lock") or os.path.exists(f"/tmp/.X11-unix/X{number}"):
-            continue
-        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24",
-                                 "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        for _ in range(50):
-            if os.path.exists(f"/tmp/.X11-unix/X{number}"):
-                break
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        if proc.poll() is None:
-            previous = os.environ.get("DISPLAY")
-            os.environ["DISPLAY"] = f":{number}"
-            try:
-                yield f":{number}"
-            finally:
-                if previous is None:
-                    os.environ.pop("DISPLAY", None)
-                else:
-                    os.environ["DISPLAY"] = previous
-                proc.terminate()
-                proc.wait(timeout=10)
-            return
-    pytest.fail("no free X display number for Xvfb")
+    """A private X display, larger than the GUI tests' one: the designer's palette,
+    canvas and properties panel side by side."""
+    with virtual_display("1600x1000x24") as display:
+        yield display
