@@ -55,6 +55,11 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "settings.read": _ALL,
     "settings.change": frozenset({OFFICER}),
     "audit.verify": frozenset({OFFICER}),
+    # statistics (common/stats; the ecr_stats database role is separate)
+    "stats.read": frozenset({SECRETARY, OFFICER}),
+    "stats.expected.set": frozenset({OFFICER}),
+    "stats.population.set": frozenset({OFFICER}),
+    "stats.urban_rural.set": frozenset({OFFICER}),
 }
 
 

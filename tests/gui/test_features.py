@@ -282,10 +282,12 @@ def test_each_role_sees_only_its_own_windows(app: Any, hands: Hands) -> None:
     nav = {k: v for k, v in load_views().items() if v.nav_order is not None}
     always = {  # what the issue says each role does, whatever else is added later
         AGENT: ({"act.new", "queue.my_drafts", "queue.rejected", "search"},
-                {"users", "settings", "queue.to_verify", "queue.to_validate", "copies"}),
+                {"users", "settings", "queue.to_verify", "queue.to_validate", "copies",
+                 "statistics"}),
         SECRETARY: ({"queue.to_verify", "search", "copies"},
                     {"act.new", "users", "settings", "queue.to_validate"}),
-        OFFICER: ({"queue.to_validate", "transmission", "users", "settings", "search"},
+        OFFICER: ({"queue.to_validate", "transmission", "users", "settings", "search",
+                   "statistics"},
                   {"act.new", "queue.to_verify", "queue.my_drafts"}),
     }
     roles = {AGENT: "agent", SECRETARY: "secretary", OFFICER: "officer"}
