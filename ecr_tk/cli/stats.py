@@ -37,7 +37,6 @@ from common.stats.catalogue import catalogue
 from common.stats.formatting import code_label, to_csv, to_json, to_text
 from common.stats.reader import (
     ApiEntry,
-    ApiReader,
     DirectReader,
     Reader,
     StatisticsError,
@@ -155,18 +154,12 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
             session.logout()
 
 
-def session_call(session: Any) -> Any:
-    """The function that runs one call of the centre's SQL API for ``session``."""
-    db = getattr(session, "db", None) or session._db
-    return db.rows
-
-
 @contextmanager
 def _reader(args: argparse.Namespace) -> Iterator[Reader]:
     dsn = getattr(args, "stats_dsn", None) or os.environ.get(STATS_DSN_ENV)
     if args.actor is not None:
         with _session(args) as session:
-            yield ApiReader(session_call(session), session.token)
+            yield session.stats_reader()
     elif dsn:
         try:
             conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
@@ -235,7 +228,7 @@ def draw_chart(args: argparse.Namespace) -> int:
 
 
 def _entry(args: argparse.Namespace, session: Any) -> ApiEntry:
-    return ApiEntry(session_call(session), session.token)
+    return session.stats_entry()
 
 
 def set_expected(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from .users import UsersService
 from .values import ActSummary, CentreIdentity, SearchCriteria, User
 
 if TYPE_CHECKING:
+    from common.stats.reader import ApiEntry, ApiReader
     from printdesigner.store import TemplateStore
 
     from ._db import Database
@@ -64,6 +65,18 @@ class Session:
     def search(self, criteria: SearchCriteria) -> list[ActSummary]:
         """Acts matching ``criteria`` (one page of summaries; the read is logged)."""
         return search_acts(self._db, self._token, criteria)
+
+    def stats_reader(self) -> ApiReader:
+        """Published statistics, read through ``stats.read_table`` (officer, secretaries)."""
+        from common.stats.reader import ApiReader
+
+        return ApiReader(self._db.rows, self._token)
+
+    def stats_entry(self) -> ApiEntry:
+        """The officer's entries: expected counts, populations, urban/rural areas."""
+        from common.stats.reader import ApiEntry
+
+        return ApiEntry(self._db.rows, self._token)
 
     def templates(self) -> TemplateStore:
         """The centre's document templates and this workstation's printer calibration."""

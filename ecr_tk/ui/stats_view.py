@@ -27,7 +27,7 @@ from common.i18n import translator
 from common.stats import charts
 from common.stats.catalogue import Published, catalogue
 from common.stats.formatting import display_rows, to_csv
-from common.stats.reader import ApiReader, Reader, StatTable, read_table
+from common.stats.reader import Reader, StatTable, read_table
 from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.widgets import ChoiceBox, MessageBar
 
@@ -57,7 +57,7 @@ class StatisticsView(ttk.Frame):
                  reader: Reader | None = None, **options: Any) -> None:
         super().__init__(parent_frame, padding=(12, 10), **options)
         self.session = session
-        self.reader = reader or ApiReader(_session_call(session), session.token)
+        self.reader = reader or session.stats_reader()
         #: where "Export…" asks for a file; replaceable (tests, other front ends)
         self.ask_path: Callable[[tk.Misc, str, str, str], str | None] = _ask_save_path
         self.table: StatTable | None = None
@@ -226,6 +226,3 @@ class StatisticsView(ttk.Frame):
             self.export_png(path)
 
 
-def _session_call(session: Any) -> Any:
-    db = getattr(session, "db", None) or session._db
-    return db.rows

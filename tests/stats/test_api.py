@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from common.stats.reader import ApiEntry, ApiReader, DirectReader, StatisticsError, read_table
-from ecr_tk.cli.stats import session_call
+from common.stats.reader import DirectReader, StatisticsError, read_table
 from ecr_tk.services.errors import CentreError, PermissionRefused
 from tests.stats.conftest import StatsCentre
 
@@ -18,7 +17,7 @@ def test_an_officer_and_a_secretary_read_what_ecr_stats_reads(
         key: str, stats_centre: StatsCentre, stats_conn: Any) -> None:
     direct = read_table(DirectReader(stats_conn), key)
     for session in (stats_centre.officer, stats_centre.secretary):
-        via_api = read_table(ApiReader(session_call(session), session.token), key)
+        via_api = read_table(session.stats_reader(), key)
         assert via_api.rows == direct.rows
     assert direct.rows
 
@@ -26,13 +25,13 @@ def test_an_officer_and_a_secretary_read_what_ecr_stats_reads(
 def test_an_agent_may_not_read_statistics(stats_centre: StatsCentre) -> None:
     agent = stats_centre.agent
     with pytest.raises(PermissionRefused) as info:
-        read_table(ApiReader(session_call(agent), agent.token), "LB-1")
+        read_table(agent.stats_reader(), "LB-1")
     assert info.value.rule == "action_not_permitted"
 
 
 def test_only_the_officer_enters_figures(stats_centre: StatsCentre) -> None:
     for session in (stats_centre.secretary, stats_centre.agent):
-        entry = ApiEntry(session_call(session), session.token)
+        entry = session.stats_entry()
         with pytest.raises(PermissionRefused):
             entry.set_population("01", 2031, 10)
         with pytest.raises(PermissionRefused):
@@ -42,7 +41,7 @@ def test_only_the_officer_enters_figures(stats_centre: StatsCentre) -> None:
 def test_entries_are_audited_with_the_officer_and_the_values(stats_centre: StatsCentre,
                                                              owner_conn: Any) -> None:
     officer = stats_centre.officer
-    entry = ApiEntry(session_call(officer), officer.token)
+    entry = officer.stats_entry()
     entry.set_population("0999", 2031, 4321)
     entry.set_population("0999", 2031, None)
     rows = owner_conn.execute(
@@ -65,7 +64,7 @@ def test_bad_entries_are_refused_naming_the_field_and_the_rule(
         call: Any, field: str, rule: str, stats_centre: StatsCentre) -> None:
     officer = stats_centre.officer
     with pytest.raises(StatisticsError) as info:
-        call(ApiEntry(session_call(officer), officer.token))
+        call(officer.stats_entry())
     assert (info.value.field, info.value.rule) == (field, rule)
 
 
@@ -80,7 +79,7 @@ def test_the_database_refuses_bad_entries_by_itself(sql: str, rule: str,
                                                     stats_centre: StatsCentre) -> None:
     officer = stats_centre.officer
     with pytest.raises(CentreError) as info:
-        session_call(officer)(sql, (officer.token,))
+        officer._db.rows(sql, (officer.token,))  # the SQL API itself, as ecr_app
     assert info.value.rule == rule
 
 
