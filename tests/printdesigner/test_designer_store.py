@@ -10,7 +10,7 @@ import pytest
 
 from ecr_tk.services import Centre
 from printdesigner.designer.app import open_designer
-from printdesigner.store import StoreError, TemplateStore
+from printdesigner.store import StoreError
 from tests.printdesigner.test_designer import pump
 from tests.printdesigner.test_store import (  # noqa: F401  (fixtures)
     OFFICER,
@@ -33,7 +33,7 @@ def root(xvfb_display: str) -> Iterator[tk.Tk]:
 def test_the_officer_opens_a_default_saves_versions_and_a_stale_window_is_refused(
         root: tk.Tk, centre: Centre, app_conn: psycopg.Connection) -> None:  # noqa: F811
     officer = centre.login(OFFICER, PASSWORDS[OFFICER])
-    store = TemplateStore(officer._db.transaction, officer.token)
+    store = officer.templates()
     first = open_designer(root, store=store)
     pump(root, 0.2)
     choices = {key: version for key, _label, version in first.centre_choices()}

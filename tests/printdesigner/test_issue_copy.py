@@ -12,7 +12,6 @@ from common.acts import examples
 from ecr_tk.services import Centre
 from printdesigner.documents import issued_copy_pdf, load_signer, write_pdf
 from printdesigner.qr import verify_printed
-from printdesigner.store import TemplateStore
 from tests.printdesigner.conftest import Centre as SigningCentre
 from tests.printdesigner.pdfread import flat, pdftotext, pypdf_text
 from tests.printdesigner.test_store import (  # noqa: F401  (fixtures)
@@ -70,7 +69,7 @@ def test_the_centres_own_template_is_used_when_it_has_one(
     niu = _validated_birth(centre)
     officer = centre.login(OFFICER, PASSWORDS[OFFICER])
     # as the centre GUI wires it: a connection from the session's pool for each call
-    store = TemplateStore(officer._db.transaction, officer.token)
+    store = officer.templates()
     base = default_template("birth", "full")
     mark = StaticText("national-mark", 150, 280, 50, 5, text="MODÈLE NATIONAL 2027")
     pages = (Page((*base.pages[0].elements, mark)), *base.pages[1:])
