@@ -6,8 +6,10 @@ So this loader computes exactly what the services compute and store for an act
 (``ecr_tk.services._dictionary.derive``: summary, person search keys, duplicate
 keys, timeliness), in worker processes, and COPYs the rows into ``ecr.acts`` and
 ``ecr.act_person_keys`` as the owner with triggers off
-(``session_replication_role = replica``), then recounts the name vocabulary
-(``ecr._rebuild_name_vocabulary``) that ``_store_person_keys`` would have kept.
+(``session_replication_role = replica``), then rebuilds what
+``_store_person_keys`` would have kept beside them: the name vocabulary's
+counts and each act's name words (``ecr._rebuild_name_vocabulary``,
+``ecr._rebuild_name_words``).
 Validation is skipped (``derive(known_valid=True)``, four fifths of the CPU):
 the generator's acts are valid by construction, and tests/common/acts checks
 thousands of them.  It is a benchmark fixture, never a way in for real data:
@@ -150,6 +152,7 @@ def load(owner_dsn: str, n: int, *, seed: int = 20261128, centre: str = "000001"
         conn.execute("SET session_replication_role = origin")
         conn.execute("SELECT setval(pg_get_serial_sequence('ecr.acts', 'id'), %s)", (n,))
         conn.execute("SELECT ecr._rebuild_name_vocabulary()")
+        conn.execute("SELECT ecr._rebuild_name_words()")
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE ecr.acts")

@@ -15,6 +15,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from common.errors import UserError
 from common.i18n import translator
 
 from . import _dictionary
@@ -37,6 +38,20 @@ def search_acts(db: Database, token: uuid.UUID, criteria: SearchCriteria) -> lis
     return [summary_from_row(r) for r in rows]
 
 
+def _query_words(text: str) -> list[dict[str, str]]:
+    """The search keys of the words typed, each of which an act must match.
+
+    Acts index a name after an elided particle twice, glued and alone
+    ("N'Diaye": ``ndiaye`` and ``diaye``), so that either finds it.  The words
+    typed keep the glued form only: "N'Diaye" must find "Ndiaye" too, which
+    has no word ``diaye``.
+    """
+    words = _dictionary.name_words(text)
+    return [w for i, w in enumerate(words)
+            if not (i > 0 and len(words[i - 1]["key"]) == len(w["key"]) + 1
+                    and words[i - 1]["key"][1:] == w["key"] and words[i - 1]["key"][0].isascii())]
+
+
 def criteria_to_query(c: SearchCriteria) -> dict[str, Any]:
     """The JSON the SQL search function takes; refuses malformed criteria by field."""
     q: dict[str, Any] = {}
@@ -54,13 +69,16 @@ def criteria_to_query(c: SearchCriteria) -> dict[str, Any]:
     for name, value in (("surname", c.surname), ("given_names", c.given_names),
                         ("parent_name", c.parent_name)):
         if value and value.strip():
-            words = _dictionary.name_words(value)
+            words = _query_words(value)
             if not words:
                 raise InvalidValue(tr("Nothing to search for in {field}", field=name),
                                    field=name, rule="empty_name")
             q[name] = words
     if c.event_type:
-        _dictionary.check_event_type(c.event_type)
+        try:
+            _dictionary.check_event_type(c.event_type)
+        except UserError as exc:
+            raise InvalidValue(str(exc), field="event_type", rule="bad_event_type") from exc
         q["event_type"] = c.event_type
     if c.status:
         if c.status not in STATUSES:
