@@ -25,6 +25,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from common.cli import EXIT_OK, run_handler
 from common.errors import UserError
 from common.i18n import set_language, translator
 from common.pki.keys import write_file_atomically
@@ -33,7 +34,7 @@ from xmserver.db import DB_ENV, dsn_from, scec_connection
 
 tr = translator("scec")
 
-EXIT_OK, EXIT_REFUSED, EXIT_BUG = 0, 1, 70
+
 
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
@@ -228,22 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        return int(args.handler(args))
-    except UserError as exc:
-        if args.json:
-            json.dump(exc.as_dict(), sys.stderr, ensure_ascii=False)
-            sys.stderr.write("\n")
-        else:
-            where = f" [{exc.field}]" if exc.field else ""
-            sys.stderr.write(f"xmserver: {exc.message}{where} ({exc.rule})\n")
-        return EXIT_REFUSED
-    except KeyboardInterrupt:
-        return 130
-    except Exception:
-        logging.getLogger("xmserver").exception("internal error")
-        sys.stderr.write(tr("xmserver: internal error (a bug): please report it") + "\n")
-        return EXIT_BUG
+    return run_handler("xmserver", args.handler, args,
+                       tr("xmserver: internal error (a bug): please report it"))
 
 
 if __name__ == "__main__":

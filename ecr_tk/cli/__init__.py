@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from common.cli import EXIT_USAGE, run_handler
 from common.errors import UserError
 from common.i18n import set_language, translator
 
@@ -40,10 +40,6 @@ COMMAND_MODULES = (
     "ecr_tk.cli.verify",  # verify a printed copy (QR)
 )
 
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-EXIT_BUG = 70
 
 Handler = Callable[[argparse.Namespace], Any]
 
@@ -131,25 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # only global options and a stray word: argparse said why
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
-    handler: Handler = args.handler
-    try:
-        result = handler(args)
-    except UserError as exc:
-        if args.json:
-            json.dump(exc.as_dict(), sys.stderr, ensure_ascii=False)
-            sys.stderr.write("\n")
-        else:
-            where = f" [{exc.field}]" if exc.field else ""
-            sys.stderr.write(f"ecr: {exc.message}{where} ({exc.rule})\n")
-        return EXIT_REFUSED
-    except KeyboardInterrupt:
-        return 130
-    except Exception:
-        logging.getLogger("ecr").exception("internal error")
-        sys.stderr.write(
-            tr("ecr: internal error (a bug): please report it with the text above") + "\n")
-        return EXIT_BUG
-    return int(result) if isinstance(result, int) else EXIT_OK
+    return run_handler("ecr", args.handler, args, tr(
+        "ecr: internal error (a bug): please report it with the text above"))
 
 
 if __name__ == "__main__":
