@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import time
 import tkinter as tk
 from collections.abc import Iterator
@@ -16,30 +15,14 @@ import pytest
 from common.i18n import set_language
 from common.stats.formatting import display_rows, to_csv
 from common.stats.reader import DirectReader, read_table
-from ecr_tk.ui.headless import start_virtual_screen
 from ecr_tk.ui.stats_view import StatisticsView
 from tests.stats.conftest import YEARS, StatsCentre
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    screen = start_virtual_screen()
-    previous = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = screen.display
-    try:
-        yield screen.display
-    finally:
-        screen.stop()
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
-
-
 @pytest.fixture
-def root(display: str) -> Iterator[tk.Tk]:
+def root(virtual_screen: str) -> Iterator[tk.Tk]:
     set_language("fr")
     window = tk.Tk()
     window.geometry("1024x740+0+0")
