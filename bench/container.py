@@ -8,7 +8,7 @@ Prints JSON::
     {"batches": {"1": {"bytes_per_act": …, "body_bytes_per_act": …,
                        "overhead_bytes_per_container": …, "containers": …}, "10": …,
                  "50": …, "200": …},
-     "seal_acts_per_s": …, "open_acts_per_s": …, "corpus": {…}, "dictionary": 1}
+     "seal_acts_per_s": …, "open_acts_per_s": …, "corpus": {…}, "dictionary": 2}
 
 ``bytes_per_act`` is everything that travels: the whole CMS container (envelope,
 signature, header, compressed body) divided by the acts it carries.  The

@@ -9,16 +9,19 @@ benchmark measures on another seed):
   encoding writes a small index instead of the string), and the *predictors*:
   a leaf whose value a sibling leaf determines in at least ``MIN_ACCURACY`` of
   the corpus (a locality and its area code) is written as "as predicted";
-* ``vN.zdict`` — a zstandard dictionary trained on batch bodies encoded with
-  that vocabulary (what containers actually compress).
+* ``vN.zdict`` — a zstandard dictionary (256 KiB) trained on batch bodies
+  encoded with that vocabulary (what containers actually compress);
+* in the vocabulary too, ``date_offsets``: per date column, the median day
+  offset from its base (a declarant is born some 37 years before the
+  registration), subtracted before writing so that the rest fits two bytes.
 
 A released version is never replaced: new data makes the next version (append it
 to ``compression.DICTIONARY_FILES`` and make it current).
 
 Usage::
 
-    .venv/bin/python tools/train_wire_dictionary.py --version 1
-    .venv/bin/python tools/train_wire_dictionary.py --version 1 --check   # rebuild & compare
+    .venv/bin/python tools/train_wire_dictionary.py --version 2
+    .venv/bin/python tools/train_wire_dictionary.py --version 2 --check   # rebuild & compare
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ from common.wire.corpus import TRAINING_SEED, realistic_records  # noqa: E402
 
 OUT = ROOT / "common" / "wire" / "dictionaries"
 MIN_COUNT = 3
-MAX_WORDS = 4000
+MAX_WORDS = 16000  # vocabulary indexes stay within two varint bytes (< 16,384)
 BATCH = 50
 MIN_ACCURACY = 0.9
+MIN_DATES = 100  # observations of a date column before its typical offset is trusted
 K, D = 64, 6  # zstd COVER parameters, chosen by measurement (docs/container-format.md)
 
 
@@ -140,26 +144,44 @@ def tokens(records: list[ActRecord]) -> dict[str, list[str]]:
     return out
 
 
+def date_offsets(records: list[ActRecord], vocab: acts_codec.Vocabulary) -> dict[str, int]:
+    """Per date column, the median day offset from its base (a mother's birth date is
+    some 25 years before the registration): subtracted, it leaves a number that fits
+    in two bytes instead of three."""
+    seen: dict[str, list[int]] = {}
+    for i in range(0, len(records), BATCH):
+        acts_codec.encode_acts(records[i:i + BATCH], vocab, observe_dates=seen)
+    out = {}
+    for column, offsets in sorted(seen.items()):
+        median = sorted(offsets)[len(offsets) // 2] if len(offsets) >= MIN_DATES else 0
+        if abs(median) >= 64:
+            out[column] = median
+    return out
+
+
 def load(data: dict[str, object]) -> acts_codec.Vocabulary:
     words, predicted, toks = data["words"], data["predictors"], data["tokens"]
     return acts_codec.Vocabulary(
         {k: tuple(v) for k, v in words.items()},  # type: ignore[attr-defined]
         {b: (str(p["from"]), dict(p["map"])) for b, p in predicted.items()},  # type: ignore[attr-defined]
         {k: tuple(v) for k, v in toks.items()},  # type: ignore[attr-defined]
+        {k: int(v) for k, v in data.get("date_offsets", {}).items()},  # type: ignore[attr-defined]
     )
 
 
-def train(n: int, size: int, seed: int = TRAINING_SEED) -> tuple[bytes, bytes]:
+def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 2
+          ) -> tuple[bytes, bytes]:
     records = realistic_records(n, seed=seed)
     words = vocabulary(records)
     string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
     data = {"words": words, "predictors": predictors(records, string_leaves),
             "tokens": tokens(records)}
+    data["date_offsets"] = date_offsets(records, load(data))
     vocab = load(data)
     samples = [acts_codec.encode_acts(records[i:i + BATCH], vocab)
                for i in range(0, len(records), BATCH)]
     zdict = zstandard.train_dictionary(size, samples, level=19, k=K, d=D, threads=1,
-                                       dict_id=0x45435200 + 1)
+                                       dict_id=0x45435200 + version)
     vocab_json = json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8")
     return zdict.as_bytes(), vocab_json
 
@@ -167,12 +189,12 @@ def train(n: int, size: int, seed: int = TRAINING_SEED) -> tuple[bytes, bytes]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--version", type=int, required=True)
-    parser.add_argument("--acts", type=int, default=20_000)
-    parser.add_argument("--size", type=int, default=128 * 1024)
+    parser.add_argument("--acts", type=int, default=200_000)
+    parser.add_argument("--size", type=int, default=256 * 1024)
     parser.add_argument("--check", action="store_true",
                         help="rebuild and compare with the shipped files instead of writing")
     args = parser.parse_args()
-    zdict, vocab = train(args.acts, args.size)
+    zdict, vocab = train(args.acts, args.size, version=args.version)
     targets = {OUT / f"v{args.version}.zdict": zdict, OUT / f"v{args.version}.vocab.json": vocab}
     if args.check:
         same = all(p.exists() and p.read_bytes() == data for p, data in targets.items())

@@ -12,7 +12,8 @@ by side::
 
     act count | structure length | structure | values
 
-*structure*, per act: event tag, dictionary version, number of mentions, then
+*structure*: the dictionary version the batch is written in, then per act: event
+tag, number of mentions, then
 every group as a presence bitmap (bit 0: all required children present; then
 the optional children, canonical order; the required ones only when bit 0 is
 clear) with, for a repeated group, its item count first.  *values*: one column
@@ -23,7 +24,9 @@ surname side by side); within a column, values in act order.
 Leaves: INT zig-zag varint; DATE the signed day offset from the previous date of
 the same leaf name in the act (spouses' birth dates are close; a mother who
 declares her child has the same), else from the act's registration date (the
-registration date itself: from the previous act's, in its column);
+registration date itself: from the previous act's, in its column), less the
+column's typical offset (trained, in the vocabulary), as a ``dense_sint`` (two
+bytes up to ±16,383 days: a birth date no longer needs three);
 TIME minutes since midnight; BOOL one byte; CODE the code's index in its list;
 NIU its serial as a delta from the previous NIU of the
 column when centre and year are the act's own, else centre, year and serial
@@ -153,6 +156,8 @@ class _ColumnState:
     previous_serial: int = 0
     previous_date: dt.date = EPOCH
     text: TextColumn = field(default_factory=TextColumn)
+    typical_offset: int = 0  # of this date column from its base (trained), subtracted
+    observed: list[int] | None = None  # day offsets seen, when training
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,8 @@ class Vocabulary:
     words: Mapping[str, tuple[str, ...]]
     predictors: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
     tokens: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: column key (``birth:mother.birth_date``) → its typical day offset from its base
+    date_offsets: Mapping[str, int] = field(default_factory=dict)
 
     @functools.cached_property
     def indexes(self) -> dict[str, dict[str, int]]:
@@ -176,11 +183,12 @@ class Vocabulary:
     def token_indexes(self) -> dict[str, dict[str, int]]:
         return {name: {w: i for i, w in enumerate(ws)} for name, ws in self.tokens.items()}
 
-    def state(self, leaf_name: str) -> _ColumnState:
+    def state(self, leaf_name: str, column_key: str = "") -> _ColumnState:
         predictor, predictions = self.predictors.get(leaf_name, (None, {}))
         return _ColumnState(text=TextColumn(
             self.words.get(leaf_name, ()), self.indexes.get(leaf_name, {}), leaf_name, predictor,
-            predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {})))
+            predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {})),
+            typical_offset=self.date_offsets.get(column_key, 0))
 
     def predictor_of(self, leaf_name: str) -> str | None:
         entry = self.predictors.get(leaf_name)
@@ -227,11 +235,14 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
         elif kind is Kind.DATE:
             day = dt.date.fromisoformat(value)
             if envelope:
-                w.sint((day - state.previous_date).days)
+                offset = (day - state.previous_date).days
                 state.previous_date = day
             else:
-                w.sint((day - ctx.date_base(f.name)).days)
+                offset = (day - ctx.date_base(f.name)).days
                 ctx.last_dates[f.name] = day
+            if state.observed is not None:
+                state.observed.append(offset)
+            w.dense_sint(offset - state.typical_offset)
         elif kind is Kind.TIME:
             t = dt.time.fromisoformat(value)
             if t.second or t.microsecond:
@@ -326,9 +337,13 @@ def _column_names() -> tuple[str, ...]:
     return tuple(_leaf_name(key) for key in _columns())
 
 
-def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABULARY) -> bytes:
-    """The body of an ACT_BATCH (or QUERY_ANSWER / MENTION) container."""
+def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABULARY,
+                observe_dates: dict[str, list[int]] | None = None) -> bytes:
+    """The body of an ACT_BATCH (or QUERY_ANSWER / MENTION) container.
+
+    ``observe_dates`` (training only) collects every date column's day offsets."""
     struct = Writer()
+    struct.uint(DICTIONARY_VERSION)  # every act of a batch is written in this version
     slots: Slots = {}
     columns = _columns()
     for i, act in enumerate(acts):
@@ -336,7 +351,6 @@ def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABU
         if ev is None:
             raise _refuse(f"unknown event type {act.event_type!r}")
         struct.uint(ev.tag)
-        struct.uint(DICTIONARY_VERSION)
         struct.uint(len(act.mentions))
         envelope = {
             "registered_on": act.registered_on.isoformat() if act.registered_on else None,
@@ -350,11 +364,15 @@ def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABU
             text = canonical_json(dict(mention)).decode("utf-8")
             slots.setdefault(columns["~mentions"], []).append((i, _MENTION, text, "mentions", {}))
     contexts = [_ActContext(a.registered_on, a.centre_code) for a in acts]
+    shapes: dict[str, str] = {}  # digit shapes by leaf name, shared by the batch's columns
     values = Writer()
     names = _column_names()
     keys = list(columns)
     for column in sorted(slots):
-        state = vocabulary.state(names[column])
+        state = vocabulary.state(names[column], keys[column])
+        state.text.shapes = shapes
+        if observe_dates is not None:
+            state.observed = observe_dates.setdefault(keys[column], [])
         in_envelope = column < columns["~status"]
         usable = _predictor_precedes(keys, column, state.text.predictor)
         for act_index, leaf, value, where, obj in slots[column]:
@@ -423,13 +441,13 @@ def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str
 def _read_structure(r: Reader, count: int, targets: Targets) -> list[_Skeleton]:
     columns = _columns()
     skeletons: list[_Skeleton] = []
+    version = r.uint(2**16)
+    if not 1 <= version <= DICTIONARY_VERSION:
+        raise r.fail(f"dictionary version {version} unknown to this program")
     for i in range(count):
         tag = r.uint(2**16)
         if tag not in EVENT_BY_TAG:
             raise r.fail(f"unknown event tag {tag}")
-        version = r.uint(2**16)
-        if not 1 <= version <= DICTIONARY_VERSION:
-            raise r.fail(f"dictionary version {version} unknown to this program")
         s = _Skeleton(tag, version)
         for m in range(r.uint(MAX_MENTIONS)):
             s.mentions.append(None)
@@ -475,7 +493,7 @@ def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
             raise r.fail("boolean out of range")
         return b == 1
     if kind is Kind.DATE:
-        offset = r.sint(4_000_000)
+        offset = r.dense_sint(4_000_000) + state.typical_offset
         base = state.previous_date if envelope else ctx.date_base(f.name)
         try:
             day = base + dt.timedelta(days=offset)
@@ -528,10 +546,12 @@ def decode_acts(body: bytes, *, today: dt.date | None = None, validate: bool = T
     skeletons = _read_structure(structure, count, targets)
     structure.end()
     contexts = [_ActContext() for _ in skeletons]
+    shapes: dict[str, str] = {}
     names = _column_names()
     keys = list(columns)
     for column in sorted(targets):
-        state = vocabulary.state(names[column])
+        state = vocabulary.state(names[column], keys[column])
+        state.text.shapes = shapes
         envelope = column < columns["~status"]
         predictor = state.text.predictor
         usable = _predictor_precedes(keys, column, predictor)

@@ -12,6 +12,10 @@ from common.wire.errors import ContainerRefused
 MAX_VARINT_BYTES = 10
 
 
+#: The two-byte value of ``dense_sint`` that announces a longer number.
+DENSE_ESCAPE = 0x7FFF
+
+
 class Writer:
     def __init__(self) -> None:
         self._parts = bytearray()
@@ -38,6 +42,20 @@ class Writer:
     def sint(self, value: int) -> None:
         """Zig-zag signed varint: small magnitudes of either sign stay short."""
         self.uint(value * 2 if value >= 0 else -value * 2 - 1)
+
+    def dense_sint(self, value: int) -> None:
+        """Zig-zag, then one byte below 128, two bytes (15 bits) below 32767, else an escape.
+
+        LEB128 spends three bytes from 16384 on; day offsets of birth dates sit
+        just there (a 30-year range is about 11,000 days)."""
+        z = value * 2 if value >= 0 else -value * 2 - 1
+        if z < 0x80:
+            self._parts.append(z)
+        elif z < DENSE_ESCAPE:
+            self._parts += (0x8000 | z).to_bytes(2, "big")
+        else:
+            self._parts += b"\xff\xff"
+            self.uint(z - DENSE_ESCAPE)
 
     def blob(self, data: bytes) -> None:
         self.uint(len(data))
@@ -94,6 +112,21 @@ class Reader:
     def sint(self, bound: int = 2**62) -> int:
         raw = self.uint(2 * bound)
         return raw // 2 if raw % 2 == 0 else -(raw // 2) - 1
+
+    def dense_sint(self, bound: int = 2**62) -> int:
+        """Read what ``Writer.dense_sint`` wrote (canonical forms only)."""
+        first = self.byte()
+        if first < 0x80:
+            z = first
+        else:
+            z = (first & 0x7F) << 8 | self.byte()
+            if z == DENSE_ESCAPE:
+                z += self.uint(2 * bound)
+            elif z < 0x80:
+                raise self.fail("non-canonical number")
+        if z > 2 * bound:
+            raise self.fail(f"number above {bound}")
+        return z // 2 if z % 2 == 0 else -(z // 2) - 1
 
     def blob(self, max_length: int) -> bytes:
         return self.raw(self.uint(max_length))

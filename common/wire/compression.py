@@ -27,11 +27,13 @@ from common.wire.acts_codec import EMPTY_VOCABULARY, Vocabulary
 from common.wire.errors import ContainerRefused
 
 STORED = 0
-#: wire id → file name in ``common/wire/dictionaries``.  Append only.  Each
-#: version also has a vocabulary ``vN.vocab.json`` used by the act encoding.
-DICTIONARY_FILES: dict[int, str] = {1: "v1.zdict"}
+#: wire id → file name in ``common/wire/dictionaries``.  Append only once
+#: released.  Each version also has a vocabulary ``vN.vocab.json`` used by the
+#: act encoding.  Id 1 (never released) was withdrawn with the act encoding it
+#: went with: containers naming it are refused as ``unknown_dictionary``.
+DICTIONARY_FILES: dict[int, str] = {2: "v2.zdict"}
 #: The dictionary new containers use.
-CURRENT_DICTIONARY = 1
+CURRENT_DICTIONARY = 2
 #: Upper bound of a decompressed body (a batch of 200 acts is ~60 KiB).
 MAX_BODY_BYTES = 4 * 1024 * 1024
 LEVEL = 19
@@ -71,6 +73,7 @@ def vocabulary(dict_id: int) -> Vocabulary:
         {name: tuple(ws) for name, ws in data["words"].items()},
         {leaf: (p["from"], p["map"]) for leaf, p in data["predictors"].items()},
         {name: tuple(ws) for name, ws in data["tokens"].items()},
+        {column: int(offset) for column, offset in data.get("date_offsets", {}).items()},
     )
 
 

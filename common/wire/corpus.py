@@ -12,7 +12,7 @@ import datetime as dt
 
 from common.acts.actjson import ActRecord
 
-#: The seed the shipped dictionary v1 was trained on.  Benchmarks must use another.
+#: The seed the shipped dictionaries are trained on.  Benchmarks must use another.
 TRAINING_SEED = 20_260_101
 #: The default seed of benchmarks and tests (distinct from ``TRAINING_SEED``).
 MEASURE_SEED = 7

@@ -8,9 +8,11 @@ value written in the column.  Each value is written as a varint code, then::
 
     0        literal: UTF-8 with its length
     1        as predicted from the sibling leaf (nothing follows)
-    2        digits: the shape ("# ### #####": ``0`` then a literal, or ``1`` for
-             the column's previous shape), then the digits as one integer,
-             big-endian, in as few bytes as their count needs
+    2        digits: ``2n`` then the shape as a literal ("# ### #####"), or ``2n+1``
+             for the batch's previous shape of this leaf name (every identity
+             number column shares it); then the digits as one integer, big-endian,
+             in its ``n`` significant bytes (a random 10-digit identity number
+             below 2^32 takes four, not the five 10 digits need)
     3        same shape as the previous value of the column: the digits' delta
              (registers count 12/2026, 13/2026…)
     4        words: their number, then each word's index in the column's word list
@@ -67,7 +69,13 @@ class TextColumn:
     tokens: tuple[str, ...] = ()  # words that values of this column are made of
     token_index: Mapping[str, int] = field(default_factory=dict)
     previous: str | None = None
-    previous_shape: str | None = None
+    #: the last digit shape written, per leaf name: shared by every column of a batch
+    #: with that leaf name (all identity numbers have the same shape)
+    shapes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def previous_shape(self) -> str | None:
+        return self.shapes.get(self.name)
 
 
 def _shape(value: str) -> tuple[str, str] | None:
@@ -141,14 +149,16 @@ def encode_text(w: Writer, value: str, column: TextColumn, act: ActStrings,
             return
     if shaped is not None:
         shape, digits = shaped
+        number = int(digits)
+        size = (number.bit_length() + 7) // 8
         w.uint(DIGITS)
         if shape == column.previous_shape:
-            w.uint(1)
+            w.uint(size << 1 | 1)
         else:
-            w.uint(0)
+            w.uint(size << 1)
             w.text(shape)
-            column.previous_shape = shape
-        w.raw(int(digits).to_bytes(_width(len(digits)), "big"))
+            column.shapes[column.name] = shape
+        w.raw(number.to_bytes(size, "big"))
         return
     w.uint(LITERAL)
     w.text(value)
@@ -189,17 +199,21 @@ def decode_text(r: Reader, column: TextColumn, act: ActStrings, sibling: str | N
         value = " ".join(column.tokens[r.uint(len(column.tokens) - 1)] for _ in range(n))
         act.add(value)
     elif code == DIGITS:
-        if r.uint(1):
+        flags = r.uint(2 * _width(MAX_DIGITS) + 1)
+        if flags & 1:
             if column.previous_shape is None:
                 raise r.fail("no previous digit shape")
             shape = column.previous_shape
         else:
-            shape = column.previous_shape = r.text(MAX_DIGITS + 20)
+            shape = column.shapes[column.name] = r.text(MAX_DIGITS + 20)
         ndigits = shape.count("#")
         if not MIN_DIGITS <= ndigits <= MAX_DIGITS or set(shape) - _SEPARATORS - {"#"}:
             raise r.fail("an invalid digit shape")
-        number = int.from_bytes(r.raw(_width(ndigits)), "big")
-        if number >= 10**ndigits:
+        size = flags >> 1
+        if size > _width(ndigits):
+            raise r.fail("too many bytes for the digits")
+        number = int.from_bytes(r.raw(size), "big")
+        if number >= 10**ndigits or (size and number >> (8 * size - 8) == 0):
             raise r.fail("digits out of range")
         value = _fill(shape, f"{number:0{ndigits}d}")
         act.add(value)
