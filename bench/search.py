@@ -98,7 +98,8 @@ def main() -> int:
     owner_dsn = _dsn(args.dsn, dbname)
     load_seconds = None
     if args.reuse:
-        centre = Centre.open(dsn=owner_dsn)  # applies any newer migration
+        # as the application role: the kept schema is used as it is (no migration)
+        centre = Centre.open(dsn=psycopg.conninfo.make_conninfo(owner_dsn, user="ecr_app"))
         with psycopg.connect(owner_dsn) as conn:
             row = conn.execute("SELECT count(*) FROM ecr.acts").fetchone()
         n_acts = int(row[0]) if row else 0
