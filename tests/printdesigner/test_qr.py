@@ -26,7 +26,12 @@ from tests.printdesigner.conftest import Centre, make_centre, revoke
 from tests.printdesigner.pdfread import page_count
 
 CENTRE = CentreInfo("010203", "Thiès Nord", "Région de Thiès", "Thiès", "République du Sénégal")
-ISSUED = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+
+
+def issued_now() -> dt.datetime:
+    """A copy issued a minute ago, at test time: a time taken at import (collection)
+    would precede certificates made later in a long run, which then are "not yet valid"."""
+    return dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
 
 
 def birth_act(**changes: object) -> SampleAct:
@@ -37,8 +42,8 @@ def birth_act(**changes: object) -> SampleAct:
 
 def issue(tmp_path: Path, signer: Centre, act: SampleAct | None = None, *,
           name: str = "copy.pdf", kind: str = "full") -> Path:
-    pdf = render_copy(act or birth_act(), kind, signer=signer, centre=CENTRE, issued_at=ISSUED,
-                      officer="Mamadou DIALLO")
+    pdf = render_copy(act or birth_act(), kind, signer=signer, centre=CENTRE,
+                      issued_at=issued_now(), officer="Mamadou DIALLO")
     path = tmp_path / name
     path.write_bytes(pdf)
     return path
@@ -92,7 +97,7 @@ def _forge(genuine: Path, forged_data: dict[str, object], tmp_path: Path,
     from printdesigner.render import render
 
     code = read_qr_from_pdf(genuine.read_bytes())
-    ctx = print_context(birth_act(data=forged_data), "full", centre=CENTRE, issued_at=ISSUED,
+    ctx = print_context(birth_act(data=forged_data), "full", centre=CENTRE, issued_at=issued_now(),
                         officer="Mamadou DIALLO")
     ctx = PrintContext(ctx.event_type, ctx.data, ctx.computed, ctx.mentions, 1, qr_text=code)
     pdf = render(default_template("birth", "full"), ctx).pdf
@@ -117,7 +122,7 @@ def test_a_copy_whose_name_was_altered_does_not_verify(tmp_path: Path, centre: C
     # 2. the layout rewritten to match the forgery: its digest no longer matches the code
     from printdesigner.documents import print_context
 
-    ctx = print_context(birth_act(data=forged_data), "full", centre=CENTRE, issued_at=ISSUED,
+    ctx = print_context(birth_act(data=forged_data), "full", centre=CENTRE, issued_at=issued_now(),
                         officer="Mamadou DIALLO")
     from printdesigner.defaults import default_template
 
