@@ -10,7 +10,7 @@ import pytest
 from common.i18n import set_language, translate, translator, using_language
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import i18n_check  # noqa: E402
+import i18n_check
 
 
 def test_every_translated_message_has_a_french_translation() -> None:
@@ -20,14 +20,16 @@ def test_every_translated_message_has_a_french_translation() -> None:
         for domain, msgs in sorted(lacking.items())
         for msgid, where in sorted(msgs.items())
     )
-    assert not lacking, "messages without French translation (run tools/i18n_check.py --update):\n" + listing
+    assert not lacking, ("messages without French translation "
+                         "(run tools/i18n_check.py --update):\n" + listing)
 
 
 def test_english_is_the_message_id_and_french_the_default(tmp_path: Path) -> None:
     tr = translator("centre")
     set_language("en")
     try:
-        assert tr("ecr: internal error (a bug): please report it with the text above").startswith("ecr:")
+        text = tr("ecr: internal error (a bug): please report it with the text above")
+        assert text.startswith("ecr:")
     finally:
         set_language("fr")
     assert translate("no-such-domain", "Unknown text") == "Unknown text"

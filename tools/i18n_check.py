@@ -101,15 +101,17 @@ def update(lang: str = "fr") -> int:
 
 
 def _ids(text: str) -> list[str]:
-    from babel.messages.pofile import read_po
     import io
+
+    from babel.messages.pofile import read_po
 
     return [str(m.id) for m in read_po(io.BytesIO(text.encode("utf-8"))) if m.id]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="add missing msgids to the catalogues")
+    parser.add_argument("--update", action="store_true",
+                        help="add missing msgids to the catalogues")
     parser.add_argument("--lang", default="fr")
     args = parser.parse_args()
     if args.update:

@@ -15,7 +15,7 @@ def _text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
-def test_copy_issue_writes_the_copy_and_its_receipt_as_pdf(ecr: Ecr, tmp_path: Path) -> None:
+def test_copy_issue_writes_the_copy_and_its_receipt_as_pdf(ecr: Ecr, tmp_path: Path) -> None:  # noqa: F811
     birth = tmp_path / "birth.json"
     birth.write_text(json.dumps(examples.BIRTH), "utf-8")
     ecr.json("act", "draft", "--type", "birth", str(birth), "--as", "3", password=AGENT_PW)
@@ -39,7 +39,7 @@ def test_copy_issue_writes_the_copy_and_its_receipt_as_pdf(ecr: Ecr, tmp_path: P
 
 
 def test_copy_issue_refuses_an_unwritable_output_with_a_clear_message(
-        ecr: Ecr, tmp_path: Path) -> None:
+        ecr: Ecr, tmp_path: Path) -> None:  # noqa: F811
     birth = tmp_path / "birth.json"
     birth.write_text(json.dumps(examples.BIRTH), "utf-8")
     ecr.json("act", "draft", "--type", "birth", str(birth), "--as", "3", password=AGENT_PW)
