@@ -11,6 +11,12 @@ from the CA certificate, and the CA's signature then proves the rebuilt
 certificate is exactly the one the CA issued.  The signer checks the round trip
 before printing, so a certificate of another profile is refused, never printed
 with a code that cannot verify.
+
+The subjectKeyIdentifier is rebuilt from the key: RFC 5280 method 2 (8 bytes) as
+the CA writes it now, or method 1 (SHA-1, 20 bytes) for a certificate issued before
+the switch (``KEY_IDENTIFIER_METHODS``; the verifier tries both, the CA's
+signature picks the right one).  The authorityKeyIdentifier is the issuer
+certificate's own subjectKeyIdentifier, whichever method made it.
 """
 
 from __future__ import annotations
@@ -32,7 +38,11 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from common.pki.keys import certificate_key_identifier, subject_key_identifier
+
 _P256_ORDER_BYTES = 32
+#: RFC 5280 §4.2.1.2 methods a centre certificate's key identifier may follow, current first.
+KEY_IDENTIFIER_METHODS = (2, 1)
 
 
 @dataclass(frozen=True)
@@ -100,12 +110,16 @@ def _subject(issuer: x509.Certificate, centre_code: str) -> a_x509.Name:
     return a_x509.Name(name="", value=a_x509.RDNSequence([*keep, cn]))
 
 
-def _tbs(compact: CompactCertificate, issuer: x509.Certificate) -> a_x509.TbsCertificate:
+def _tbs(compact: CompactCertificate, issuer: x509.Certificate,
+         key_identifier_method: int) -> a_x509.TbsCertificate:
     point = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), compact.public_key)
     spki_der = point.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     spki = a_keys.PublicKeyInfo.load(spki_der)
-    issuer_key = issuer.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    own_key = point.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    if key_identifier_method == 2:
+        own_identifier = subject_key_identifier(point)
+    else:
+        own_key = point.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        own_identifier = hashlib.sha1(own_key).digest()  # noqa: S324 (RFC 5280 method 1)
     usage = a_x509.KeyUsage({"digital_signature", "key_agreement"})
     return a_x509.TbsCertificate({
         "version": "v3",
@@ -118,19 +132,24 @@ def _tbs(compact: CompactCertificate, issuer: x509.Certificate) -> a_x509.TbsCer
         "subject_public_key_info": spki,
         "extensions": [
             {"extn_id": "key_identifier", "critical": False,
-             "extn_value": a_core.OctetString(hashlib.sha1(own_key).digest())},  # noqa: S324
+             "extn_value": a_core.OctetString(own_identifier)},
             {"extn_id": "authority_key_identifier", "critical": False,
-             "extn_value": {"key_identifier": hashlib.sha1(issuer_key).digest()}},  # noqa: S324
+             "extn_value": {"key_identifier": certificate_key_identifier(issuer)}},
             {"extn_id": "basic_constraints", "critical": True, "extn_value": {"ca": False}},
             {"extn_id": "key_usage", "critical": True, "extn_value": usage},
         ],
     })  # fmt: skip
 
 
-def rebuild(compact: CompactCertificate, issuer: x509.Certificate) -> x509.Certificate:
-    """The full certificate, as the CA issued it (its signature is checked by the caller)."""
+def rebuild(compact: CompactCertificate, issuer: x509.Certificate,
+            key_identifier_method: int = KEY_IDENTIFIER_METHODS[0]) -> x509.Certificate:
+    """The full certificate, as the CA issued it (its signature is checked by the caller).
+
+    ``key_identifier_method`` is how its subjectKeyIdentifier was made (RFC 5280
+    §4.2.1.2 method 2, or 1 for a certificate issued before ECR switched).
+    """
     certificate = a_x509.Certificate({
-        "tbs_certificate": _tbs(compact, issuer),
+        "tbs_certificate": _tbs(compact, issuer, key_identifier_method),
         "signature_algorithm": {"algorithm": "sha256_ecdsa"},
         "signature_value": der_signature(compact.ca_signature),
     })
@@ -151,7 +170,9 @@ def compact(certificate: x509.Certificate, issuer: x509.Certificate,
         public_key=key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint),
         ca_signature=raw_signature(certificate.signature),
     )
-    if rebuild(result, issuer).public_bytes(Encoding.DER) != certificate.public_bytes(Encoding.DER):
+    der = certificate.public_bytes(Encoding.DER)
+    if all(rebuild(result, issuer, method).public_bytes(Encoding.DER) != der
+           for method in KEY_IDENTIFIER_METHODS):
         raise ValueError("the centre certificate does not follow the centre profile")
     return result
 

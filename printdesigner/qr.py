@@ -255,9 +255,10 @@ def verify_text(text: str, ca_certs: Sequence[x509.Certificate],
     body = raw[:end]
     context = dict(seal=seal, centre_code=compact.centre_code, certificate_serial=compact.serial)
     certificate = None
-    for issuer in credential.issuers(ca_certs):
+    for issuer, method in ((i, m) for i in credential.issuers(ca_certs)
+                           for m in credential.KEY_IDENTIFIER_METHODS):
         try:
-            candidate = credential.rebuild(compact, issuer)
+            candidate = credential.rebuild(compact, issuer, method)
             candidate.verify_directly_issued_by(issuer)
         except (ValueError, TypeError, InvalidSignature):
             continue

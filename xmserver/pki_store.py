@@ -28,8 +28,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from common.i18n import translator
 from common.pki.authority import CountryAuthority, create_country_authority
 from common.pki.errors import PkiError
-from common.pki.keys import read_private_key, write_file_atomically, write_private_key
-from common.wire.cms import RecipientKey, key_identifier
+from common.pki.keys import (
+    certificate_key_identifier,
+    read_private_key,
+    write_file_atomically,
+    write_private_key,
+)
+from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
 
 tr = translator("scec")
@@ -74,15 +79,16 @@ class ScecPki:
         return (self.issuing_certificate, self.root_certificate)
 
     def recipient_key(self) -> RecipientKey:
-        """How ``open_container`` finds the SCEC's encryption key."""
+        """How ``open_container`` finds the SCEC's encryption key (named as its certificate is)."""
         return RecipientKey(
-            self.encryption_key, key_identifier(self.encryption_key.public_key()),
+            self.encryption_key, certificate_key_identifier(self.encryption_certificate),
             self.encryption_certificate.issuer.public_bytes(),
             self.encryption_certificate.serial_number,
         )
 
     def sender_key(self) -> SenderKey:
-        return SenderKey(self.signing_key, key_identifier(self.signing_key.public_key()))
+        return SenderKey(self.signing_key,
+                         certificate_key_identifier(self.signing_certificate))
 
     @staticmethod
     def recipient_for(centre_certificate: x509.Certificate) -> RecipientCertificate:

@@ -14,6 +14,12 @@ database keeps the issued certificates).  Profiles:
   (the same P-256 key signs containers, opens the SCEC's answers and
   authenticates to the broker), no extended key usage so that both the S/MIME
   (``openssl cms -verify``) and TLS-client purposes accept it, 2 years.
+
+Every certificate carries a subjectKeyIdentifier of RFC 5280 method 2 (8 bytes,
+``keys.subject_key_identifier``), the identifier CMS names its key by, and an
+authorityKeyIdentifier equal to its issuer's subjectKeyIdentifier as the issuer
+certificate carries it (so a centre certificate issued by a CA made before the
+switch from method 1 still names its issuer's 20-byte identifier).
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from cryptography.x509.oid import NameOID
 
 from common.i18n import translator
 from common.pki.errors import PkiError
-from common.pki.keys import CURVE, generate_key
+from common.pki.keys import (
+    CURVE,
+    certificate_key_identifier,
+    generate_key,
+    subject_key_identifier,
+)
 
 tr = translator("pki")
 
@@ -90,8 +101,14 @@ def _key_usage(*, sign: bool = False, agree: bool = False, ca: bool = False) -> 
     )
 
 
+def _authority_key_identifier(issuer_key_identifier: bytes) -> x509.AuthorityKeyIdentifier:
+    return x509.AuthorityKeyIdentifier(key_identifier=issuer_key_identifier,
+                                       authority_cert_issuer=None,
+                                       authority_cert_serial_number=None)
+
+
 def _builder(subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey,
-             issuer_public_key: ec.EllipticCurvePublicKey, now: dt.datetime,
+             issuer_key_identifier: bytes, now: dt.datetime,
              lifetime: dt.timedelta) -> x509.CertificateBuilder:
     return (
         x509.CertificateBuilder()
@@ -101,10 +118,9 @@ def _builder(subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurve
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - _BACKDATE)
         .not_valid_after(now + lifetime)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key), critical=False
-        )
+        .add_extension(x509.SubjectKeyIdentifier(subject_key_identifier(public_key)),
+                       critical=False)
+        .add_extension(_authority_key_identifier(issuer_key_identifier), critical=False)
     )
 
 
@@ -128,15 +144,15 @@ def create_country_authority(country: str, organisation: str,
     issuing_name = _name(country, organisation, f"ECR Issuing CA {country}")
 
     root = (
-        _builder(root_name, root_name, root_key.public_key(), root_key.public_key(), now,
-                 _years(ROOT_YEARS))
+        _builder(root_name, root_name, root_key.public_key(),
+                 subject_key_identifier(root_key.public_key()), now, _years(ROOT_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(_key_usage(ca=True), critical=True)
         .sign(root_key, hashes.SHA256())
     )
     issuing = (
-        _builder(issuing_name, root_name, issuing_key.public_key(), root_key.public_key(), now,
-                 _years(ISSUING_YEARS))
+        _builder(issuing_name, root_name, issuing_key.public_key(),
+                 certificate_key_identifier(root), now, _years(ISSUING_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_key_usage(ca=True), critical=True)
         .sign(root_key, hashes.SHA256())
@@ -145,7 +161,7 @@ def create_country_authority(country: str, organisation: str,
     def scec(cn: str, key: ec.EllipticCurvePrivateKey, usage: x509.KeyUsage) -> x509.Certificate:
         return (
             _builder(_name(country, organisation, cn), issuing_name, key.public_key(),
-                     issuing_key.public_key(), now, _years(SCEC_YEARS))
+                     certificate_key_identifier(issuing), now, _years(SCEC_YEARS))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(usage, critical=True)
             .sign(issuing_key, hashes.SHA256())
@@ -220,17 +236,12 @@ def issue_centre_certificate(issuing_key: ec.EllipticCurvePrivateKey,
     ])
     return (
         _builder(subject, issuing_certificate.subject, public_key,
-                 _issuer_public_key(issuing_certificate), now, dt.timedelta(days=validity_days))
+                 certificate_key_identifier(issuing_certificate), now,
+                 dt.timedelta(days=validity_days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(sign=True, agree=True), critical=True)
         .sign(issuing_key, hashes.SHA256())
     )
-
-
-def _issuer_public_key(certificate: x509.Certificate) -> ec.EllipticCurvePublicKey:
-    key = certificate.public_key()
-    assert isinstance(key, ec.EllipticCurvePublicKey)
-    return key
 
 
 @dataclass(frozen=True)
@@ -254,8 +265,7 @@ def build_revocation_list(issuing_key: ec.EllipticCurvePrivateKey,
         .next_update(now + dt.timedelta(days=validity_days))
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                _issuer_public_key(issuing_certificate)),
+            _authority_key_identifier(certificate_key_identifier(issuing_certificate)),
             critical=False,
         )
     )

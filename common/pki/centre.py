@@ -35,8 +35,8 @@ from common.pki.enrollment import EnrollmentRequest, EnrollmentResponse
 from common.pki.errors import PkiError
 from common.pki.keys import (
     centre_passphrase,
+    certificate_key_identifier,
     read_private_key,
-    subject_key_identifier,
     write_file_atomically,
     write_private_key,
 )
@@ -81,7 +81,8 @@ class CentreIdentity:
 
     @property
     def key_identifier(self) -> bytes:
-        return subject_key_identifier(self.key.public_key())
+        """How CMS names this centre's key: its certificate's subjectKeyIdentifier."""
+        return certificate_key_identifier(self.certificate)
 
 
 def _prepare(keys_dir: Path) -> None:
@@ -160,8 +161,7 @@ def install_response(keys_dir: Path, response: EnrollmentResponse,
     pending = keys_dir / NEXT_KEY_FILE
     key_path = pending if pending.exists() else keys_dir / KEY_FILE
     key = read_private_key(key_path, _passphrase(keys_dir, passphrase))
-    if subject_key_identifier(key.public_key()) != subject_key_identifier(
-            cert.public_key()):  # type: ignore[arg-type]
+    if key.public_key() != cert.public_key():
         raise PkiError("certificate_key_mismatch",
                        tr("The certificate received is not for this centre's key"))
     for candidate in (cert, signing, encryption):

@@ -17,7 +17,7 @@ from common.pki.authority import (
     create_country_authority,
     issue_centre_certificate,
 )
-from common.pki.keys import generate_key, subject_key_identifier
+from common.pki.keys import certificate_key_identifier, generate_key
 from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
 from common.wire.trust import StaticDirectory
@@ -33,7 +33,7 @@ class EnrolledCentre:
 
     @property
     def sender(self) -> SenderKey:
-        return SenderKey(self.key, subject_key_identifier(self.key.public_key()))
+        return SenderKey(self.key, certificate_key_identifier(self.certificate))
 
 
 def authority() -> CountryAuthority:
@@ -50,7 +50,7 @@ def centre(ca: CountryAuthority, code: str = "123456", *, now: dt.datetime | Non
 
 
 def scec_recipient(ca: CountryAuthority) -> RecipientKey:
-    return RecipientKey(ca.encryption_key, subject_key_identifier(ca.encryption_key.public_key()),
+    return RecipientKey(ca.encryption_key, certificate_key_identifier(ca.encryption_certificate),
                         ca.encryption_certificate.issuer.public_bytes(),
                         ca.encryption_certificate.serial_number)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.pki import centre as centre_pki
 from common.pki.authority import (
@@ -18,9 +20,15 @@ from common.pki.authority import (
     build_revocation_list,
     check_centre_code,
     check_centre_request,
+    issue_centre_certificate,
 )
 from common.pki.errors import PkiError
-from common.pki.keys import generate_key, read_private_key, subject_key_identifier
+from common.pki.keys import (
+    certificate_key_identifier,
+    generate_key,
+    read_private_key,
+    subject_key_identifier,
+)
 from common.pki.verify import check_certificate, find_certificate, sign_detached, verify_with_chain
 from tests.common.pki import factory
 
@@ -168,3 +176,86 @@ def test_openssl_reads_the_revocation_list(ca, tmp_path: Path):
                           "-CAfile", str(chain), str(leaf)], capture_output=True, text=True)
     assert out.returncode != 0
     assert "revoked" in (out.stdout + out.stderr)
+
+
+def _ski(cert: x509.Certificate) -> bytes:
+    return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.key_identifier
+
+
+def _aki(cert: x509.Certificate | x509.CertificateRevocationList) -> bytes | None:
+    return cert.extensions.get_extension_for_class(
+        x509.AuthorityKeyIdentifier).value.key_identifier
+
+
+def _method_2(cert: x509.Certificate) -> bytes:
+    """RFC 5280 §4.2.1.2 method 2, computed here from the certificate's own DER."""
+    from asn1crypto import x509 as a_x509
+
+    tbs = a_x509.Certificate.load(cert.public_bytes(Encoding.DER))["tbs_certificate"]
+    bits = tbs["subject_public_key_info"]["public_key"].contents[1:]  # after the unused-bits byte
+    low60 = int.from_bytes(hashlib.sha1(bits).digest()[-8:], "big") & (2**60 - 1)
+    return ((0b0100 << 60) | low60).to_bytes(8, "big")
+
+
+def test_every_certificate_carries_an_8_byte_method_2_key_identifier(ca):
+    centre = factory.centre(ca)
+    issuer_of = {
+        "root": (ca.root_certificate, ca.root_certificate),
+        "issuing": (ca.issuing_certificate, ca.root_certificate),
+        "signing": (ca.signing_certificate, ca.issuing_certificate),
+        "encryption": (ca.encryption_certificate, ca.issuing_certificate),
+        "centre": (centre.certificate, ca.issuing_certificate),
+    }
+    for name, (cert, issuer) in issuer_of.items():
+        ski = _ski(cert)
+        assert len(ski) == 8 and ski[0] >> 4 == 0b0100, name
+        assert ski == _method_2(cert) == subject_key_identifier(cert.public_key()), name
+        assert certificate_key_identifier(cert) == ski, name
+        assert _aki(cert) == _ski(issuer), name
+    crl = build_revocation_list(ca.issuing_key, ca.issuing_certificate, [], 3)
+    assert _aki(crl) == _ski(ca.issuing_certificate)
+
+
+def test_openssl_reads_the_same_key_identifier_from_a_certificate(ca, tmp_path):
+    centre = factory.centre(ca)
+    pem = factory.write_pem(tmp_path / "centre.pem", centre.certificate)
+    out = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectKeyIdentifier",
+                          "-in", str(pem)], capture_output=True, text=True, check=True)
+    shown = out.stdout.splitlines()[-1].strip().replace(":", "").lower()
+    assert shown == subject_key_identifier(centre.key.public_key()).hex()
+
+
+def _legacy_issuing_certificate(ca) -> x509.Certificate:
+    """The issuing CA as ECR made it before method 2: 20-byte SHA-1 identifiers."""
+    from cryptography.hazmat.primitives import hashes
+
+    old = ca.issuing_certificate
+    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.issuer)
+               .public_key(ca.issuing_key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(old.not_valid_before_utc).not_valid_after(old.not_valid_after_utc)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+                   ca.issuing_key.public_key()), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                   ca.root_certificate.extensions.get_extension_for_class(
+                       x509.SubjectKeyIdentifier).value), critical=False))
+    for extension in old.extensions:
+        if not isinstance(extension.value, x509.SubjectKeyIdentifier | x509.AuthorityKeyIdentifier):
+            builder = builder.add_extension(extension.value, extension.critical)
+    return builder.sign(ca.root_key, hashes.SHA256())
+
+
+def test_a_ca_made_before_method_2_is_named_by_its_own_20_byte_identifier(ca, tmp_path):
+    legacy = _legacy_issuing_certificate(ca)
+    assert len(_ski(legacy)) == 20
+    key = generate_key()
+    csr = check_centre_request(build_centre_request(key, "123456"), "123456")
+    cert = issue_centre_certificate(ca.issuing_key, legacy, csr, "123456")
+    assert len(_ski(cert)) == 8
+    assert _aki(cert) == _ski(legacy)
+    crl = build_revocation_list(ca.issuing_key, legacy, [], 1)
+    assert _aki(crl) == _ski(legacy)
+    chain = factory.write_pem(tmp_path / "ca.pem", legacy, ca.root_certificate)
+    leaf = factory.write_pem(tmp_path / "centre.pem", cert)
+    out = subprocess.run(["openssl", "verify", "-CAfile", str(chain), str(leaf)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
