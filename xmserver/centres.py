@@ -19,7 +19,7 @@ from common.i18n import translator
 from common.pki.authority import RevokedEntry, build_revocation_list, check_centre_code
 from common.pki.enrollment import new_token, token_digest
 from common.pki.errors import PkiError
-from common.pki.keys import subject_key_identifier
+from common.pki.keys import certificate_key_identifier
 from xmserver.pki_store import ScecPki
 
 tr = translator("scec")
@@ -87,11 +87,28 @@ def list_centres(conn: Conn) -> list[CentreRecord]:
 
 def record_certificate(conn: Conn, certificate: x509.Certificate, centre_code: str,
                        issued_by: str) -> None:
-    key = certificate.public_key()
+    """Record a certificate just issued, under the key identifier it carries.
+
+    Containers name their signer by that identifier and ``DatabaseDirectory`` looks
+    it up here, so it must name one key only.  Method 2 identifiers are 60 bits: two
+    keys sharing one is practically impossible, but if it happened the certificate
+    is refused here (``key_identifier_collision``, the caller's transaction rolls
+    back, the certificate never leaves the SCEC) rather than letting two centres'
+    keys be confused.
+    """
+    key_identifier = certificate_key_identifier(certificate)
+    row = conn.execute("SELECT centre_code, der FROM centre_certificate WHERE key_identifier = %s",
+                       (key_identifier,)).fetchone()
+    if row is not None and x509.load_der_x509_certificate(
+            bytes(row[1])).public_key() != certificate.public_key():
+        raise PkiError(
+            "key_identifier_collision",
+            tr("The new key's identifier {ski} is already that of another key (centre {code}):"
+               " make a new key and request again", ski=key_identifier.hex(), code=row[0]))
     conn.execute(
         "INSERT INTO centre_certificate (serial, centre_code, key_identifier, not_before,"
         " not_after, der, issued_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (certificate.serial_number, centre_code, subject_key_identifier(key),  # type: ignore[arg-type]
+        (certificate.serial_number, centre_code, key_identifier,
          certificate.not_valid_before_utc, certificate.not_valid_after_utc,
          certificate.public_bytes(serialization.Encoding.DER), issued_by),
     )

@@ -18,6 +18,7 @@ import time
 
 import psycopg
 import pytest
+from cryptography import x509
 
 from common.pki import centre as centre_pki
 from common.pki.enrollment import EnrollmentResponse
@@ -273,3 +274,31 @@ def test_ecr_enroll_uses_the_keys_folder_of_the_centre_home(scec, xm, ecr, tmp_p
     code, out, _ = ecr(*home_args, "--json", "enroll", "--status")
     assert code == 0 and json.loads(out)["centre"] == CODE
     assert (home.folder("keys") / centre_pki.CERT_FILE).exists()
+
+
+def test_a_key_identifier_already_held_by_another_key_is_refused(scec, tmp_path):
+    """A 64-bit identifier collision (forced here) refuses the certificate, consumes nothing."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from common.pki.keys import subject_key_identifier
+
+    keys = tmp_path / "keys"
+    centre_pki.create_centre_key(keys, CODE)
+    csr = x509.load_der_x509_csr(centre_pki.load_request(keys).der)
+    ski = subject_key_identifier(csr.public_key())  # type: ignore[arg-type]
+    other = scec.pki.signing_certificate  # any certificate of another key
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        add_centre(conn, "654321")
+        conn.execute(
+            "INSERT INTO centre_certificate (serial, centre_code, key_identifier, not_before,"
+            " not_after, der, issued_by) VALUES (1, '654321', %s, now(), now(), %s, 'enroll')",
+            (ski, other.public_bytes(Encoding.DER)))
+        token = add_centre(conn, CODE)
+        response = handle_enrollment(conn, scec.pki,
+                                     centre_pki.enrollment_request(keys, token).to_bytes())
+        assert (response.status, response.reason) == ("refused", "key_identifier_collision")
+        assert ski.hex() in (response.message or "")
+        assert conn.execute("SELECT count(*) FROM centre_certificate WHERE centre_code = %s",
+                            (CODE,)).fetchone() == (0,)
+        assert conn.execute("SELECT used_at FROM enrollment_token WHERE centre_code = %s",
+                            (CODE,)).fetchone() == (None,)
