@@ -6,16 +6,27 @@ here by hand, exactly as the RFCs define them, so that ``openssl cms`` reads the
 
 * ``sign``: ContentInfo(SignedData v3) — eContentType id-data, one SignerInfo v3
   with ``sid`` = subjectKeyIdentifier, SHA-256, ecdsa-with-SHA256, no signed
-  attributes (the content carries its own time and id), no certificates.
+  attributes (the content carries its own time and id), no certificates.  The
+  SHA-256 and ecdsa-with-SHA256 AlgorithmIdentifiers have absent parameters, as
+  RFC 5754 §2 and RFC 5758 §3.2 require of writers (not NULL).
 * ``envelope``: ContentInfo(EnvelopedData v2) — one KeyAgreeRecipientInfo v3:
   originatorKey = an ephemeral P-256 key (compressed point), keyEncryptionAlgorithm
-  dhSinglePass-stdDH-sha256kdf-scheme with id-aes256-wrap, rid = rKeyId (the
-  recipient's subject key identifier); content AES-256-CBC.  The plaintext is the
+  dhSinglePass-stdDH-sha256kdf-scheme with id-aes128-wrap, rid = rKeyId (the
+  recipient's subject key identifier); content AES-128-CBC.  The plaintext is the
   DER of the signed ContentInfo (contentType id-data), which is what
   ``openssl cms -sign | openssl cms -encrypt`` produces too.
 
+Why AES-128 and not AES-256: the content key is only as safe as the ECDH key
+agreement on P-256 that protects it, about 128 bits of security; NIST SP 800-57
+Part 1 pairs P-256 with AES-128.  AES-256 would add 16 bytes to the wrapped key
+(RFC 3394: 40 bytes instead of 24) and no strength.
+
+Key identifiers are whatever the certificates carry: ECR's are RFC 5280 method 2
+(8 bytes, ``common.pki.keys.subject_key_identifier``); older 20-byte ones still work.
+
 Reading accepts what OpenSSL writes as well: BER indefinite lengths, signed
-attributes, issuerAndSerialNumber identifiers, uncompressed points, AES-128/192,
+attributes, issuerAndSerialNumber identifiers, uncompressed points, AES-192/256
+(ECR wrote AES-256 before), NULL or absent digest and signature parameters,
 SHA-1/256/384/512 key derivation.  Everything that goes wrong while reading raises
 ``ContainerRefused``.  Sans-IO: bytes in, bytes out.
 """
@@ -91,10 +102,25 @@ def _kek(shared_secret: bytes, wrap_der: bytes, key_bytes: int, ukm: bytes | Non
 
 
 def key_identifier(public_key: ec.EllipticCurvePublicKey) -> bytes:
-    """RFC 5280 method 1 key identifier (SHA-1 of the public key bit string), as in certificates."""
-    from cryptography import x509
+    """RFC 5280 §4.2.1.2 method 2 key identifier (8 bytes), as ECR's certificates carry.
 
-    return x509.SubjectKeyIdentifier.from_public_key(public_key).digest
+    0100 then the low 60 bits of the SHA-1 of the subjectPublicKey bits (the
+    uncompressed point).  The same computation as
+    ``common.pki.keys.subject_key_identifier`` (kept here so that the wire does not
+    import the PKI's file handling); used only for a certificate without the
+    subjectKeyIdentifier extension: otherwise the extension's value is what counts.
+    """
+    point = public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    tail = hashlib.sha1(point).digest()[-8:]  # noqa: S324 (RFC 5280 names SHA-1; an identifier)
+    return bytes([0x40 | (tail[0] & 0x0F)]) + tail[1:]
+
+
+#: AlgorithmIdentifiers as ECR writes them: parameters absent (RFC 5754 §2, RFC 5758 §3.2).
+#: asn1crypto would add NULL to SHA-2 digest identifiers unless told ``None``.
+_SHA256 = {"algorithm": "sha256", "parameters": None}
+_ECDSA_SHA256 = {"algorithm": "sha256_ecdsa"}
+_WRAP = "aes128_wrap"
+_CBC = "aes128_cbc"
 
 
 # ---------------------------------------------------------------- writing
@@ -105,13 +131,13 @@ def sign(content: bytes, key: ec.EllipticCurvePrivateKey, signer_ski: bytes) -> 
     signature = key.sign(content, ec.ECDSA(hashes.SHA256()))
     signed = cms.SignedData({
         "version": "v3",
-        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+        "digest_algorithms": [algos.DigestAlgorithm(_SHA256)],
         "encap_content_info": {"content_type": "data", "content": content},
         "signer_infos": [{
             "version": "v3",
             "sid": cms.SignerIdentifier({"subject_key_identifier": signer_ski}),
-            "digest_algorithm": {"algorithm": "sha256"},
-            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+            "digest_algorithm": algos.DigestAlgorithm(_SHA256),
+            "signature_algorithm": algos.SignedDigestAlgorithm(_ECDSA_SHA256),
             "signature": signature,
         }],
     })
@@ -122,9 +148,9 @@ def envelope(content: bytes, recipient: ec.EllipticCurvePublicKey, recipient_ski
     """ContentInfo(EnvelopedData) of ``content`` for one P-256 recipient (ECDH ephemeral-static)."""
     ephemeral = ec.generate_private_key(ec.SECP256R1())
     shared = ephemeral.exchange(ec.ECDH(), recipient)
-    wrap = _WrapAlgorithm({"algorithm": "aes256_wrap"})
-    kek = _kek(shared, wrap.dump(), 32, None, hashes.SHA256)
-    cek, iv = os.urandom(32), os.urandom(16)
+    wrap = _WrapAlgorithm({"algorithm": _WRAP})  # parameters absent (RFC 3565 §2.3.2)
+    kek = _kek(shared, wrap.dump(), _WRAP_KEY_BYTES[_WRAP], None, hashes.SHA256)
+    cek, iv = os.urandom(_CBC_KEY_BYTES[_CBC]), os.urandom(16)
     padder = padding.PKCS7(128).padder()
     padded = padder.update(content) + padder.finalize()
     encryptor = Cipher(AES(cek), modes.CBC(iv)).encryptor()
@@ -154,7 +180,7 @@ def envelope(content: bytes, recipient: ec.EllipticCurvePublicKey, recipient_ski
         "recipient_infos": [cms.RecipientInfo({"kari": kari})],
         "encrypted_content_info": {
             "content_type": "data",
-            "content_encryption_algorithm": {"algorithm": "aes256_cbc", "parameters": iv},
+            "content_encryption_algorithm": {"algorithm": _CBC, "parameters": iv},
             "encrypted_content": ciphertext,
         },
     })

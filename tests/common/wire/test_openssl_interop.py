@@ -88,11 +88,13 @@ def _openssl_container(files, content: bytes, *, sign_opts, encrypt_opts) -> byt
 
 
 @pytest.mark.parametrize(("sign_opts", "encrypt_opts"), [
-    # ECR's own profile: key identifiers, no attributes, no certificates, SHA-256 KDF
+    # ECR's own profile: key identifiers, no attributes, no certificates, SHA-256 KDF, AES-128
+    (["-keyid", "-noattr", "-nocerts"], ["-keyid", "-aes128", "-keyopt", "ecdh_kdf_md:sha256"]),
+    # the same with AES-256, as ECR wrote before: still read
     (["-keyid", "-noattr", "-nocerts"], ["-keyid", "-aes256", "-keyopt", "ecdh_kdf_md:sha256"]),
     # OpenSSL's defaults: issuer+serial, signed attributes, embedded certificate, SHA-1 KDF
     ([], ["-aes128", "-stream", "-keyopt", "ecdh_kdf_md:sha1"]),
-], ids=["ecr-profile", "openssl-defaults"])
+], ids=["ecr-profile", "aes256", "openssl-defaults"])
 def test_a_container_made_by_openssl_for_the_scec_is_accepted(ca, centre, files, sign_opts,
                                                                encrypt_opts):
     message_id = uuid.uuid4()
