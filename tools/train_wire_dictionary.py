@@ -11,7 +11,9 @@ benchmark measures on another seed):
   the corpus (a locality and its area code) is written as "as predicted";
 * ``vN.zdict`` — a zstandard dictionary (256 KiB) trained on batch bodies
   encoded with that vocabulary (what containers actually compress);
-* in the vocabulary too, ``date_offsets``: per date column, the median day
+* in the vocabulary too, ``structure``: per context of the range-coded batch
+  structure (``common/wire/range_coder.py``), the trained probability of a 0;
+* and ``date_offsets``: per date column, the median day
   offset from its base (a declarant is born some 37 years before the
   registration), subtracted before writing so that the rest fits two bytes.
 
@@ -20,8 +22,8 @@ to ``compression.DICTIONARY_FILES`` and make it current).
 
 Usage::
 
-    .venv/bin/python tools/train_wire_dictionary.py --version 2
-    .venv/bin/python tools/train_wire_dictionary.py --version 2 --check   # rebuild & compare
+    .venv/bin/python tools/train_wire_dictionary.py --version 3
+    .venv/bin/python tools/train_wire_dictionary.py --version 3 --check   # rebuild & compare
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import zstandard  # noqa: E402
 
 from common.acts.actjson import ActRecord  # noqa: E402
-from common.wire import acts_codec  # noqa: E402
+from common.wire import acts_codec, range_coder  # noqa: E402
 from common.wire.corpus import TRAINING_SEED, realistic_records  # noqa: E402
 
 OUT = ROOT / "common" / "wire" / "dictionaries"
@@ -47,6 +49,7 @@ MAX_WORDS = 16000  # vocabulary indexes stay within two varint bytes (< 16,384)
 BATCH = 50
 MIN_ACCURACY = 0.9
 MIN_DATES = 100  # observations of a date column before its typical offset is trusted
+MIN_CONTEXT = 10  # observations of a structure context before its probability is kept
 K, D = 64, 6  # zstd COVER parameters, chosen by measurement (docs/container-format.md)
 
 
@@ -159,6 +162,17 @@ def date_offsets(records: list[ActRecord], vocab: acts_codec.Vocabulary) -> dict
     return out
 
 
+def structure(records: list[ActRecord], vocab: acts_codec.Vocabulary) -> dict[str, int]:
+    """Per structure context (``birth:mother.4|1``: bit 4 of a birth mother's presence
+    bitmap after a 1), the starting probability of a 0 for the range coder."""
+    counts: dict[str, list[int]] = {}
+    for i in range(0, len(records), BATCH):
+        acts_codec.encode_acts(records[i:i + BATCH], vocab, observe_structure=counts)
+    return {context: range_coder.trained_probability(zeros, ones)
+            for context, (zeros, ones) in sorted(counts.items())
+            if zeros + ones >= MIN_CONTEXT}
+
+
 def load(data: dict[str, object]) -> acts_codec.Vocabulary:
     words, predicted, toks = data["words"], data["predictors"], data["tokens"]
     return acts_codec.Vocabulary(
@@ -166,10 +180,11 @@ def load(data: dict[str, object]) -> acts_codec.Vocabulary:
         {b: (str(p["from"]), dict(p["map"])) for b, p in predicted.items()},  # type: ignore[attr-defined]
         {k: tuple(v) for k, v in toks.items()},  # type: ignore[attr-defined]
         {k: int(v) for k, v in data.get("date_offsets", {}).items()},  # type: ignore[attr-defined]
+        {k: int(v) for k, v in data.get("structure", {}).items()},  # type: ignore[attr-defined]
     )
 
 
-def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 2
+def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 3
           ) -> tuple[bytes, bytes]:
     records = realistic_records(n, seed=seed)
     words = vocabulary(records)
@@ -177,6 +192,7 @@ def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 2
     data = {"words": words, "predictors": predictors(records, string_leaves),
             "tokens": tokens(records)}
     data["date_offsets"] = date_offsets(records, load(data))
+    data["structure"] = structure(records, load(data))
     vocab = load(data)
     samples = [acts_codec.encode_acts(records[i:i + BATCH], vocab)
                for i in range(0, len(records), BATCH)]

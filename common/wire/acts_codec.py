@@ -59,6 +59,7 @@ from common.acts.model import DICTIONARY_VERSION, Field, Group, Kind, Label
 from common.acts.niu import check_digits
 from common.wire.binary import Reader, Writer
 from common.wire.errors import ContainerRefused
+from common.wire.range_coder import CountingEncoder, RangeDecoder, RangeEncoder
 from common.wire.text_codec import ActStrings, TextColumn, decode_text, encode_text
 
 EPOCH = dt.date(2000, 1, 1)
@@ -174,6 +175,8 @@ class Vocabulary:
     tokens: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: column key (``birth:mother.birth_date``) → its typical day offset from its base
     date_offsets: Mapping[str, int] = field(default_factory=dict)
+    #: structure context name → trained probability of a 0 (``range_coder``)
+    structure: Mapping[str, int] = field(default_factory=dict)
 
     @functools.cached_property
     def indexes(self) -> dict[str, dict[str, int]]:
@@ -265,7 +268,7 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
 Slots = dict[int, list[tuple[int, Field, Any, str, Mapping[str, Any]]]]
 
 
-def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
+def _walk(struct: RangeEncoder, group: Group, obj: Any, path: str, column_prefix: str,
           act_index: int, slots: Slots) -> None:
     """Write ``obj``'s structure (bitmap, repeat counts) and queue its leaves by column."""
     if not isinstance(obj, Mapping):
@@ -275,7 +278,7 @@ def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
     unknown = [k for k, v in obj.items() if k not in known and v is not None]
     if unknown:
         raise _refuse(f"{path or 'data'}: unknown field {unknown[0]!r}")
-    _write_presence(struct, children, obj)
+    _write_presence(struct, children, obj, column_prefix)
     columns = _columns()
     for child in children:
         value = obj.get(child.name)
@@ -288,7 +291,7 @@ def _walk(struct: Writer, group: Group, obj: Any, path: str, column_prefix: str,
         elif child.repeated:
             if not isinstance(value, list) or len(value) > (child.repeat_max or 0):
                 raise _refuse(f"{where}: a list of at most {child.repeat_max} is expected")
-            struct.uint(len(value))
+            struct.uint(column + "[]", len(value))
             for index, item in enumerate(value):
                 _walk(struct, child, item, f"{where}[{index}]", column + "[].", act_index, slots)
         else:
@@ -300,30 +303,30 @@ def _presence_order(children: list[Field | Group]) -> tuple[list[Field | Group],
     return [c for c in children if not c.required], [c for c in children if c.required]
 
 
-def _write_presence(struct: Writer, children: list[Field | Group], obj: Mapping[str, Any]
-                    ) -> None:
+def _write_presence(struct: RangeEncoder, children: list[Field | Group],
+                    obj: Mapping[str, Any], prefix: str) -> None:
     """Bit 0: every required child is present (always, in a valid act); then one bit per
-    optional child; then, only when bit 0 is clear, one bit per required child."""
+    optional child; then, only when bit 0 is clear, one bit per required child.  Each
+    bit is coded under the context ``<group><position>|<previous bit>``: whether the
+    father's occupation is filled depends on whether his birth date is."""
     optional, required = _presence_order(children)
     complete = all(obj.get(c.name) is not None for c in required)
-    bits, n = int(complete), 1
-    for child in optional + ([] if complete else required):
-        if obj.get(child.name) is not None:
-            bits |= 1 << n
-        n += 1
-    struct.raw(bits.to_bytes((n + 7) // 8, "little"))
+    struct.bit(f"{prefix}0|2", int(complete))
+    previous = int(complete)
+    for n, child in enumerate(optional + ([] if complete else required), 1):
+        bit = int(obj.get(child.name) is not None)
+        struct.bit(f"{prefix}{n}|{previous}", bit)
+        previous = bit
 
 
-def _read_presence(r: Reader, children: list[Field | Group]) -> set[str]:
+def _read_presence(r: RangeDecoder, children: list[Field | Group], prefix: str) -> set[str]:
     optional, required = _presence_order(children)
-    first = r.byte()
-    n = 1 + len(optional) + (0 if first & 1 else len(required))
-    bits = first | int.from_bytes(r.raw((n + 7) // 8 - 1), "little") << 8
-    if bits >> n:
-        raise r.fail("presence bit set for a field that does not exist")
-    present = {c.name for c in required} if first & 1 else set()
-    for i, child in enumerate(optional + ([] if first & 1 else required), 1):
-        if bits >> i & 1:
+    complete = r.bit(f"{prefix}0|2")
+    present = {c.name for c in required} if complete else set()
+    previous = complete
+    for n, child in enumerate(optional + ([] if complete else required), 1):
+        previous = r.bit(f"{prefix}{n}|{previous}")
+        if previous:
             present.add(child.name)
     return present
 
@@ -338,20 +341,23 @@ def _column_names() -> tuple[str, ...]:
 
 
 def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABULARY,
-                observe_dates: dict[str, list[int]] | None = None) -> bytes:
+                observe_dates: dict[str, list[int]] | None = None,
+                observe_structure: dict[str, list[int]] | None = None) -> bytes:
     """The body of an ACT_BATCH (or QUERY_ANSWER / MENTION) container.
 
-    ``observe_dates`` (training only) collects every date column's day offsets."""
-    struct = Writer()
-    struct.uint(DICTIONARY_VERSION)  # every act of a batch is written in this version
+    Training only: ``observe_dates`` collects every date column's day offsets,
+    ``observe_structure`` every structure context's zeros and ones."""
+    struct = (RangeEncoder(vocabulary.structure) if observe_structure is None
+              else CountingEncoder(observe_structure))
+    struct.uint("version", DICTIONARY_VERSION)  # every act of a batch is in this version
     slots: Slots = {}
     columns = _columns()
     for i, act in enumerate(acts):
         ev = EVENTS.get(act.event_type)
         if ev is None:
             raise _refuse(f"unknown event type {act.event_type!r}")
-        struct.uint(ev.tag)
-        struct.uint(len(act.mentions))
+        struct.uint("event", ev.tag)
+        struct.uint("mentions", len(act.mentions))
         envelope = {
             "registered_on": act.registered_on.isoformat() if act.registered_on else None,
             "centre_code": act.centre_code, "register_number": act.register_number,
@@ -381,7 +387,7 @@ def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABU
                          sibling if isinstance(sibling, str) else None)
     body = Writer()
     body.uint(len(acts))
-    body.blob(struct.getvalue())
+    body.blob(struct.finish())
     body.raw(values.getvalue())
     return body.getvalue()
 
@@ -413,10 +419,10 @@ class _Skeleton:
 Targets = dict[int, list[tuple[int, Any, Any, Field]]]
 
 
-def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str,
+def _read_group(r: RangeDecoder, group: Group, out: dict[str, Any], column_prefix: str,
                 version: int, act_index: int, targets: Targets) -> None:
     children = _children(group, version)
-    present = _read_presence(r, children)
+    present = _read_presence(r, children, column_prefix)
     columns = _columns()
     for child in children:
         if child.name not in present:
@@ -427,7 +433,7 @@ def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str
             targets.setdefault(columns[column], []).append((act_index, out, child.name, child))
         elif child.repeated:
             items: list[dict[str, Any]] = []
-            for _ in range(r.uint(child.repeat_max or 0)):
+            for _ in range(r.uint(column + "[]", child.repeat_max or 0)):
                 item: dict[str, Any] = {}
                 _read_group(r, child, item, column + "[].", version, act_index, targets)
                 items.append(item)
@@ -438,18 +444,18 @@ def _read_group(r: Reader, group: Group, out: dict[str, Any], column_prefix: str
             out[child.name] = sub
 
 
-def _read_structure(r: Reader, count: int, targets: Targets) -> list[_Skeleton]:
+def _read_structure(r: RangeDecoder, count: int, targets: Targets) -> list[_Skeleton]:
     columns = _columns()
     skeletons: list[_Skeleton] = []
-    version = r.uint(2**16)
+    version = r.uint("version", 2**16)
     if not 1 <= version <= DICTIONARY_VERSION:
         raise r.fail(f"dictionary version {version} unknown to this program")
     for i in range(count):
-        tag = r.uint(2**16)
+        tag = r.uint("event", 2**16)
         if tag not in EVENT_BY_TAG:
             raise r.fail(f"unknown event tag {tag}")
         s = _Skeleton(tag, version)
-        for m in range(r.uint(MAX_MENTIONS)):
+        for m in range(r.uint("mentions", MAX_MENTIONS)):
             s.mentions.append(None)
             targets.setdefault(columns["~mentions"], []).append((i, s.mentions, m, _MENTION))
         _read_group(r, _ENVELOPE, s.envelope, "~", version, i, targets)
@@ -539,8 +545,8 @@ def decode_acts(body: bytes, *, today: dt.date | None = None, validate: bool = T
     in UTC, so that a centre a few time zones ahead is not refused for "future").
     """
     r = Reader(body, "invalid_acts")
-    count = r.uint(MAX_ACTS)
-    structure = Reader(r.blob(len(body)), "invalid_acts")
+    count = r.uint(min(MAX_ACTS, len(body)))  # every act takes at least a byte of values
+    structure = RangeDecoder(r.blob(len(body)), vocabulary.structure)
     columns = _columns()
     targets: Targets = {}
     skeletons = _read_structure(structure, count, targets)

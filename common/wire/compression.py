@@ -29,11 +29,12 @@ from common.wire.errors import ContainerRefused
 STORED = 0
 #: wire id → file name in ``common/wire/dictionaries``.  Append only once
 #: released.  Each version also has a vocabulary ``vN.vocab.json`` used by the
-#: act encoding.  Id 1 (never released) was withdrawn with the act encoding it
-#: went with: containers naming it are refused as ``unknown_dictionary``.
-DICTIONARY_FILES: dict[int, str] = {2: "v2.zdict"}
+#: act encoding.  Ids 1 and 2 (never released) were withdrawn with the act
+#: encodings they went with (2: the batch structure as plain bitmaps, before the
+#: range coder): containers naming them are refused as ``unknown_dictionary``.
+DICTIONARY_FILES: dict[int, str] = {3: "v3.zdict"}
 #: The dictionary new containers use.
-CURRENT_DICTIONARY = 2
+CURRENT_DICTIONARY = 3
 #: Upper bound of a decompressed body (a batch of 200 acts is ~60 KiB).
 MAX_BODY_BYTES = 4 * 1024 * 1024
 LEVEL = 19
@@ -74,6 +75,7 @@ def vocabulary(dict_id: int) -> Vocabulary:
         {leaf: (p["from"], p["map"]) for leaf, p in data["predictors"].items()},
         {name: tuple(ws) for name, ws in data["tokens"].items()},
         {column: int(offset) for column, offset in data.get("date_offsets", {}).items()},
+        {context: int(p) for context, p in data.get("structure", {}).items()},
     )
 
 

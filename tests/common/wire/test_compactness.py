@@ -30,8 +30,9 @@ def test_batches_of_fifty_realistic_acts_stay_compact(ca, centre):
         batch = open_act_batch(data, factory.scec_recipient(ca), factory.directory(centre))
         assert batch.acts == acts[start:start + 50]
         total += len(data)
-    # about 62 bytes per act when measured (dictionary v2); a regression past 68 fails here.
-    assert total / 200 < 68, total / 200
+    # dictionary v3: 59.3 bytes per act on these 200 (58.2 on the benchmark's 2,000);
+    # issue 4's target is 60, and a regression past it fails here.
+    assert total / 200 <= 60, total / 200
 
 
 def test_dictionary_compression_beats_storing(ca, centre):

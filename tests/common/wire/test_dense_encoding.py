@@ -70,8 +70,10 @@ def test_the_vocabulary_knows_typical_birth_date_offsets():
     assert -25_000 < offsets["birth:declarant.birth_date"] < -6_500
 
 
-def test_the_withdrawn_dictionary_1_is_refused_not_misread():
-    assert not compression.available(1)
+@pytest.mark.parametrize("withdrawn", [1, 2])
+def test_withdrawn_dictionaries_are_refused_not_misread(withdrawn):
+    # never released: 1 went with the first act encoding, 2 with plain presence bitmaps
+    assert not compression.available(withdrawn)
     with pytest.raises(ContainerRefused) as refused:
-        compression.decompress(b"\x00", 1, 10)
+        compression.decompress(b"\x00", withdrawn, 10)
     assert refused.value.reason == "unknown_dictionary"
