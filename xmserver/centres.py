@@ -8,6 +8,7 @@ is recorded, and a revocation and its new revocation list land together.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from common.pki.keys import certificate_key_identifier
 from xmserver.pki_store import ScecPki
 
 tr = translator("scec")
+log = logging.getLogger(__name__)
 
 Conn = psycopg.Connection[Any]
 DEFAULT_TOKEN_HOURS = 72
@@ -86,8 +88,9 @@ def list_centres(conn: Conn) -> list[CentreRecord]:
 
 
 def record_certificate(conn: Conn, certificate: x509.Certificate, centre_code: str,
-                       issued_by: str) -> None:
-    """Record a certificate just issued, under the key identifier it carries.
+                       issued_by: str, now: dt.datetime | None = None) -> x509.Certificate:
+    """Record a certificate just issued, under the key identifier it carries; return the
+    certificate to send back.
 
     Containers name their signer by that identifier and ``DatabaseDirectory`` looks
     it up here, so it must name one key only.  Method 2 identifiers are 60 bits: two
@@ -95,16 +98,38 @@ def record_certificate(conn: Conn, certificate: x509.Certificate, centre_code: s
     is refused here (``key_identifier_collision``, the caller's transaction rolls
     back, the certificate never leaves the SCEC) rather than letting two centres'
     keys be confused.
+
+    A key that is already certified is not certified twice.  For the same centre,
+    while that certificate is in force, the request is a retry whose answer was lost
+    (a renewal reuses its pending key until the answer arrives): the certificate
+    already issued is returned and the new one discarded.  A key certified for
+    another centre, revoked or expired is refused: the centre must make a new key.
     """
+    now = now or dt.datetime.now(dt.UTC)
     key_identifier = certificate_key_identifier(certificate)
-    row = conn.execute("SELECT centre_code, der FROM centre_certificate WHERE key_identifier = %s",
-                       (key_identifier,)).fetchone()
-    if row is not None and x509.load_der_x509_certificate(
-            bytes(row[1])).public_key() != certificate.public_key():
-        raise PkiError(
-            "key_identifier_collision",
-            tr("The new key's identifier {ski} is already that of another key (centre {code}):"
-               " make a new key and request again", ski=key_identifier.hex(), code=row[0]))
+    row = conn.execute(
+        "SELECT centre_code, der, revoked_at, not_after FROM centre_certificate"
+        " WHERE key_identifier = %s", (key_identifier,)).fetchone()
+    if row is not None:
+        existing = x509.load_der_x509_certificate(bytes(row[1]))
+        if existing.public_key() != certificate.public_key():
+            raise PkiError(
+                "key_identifier_collision",
+                tr("The new key's identifier {ski} is already that of another key (centre"
+                   " {code}): make a new key and request again",
+                   ski=key_identifier.hex(), code=row[0]))
+        if row[0] != centre_code:
+            raise PkiError("key_in_use", tr("This key is already certified for centre {code}:"
+                                            " make a new key and request again", code=row[0]))
+        if row[2] is not None:
+            raise PkiError("key_revoked", tr("This key's certificate was revoked: make a new"
+                                             " key and request again"))
+        if row[3] <= now:
+            raise PkiError("key_expired", tr("This key's certificate has expired: make a new"
+                                             " key and request again"))
+        log.info("key %s of centre %s already certified: certificate %x sent again",
+                 key_identifier.hex(), centre_code, existing.serial_number)
+        return existing
     conn.execute(
         "INSERT INTO centre_certificate (serial, centre_code, key_identifier, not_before,"
         " not_after, der, issued_by) VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -112,6 +137,7 @@ def record_certificate(conn: Conn, certificate: x509.Certificate, centre_code: s
          certificate.not_valid_before_utc, certificate.not_valid_after_utc,
          certificate.public_bytes(serialization.Encoding.DER), issued_by),
     )
+    return certificate
 
 
 def revoke_centre(conn: Conn, pki: ScecPki, code: str, reason: str = "",

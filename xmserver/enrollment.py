@@ -98,7 +98,7 @@ def _enroll(conn: Conn, pki: ScecPki, request: EnrollmentRequest, now: dt.dateti
     csr = check_centre_request(request.csr_der, request.centre_code)
     certificate = issue_centre_certificate(pki.issuing_key, pki.issuing_certificate, csr,
                                            request.centre_code, now)
-    record_certificate(conn, certificate, request.centre_code, carrier)
+    certificate = record_certificate(conn, certificate, request.centre_code, carrier, now)
     conn.execute("UPDATE enrollment_token SET used_at = %s WHERE id = %s", (now, token_id))
     conn.execute("UPDATE centre SET status = 'active' WHERE code = %s", (request.centre_code,))
     return certificate
@@ -125,5 +125,4 @@ def _renew(conn: Conn, pki: ScecPki, request: EnrollmentRequest,
     csr = check_centre_request(request.csr_der, request.centre_code)
     certificate = issue_centre_certificate(pki.issuing_key, pki.issuing_certificate, csr,
                                            request.centre_code, now)
-    record_certificate(conn, certificate, request.centre_code, "renew")
-    return certificate
+    return record_certificate(conn, certificate, request.centre_code, "renew", now)

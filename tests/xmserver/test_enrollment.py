@@ -19,6 +19,7 @@ import time
 import psycopg
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.pki import centre as centre_pki
 from common.pki.enrollment import EnrollmentResponse
@@ -302,3 +303,52 @@ def test_a_key_identifier_already_held_by_another_key_is_refused(scec, tmp_path)
                             (CODE,)).fetchone() == (0,)
         assert conn.execute("SELECT used_at FROM enrollment_token WHERE centre_code = %s",
                             (CODE,)).fetchone() == (None,)
+
+
+def test_a_renewal_retried_after_a_lost_answer_gets_the_same_certificate(scec, tmp_path):
+    keys = tmp_path / "keys"
+    _enrolled(scec, keys)
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        first = handle_enrollment(conn, scec.pki, centre_pki.renewal_request(keys).to_bytes())
+        # the answer never reached the centre: it asks again with its pending key
+        again = handle_enrollment(conn, scec.pki, centre_pki.renewal_request(keys).to_bytes())
+        assert (first.status, again.status) == ("issued", "issued"), again.message
+        assert again.certificate_der == first.certificate_der
+        assert conn.execute("SELECT count(*) FROM centre_certificate").fetchone() == (2,)
+    centre_pki.install_response(keys, again)
+    assert centre_pki.load_centre_identity(keys).certificate.public_bytes(
+        Encoding.DER) == first.certificate_der
+
+
+def test_a_key_certified_for_one_centre_is_refused_for_another(scec, tmp_path):
+    from common.pki.authority import build_centre_request
+    from common.pki.enrollment import EnrollmentRequest
+
+    keys = tmp_path / "keys"
+    _enrolled(scec, keys)
+    key = read_private_key(keys / centre_pki.KEY_FILE, b"test centre passphrase")
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        token = add_centre(conn, "654321")
+        request = EnrollmentRequest("enroll", "654321", build_centre_request(key, "654321"),
+                                    token=token)
+        response = handle_enrollment(conn, scec.pki, request.to_bytes())
+        assert (response.status, response.reason) == ("refused", "key_in_use")
+        assert "123456" in (response.message or "")
+        assert conn.execute("SELECT used_at FROM enrollment_token WHERE centre_code = '654321'"
+                            ).fetchone() == (None,)
+
+
+def test_a_revoked_key_is_not_certified_again(scec, tmp_path):
+    keys = tmp_path / "keys"
+    _enrolled(scec, keys)
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        pending = handle_enrollment(conn, scec.pki, centre_pki.renewal_request(keys).to_bytes())
+        assert pending.status == "issued"
+        serial = x509.load_der_x509_certificate(pending.certificate_der).serial_number
+        conn.execute("UPDATE centre_certificate SET revoked_at = now() WHERE serial = %s",
+                     (serial,))
+        # the centre never installed it and asks again with the same pending key
+        response = handle_enrollment(conn, scec.pki, centre_pki.renewal_request(keys).to_bytes())
+    assert (response.status, response.reason) == ("refused", "key_revoked")
+    assert "new key" in (response.message or "").lower() or "nouvelle" in (
+        response.message or "").lower()
