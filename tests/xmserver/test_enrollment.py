@@ -352,3 +352,17 @@ def test_a_revoked_key_is_not_certified_again(scec, tmp_path):
     assert (response.status, response.reason) == ("refused", "key_revoked")
     assert "new key" in (response.message or "").lower() or "nouvelle" in (
         response.message or "").lower()
+
+
+def test_an_enrollment_whose_answer_was_lost_is_completed_with_a_new_token(scec, tmp_path):
+    keys = tmp_path / "keys"
+    centre_pki.create_centre_key(keys, CODE)
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        first = handle_enrollment(conn, scec.pki, centre_pki.enrollment_request(
+            keys, add_centre(conn, CODE)).to_bytes())
+        again = handle_enrollment(conn, scec.pki, centre_pki.enrollment_request(
+            keys, add_centre(conn, CODE)).to_bytes())
+    assert (first.status, again.status) == ("issued", "issued"), again.message
+    assert again.certificate_der == first.certificate_der
+    centre_pki.install_response(keys, again)
+    assert centre_pki.load_centre_identity(keys).centre_code == CODE
