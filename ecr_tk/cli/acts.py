@@ -18,6 +18,13 @@ from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.labels import (
+    action_label,
+    date_text,
+    event_label,
+    mention_kind_label,
+    status_label,
+)
 from ecr_tk.services import Session
 from ecr_tk.services.acts import MENTION_KINDS
 from ecr_tk.services.values import QUEUES, ActSummary
@@ -109,9 +116,9 @@ def _act_id(s: Session, ref: str) -> int:
 
 def summary_line(s: ActSummary) -> str:
     niu = s.niu or "-" * 19
-    when = s.occurred_on.isoformat() if s.occurred_on else "?"
-    return f"{s.id:>7}  {niu}  {s.register_number:<14} {s.event_type:<20} {s.status:<12} " \
-           f"{when}  {s.principal}"
+    when = date_text(s.occurred_on) or "?"
+    return f"{s.id:>7}  {niu}  {s.register_number:<14} {event_label(s.event_type):<20} " \
+           f"{status_label(s.status):<12} {when}  {s.principal}"
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
@@ -171,10 +178,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     with session(args) as s:
         record = s.acts.show(args.act)
     payload = record.as_dict()
-    lines = [f"{k}: {payload[k]}" for k in ("id", "event_type", "status", "register_number",
-                                             "niu", "timeliness", "registered_on",
-                                             "occurred_on")]
-    lines += [tr("mention: {kind} — {text}", kind=m.kind, text=m.text) for m in record.mentions]
+    from common.acts.dictionary import code_label
+
+    timeliness = payload["timeliness"]
+    rows = [
+        (tr("Act"), payload["id"]),
+        (tr("Event"), event_label(payload["event_type"])),
+        (tr("Status"), status_label(payload["status"])),
+        (tr("Register no."), payload["register_number"]),
+        (tr("NIU"), payload["niu"]),
+        (tr("Timeliness"), code_label("timeliness", timeliness) if timeliness else None),
+        (tr("Registered on"), date_text(payload["registered_on"])),
+        (tr("Occurred on"), date_text(payload["occurred_on"])),
+    ]
+    lines = [f"{label}: {value if value not in (None, '') else '-'}" for label, value in rows]
+    lines += [tr("mention: {kind} — {text}", kind=mention_kind_label(m.kind), text=m.text)
+              for m in record.mentions]
     import json
 
     lines.append(json.dumps(payload["data"], ensure_ascii=False, indent=2))
@@ -187,7 +206,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         entries = s.acts.history(args.act)
     emit(args, [e.as_dict() for e in entries], "\n".join(
         f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {e.user_number or '-':>6}  "
-        f"{e.workstation or '-':<15} {e.action}" for e in entries))
+        f"{e.workstation or '-':<15} {action_label(e.action)}" for e in entries))
     return 0
 
 

@@ -168,8 +168,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 home=payload["home"]),
              tr("Log in with one of these users (password: {password}):",
                 password=DEMO_PASSWORD)]
-    lines += [f"  {u['number']:>3}  {u['role']:<10} {u['name']}" for u in payload["users"]]
+    from ecr_tk.labels import role_label, status_label
+
+    lines += [f"  {u['number']:>3}  {role_label(u['role']):<10} {u['name']}"
+              for u in payload["users"]]
     lines.append(tr("Acts: {counts}", counts=", ".join(
-        f"{k} {v}" for k, v in sorted(payload["acts_by_status"].items()))))
+        f"{status_label(k)} {v}" for k, v in sorted(payload["acts_by_status"].items()))))
     emit(args, payload, "\n".join(lines))
     return 0

@@ -12,6 +12,7 @@ from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.acts import _date
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.home import resolve_home
+from ecr_tk.labels import copy_kind_label
 from ecr_tk.services.values import COPY_KINDS
 
 tr = translator("centre")
@@ -57,8 +58,9 @@ def cmd_issue(args: argparse.Namespace) -> int:
             if printed.warning:
                 sys.stderr.write(printed.warning + "\n")
     payload = {**issued.as_dict(), "duplicate": issued.is_duplicate, **written}
-    emit(args, payload, tr("Receipt {receipt}: {kind} copy n° {n} of act {niu}, fee {fee} "
-                           "{currency}", receipt=issued.receipt_number, kind=issued.kind,
+    emit(args, payload, tr("Receipt {receipt}: {kind} n° {n} of act {niu}, fee {fee} "
+                           "{currency}", receipt=issued.receipt_number,
+                           kind=copy_kind_label(issued.kind),
                            n=issued.copy_number, niu=issued.niu, fee=issued.fee,
                            currency=issued.currency))
     return 0
@@ -67,7 +69,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_takings(args: argparse.Namespace) -> int:
     with session(args) as s:
         takings = s.copies.takings(args.day)
-    lines = [f"{r.receipt_number}  {r.issued_at:%H:%M}  {r.kind:<26} {r.fee:>10} {r.currency}"
+    lines = [f"{r.receipt_number}  {r.issued_at:%H:%M}  {copy_kind_label(r.kind):<30} "
+             f"{r.fee:>10} {r.currency}"
              f"  {r.niu}" for r in takings.receipts]
     lines.append(tr("Total {day}: {count} receipts, {total} {currency}", day=takings.day,
                     count=takings.count, total=takings.total, currency=takings.currency))

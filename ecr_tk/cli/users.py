@@ -13,6 +13,7 @@ from typing import Any
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.admin import add_db_option, new_password, session
+from ecr_tk.labels import role_label
 from ecr_tk.services import User
 
 tr = translator("centre")
@@ -57,7 +58,7 @@ def register(sub: Any) -> None:
 
 def _line(u: User) -> str:
     state = tr("suspended") if u.privilege == 0 else (tr("locked") if u.locked else tr("active"))
-    return f"{u.number:>6}  {u.role:<10} {u.privilege}  {state:<10} {u.name}"
+    return f"{u.number:>6}  {role_label(u.role):<10} {u.privilege}  {state:<10} {u.name}"
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 from common.acts.model import EventType, Field, Group, Kind
 from common.i18n import translator
-from ecr_tk.ui.labels import date_text, niu_text
+from ecr_tk.labels import date_text, niu_text
 
 tr = translator("ui")
 

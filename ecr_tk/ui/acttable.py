@@ -8,7 +8,7 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
-from ecr_tk.ui.labels import date_text, event_label, niu_text, status_label
+from ecr_tk.labels import date_text, event_label, niu_text, status_label
 
 tr = translator("ui")
 

@@ -94,8 +94,8 @@ class AutosaveStore:
 
 def offer_autosaves(bench: Workbench) -> None:
     """After login: offer this user's unsaved forms back, one by one."""
+    from ecr_tk.labels import event_label
     from ecr_tk.ui.dialogs import Dialog
-    from ecr_tk.ui.labels import event_label
 
     if bench.app.home is None or not bench.session.can("act.draft"):
         return

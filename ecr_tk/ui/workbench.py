@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
+from ecr_tk.labels import role_label
 from ecr_tk.ui.errors import guarded, report
-from ecr_tk.ui.labels import role_label
 from ecr_tk.ui.login import LockScreen
 from ecr_tk.ui.views import View, load_views
 

@@ -25,7 +25,7 @@ class Ecr:
         self.home, self.dsn, self.capsys, self.monkeypatch = home, dsn, capsys, monkeypatch
 
     def run(self, *argv: str, password: str | None = None, new_password: str | None = None,
-            stdin: str = "") -> tuple[int, str, str]:
+            stdin: str = "", lang: str = "en") -> tuple[int, str, str]:
         self.monkeypatch.delenv("ECR_PASSWORD", raising=False)
         self.monkeypatch.delenv("ECR_NEW_PASSWORD", raising=False)
         if password is not None:
@@ -33,7 +33,7 @@ class Ecr:
         if new_password is not None:
             self.monkeypatch.setenv("ECR_NEW_PASSWORD", new_password)
         self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main(["--home", str(self.home), "--lang", "en", "--workstation", "cli-test",
+        code = main(["--home", str(self.home), "--lang", lang, "--workstation", "cli-test",
                      *argv])
         out, err = self.capsys.readouterr()
         return code, out, err
@@ -233,3 +233,22 @@ def test_backup_then_restore_round_trip(ecr: Ecr, tmp_path: Path, second_db: str
     again = restored.json("act", "draft", "--type", "birth", birth, "--confirm-duplicates",
                           "--as", "3", password=AGENT_PW)
     assert again["register_number"].startswith("n° 2 /")
+
+
+def test_text_output_names_things_in_french_by_default(ecr: Ecr, tmp_path: Path) -> None:
+    birth = _write(tmp_path, "birth.json", examples.BIRTH)
+    ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
+    code, shown, err = ecr.run("act", "show", "1", "--as", "3", password=AGENT_PW, lang="fr")
+    assert code == 0, err
+    assert "Événement: Naissance" in shown and "Statut: Brouillon" in shown, shown
+    assert "event_type" not in shown and "status:" not in shown
+    code, history, err = ecr.run("act", "history", "1", "--as", "3", password=AGENT_PW,
+                                 lang="fr")
+    assert code == 0 and "brouillon créé" in history, history
+    code, found, err = ecr.run("act", "queue", "to_verify", "--as", "2", password=SECRETARY_PW,
+                               lang="fr")
+    assert code == 0 and "Naissance" in found and "Brouillon" in found, found
+    code, users, err = ecr.run("user", "list", "--as", "1", password=OFFICER_PW, lang="fr")
+    assert code == 0, err
+    assert "Officier de l'état civil" in users and "Secrétaire" in users, users
+    assert "officer" not in users and "secretary" not in users

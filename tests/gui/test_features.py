@@ -444,7 +444,9 @@ def test_an_unreachable_database_is_named_on_the_login_window_with_a_retry(
     login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.centre_error
                      and app.stage, timeout=30, what="the database error")
     assert str(login.status.cget("text"))  # the reason, in words
-    assert login.retry_button.winfo_ismapped()
+    # mapped once Tk has laid the window out again (not necessarily in the same pump)
+    wait_for(hands, lambda: login.retry_button.winfo_ismapped(), timeout=10,
+             what="the retry button")
     hands.type_into(login.number, "1")
     hands.type_into(login.password, "whatever-pass")
     hands.click(login.login_button)

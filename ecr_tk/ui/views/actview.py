@@ -15,11 +15,7 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
-from ecr_tk.ui.actsheet import ActSheet
-from ecr_tk.ui.dates import DateField
-from ecr_tk.ui.dialogs import Dialog, ask_text, confirm
-from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import (
+from ecr_tk.labels import (
     MENTION_KINDS,
     action_label,
     date_text,
@@ -30,6 +26,10 @@ from ecr_tk.ui.labels import (
     niu_text,
     status_label,
 )
+from ecr_tk.ui.actsheet import ActSheet
+from ecr_tk.ui.dates import DateField
+from ecr_tk.ui.dialogs import Dialog, ask_text, confirm
+from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import ChoiceBox, Form, ScrollableFrame
 

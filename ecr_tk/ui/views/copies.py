@@ -19,8 +19,7 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
-from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import (
+from ecr_tk.labels import (
     COPY_KINDS,
     copy_kind_label,
     datetime_text,
@@ -28,6 +27,7 @@ from ecr_tk.ui.labels import (
     niu_text,
     summary_line,
 )
+from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import ChoiceBox, Form
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from common.errors import UserError
 from common.i18n import translator
+from ecr_tk.labels import event_label, status_label, summary_line
 from ecr_tk.ui.actform import ActForm
 from ecr_tk.ui.autosave import Autosave, AutosaveStore
 from ecr_tk.ui.dialogs import Dialog
 from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import event_label, status_label, summary_line
 from ecr_tk.ui.views import View, register
 
 tr = translator("ui")

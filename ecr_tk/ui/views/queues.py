@@ -13,9 +13,9 @@ from tkinter import ttk
 from typing import Any, ClassVar
 
 from common.i18n import translator
+from ecr_tk.labels import queue_label
 from ecr_tk.ui.acttable import ActTable
 from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import queue_label
 from ecr_tk.ui.views import View, register
 
 tr = translator("ui")

@@ -7,10 +7,10 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
+from ecr_tk.labels import STATUSES, event_label, status_label
 from ecr_tk.ui.acttable import ActTable
 from ecr_tk.ui.dates import DateField, DateTextError
 from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import STATUSES, event_label, status_label
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import CheckBox, ChoiceBox
 

@@ -14,8 +14,8 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
+from ecr_tk.labels import COPY_KINDS, copy_kind_label, event_label
 from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import COPY_KINDS, copy_kind_label, event_label
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import Form, entry, set_entry
 

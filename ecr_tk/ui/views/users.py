@@ -7,9 +7,9 @@ from tkinter import ttk
 from typing import Any
 
 from common.i18n import translator
+from ecr_tk.labels import ROLES, role_label
 from ecr_tk.ui.dialogs import ask_text, confirm
 from ecr_tk.ui.errors import guarded
-from ecr_tk.ui.labels import ROLES, role_label
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import ChoiceBox, Form, entry
 

@@ -1,4 +1,4 @@
-"""How the windows name things: roles, statuses, queues, copy kinds, audit actions, dates.
+"""How the windows and the command line name things: roles, statuses, copy kinds, actions.
 
 Keys come from the services (``"secretary"``, ``"verified"``, ``"to_verify"``);
 this module only says them in the person's language.  Event types and code
