@@ -27,6 +27,7 @@ This module never touches the database; ``CentreHome.database_config()`` tells
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from common.db import files
-from common.db.connect import DatabaseConfig
+from common.db.connect import DatabaseConfig, move_password_out_of_dsn
 from common.errors import UserError
 from common.i18n import LANGUAGES, N_, translator
 
@@ -235,8 +236,8 @@ class CentreHome:
             "centre.code": centre_code, "centre.name": centre_name, "ui.language": language,
             "workstation.name": workstation or _default_workstation(),
             **database.settings_values(), **(extra or {})}
-        settings = Settings.defaults().replace(values)
         _make_folders(home)
+        settings = Settings.defaults().replace(_password_out_of_dsn(home, values))
         files.atomic_write(home / files.SETTINGS_FILE, settings.to_json())
         return cls(home, settings)
 
@@ -262,7 +263,12 @@ class CentreHome:
             raise HomeError(tr("The settings file {path} names no centre code",
                                path=settings_file), field="centre.code", rule="required")
         _make_folders(home)  # a folder deleted by hand is recreated, empty
-        return cls(home, settings)
+        opened = cls(home, settings)
+        if _has_password(settings["database.dsn"]):
+            # written by an earlier version: move the password out of the settings now
+            with contextlib.suppress(UserError):  # no user named: left as it was
+                opened = opened.update({"database.dsn": settings["database.dsn"]})
+        return opened
 
     @staticmethod
     def exists(path: str | Path | None = None) -> bool:
@@ -273,12 +279,27 @@ class CentreHome:
 
     def update(self, changes: Mapping[str, Any]) -> CentreHome:
         """Validate and save ``changes`` (atomically); return the updated home."""
-        settings = self.settings.replace(changes)
+        settings = self.settings.replace(_password_out_of_dsn(self.path, changes))
         files.atomic_write(self.settings_file, settings.to_json())
         return CentreHome(self.path, settings)
 
     def reload(self) -> CentreHome:
         return CentreHome.open(self.path)
+
+
+def _has_password(dsn: object) -> bool:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return isinstance(dsn, str) and bool(dsn) and "password" in conninfo_to_dict(dsn)
+
+
+def _password_out_of_dsn(home: Path, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with the database password moved from the DSN to ``keys/db/``."""
+    dsn = values.get("database.dsn")
+    if not isinstance(dsn, str) or not dsn:
+        return dict(values)
+    return {**values, "database.dsn": move_password_out_of_dsn(dsn, home.joinpath(
+        *files.SECRETS_DIR))}
 
 
 def _make_folders(home: Path) -> None:

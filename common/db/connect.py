@@ -255,9 +255,37 @@ def provision_role_password(config: DatabaseConfig, role: str) -> str:
             password.encode(), role.encode(), b"scram-sha-256").decode()
         conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(role), sql.Literal(verifier)))
+    store_role_password(folder, role, password)
+    return password
+
+
+def store_role_password(folder: Path, role: str, password: str) -> None:
+    """Keep ``role``'s password in the secrets folder (0700, the file 0600)."""
+    _check_role_name(role)
     files.make_private_dir(folder)
     files.atomic_write(folder / f"{role}.password", (password + "\n").encode())
-    return password
+
+
+def move_password_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
+    """``dsn`` without its password, which goes to ``secrets_dir/<user>.password``.
+
+    Settings files are read by anyone who can see the home and are copied around
+    (support, screenshots, backups of settings): a password has no place in them.
+    ``_params`` puts it back when connecting as that user.
+    """
+    params = dict(psycopg.conninfo.conninfo_to_dict(dsn))
+    password = params.pop("password", None)
+    if not password:
+        return dsn
+    user = params.get("user")
+    if not user:
+        raise UserError(tr("A database address with a password must also name the user"),
+                        field="database.dsn", rule="user_required")
+    if not _ROLE_NAME.match(str(user)):
+        raise UserError(tr("{role} is not a valid role name (lower-case letters, digits, _)",
+                           role=user), field="database.dsn", rule="invalid_role")
+    store_role_password(secrets_dir, str(user), str(password))
+    return psycopg.conninfo.make_conninfo(**params)
 
 
 # --------------------------------------------------------------------------- internals
@@ -295,6 +323,10 @@ def _params(config: DatabaseConfig, role: str | None,
         if role is not None and params.get("user") != role:
             params["user"] = role
             params.pop("password", None)
+        if password is None and role is None and "password" not in params:
+            user = params.get("user")  # the DSN's own user, whose password left the DSN
+            if isinstance(user, str) and _ROLE_NAME.match(user):
+                password = _stored_password(config, user)
         if password is not None:
             params["password"] = password
     params.setdefault("connect_timeout", CONNECT_TIMEOUT)

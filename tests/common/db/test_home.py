@@ -178,3 +178,45 @@ def test_settings_defaults_are_declared_once() -> None:
     defaults = Settings.defaults()
     for setting in SETTINGS:
         assert setting.validate(defaults[setting.key]) == setting.default
+
+
+def test_a_database_password_is_kept_in_keys_never_in_the_settings(tmp_path: Path) -> None:
+    from common.db.connect import _params
+
+    home = _create(tmp_path / "h", dsn="host=server.centre dbname=ecr user=ecr_app"
+                                      " password='s3cret pass'")
+    assert "s3cret" not in home.settings_file.read_text("utf-8")
+    secret = home.path / "keys" / "db" / "ecr_app.password"
+    assert secret.read_text("utf-8").strip() == "s3cret pass"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert (home.path / "keys" / "db").stat().st_mode & 0o777 == 0o700
+    config = CentreHome.open(home.path).database_config()
+    assert "password" not in (config.dsn or "")
+    # put back when connecting, as the DSN's user or as that role
+    assert _params(config, None, None)["password"] == "s3cret pass"
+    assert _params(config, "ecr_app", None)["password"] == "s3cret pass"
+    # and when the address is changed later, in the settings window
+    changed = CentreHome.open(home.path).update(
+        {"database.dsn": "host=other dbname=ecr user=ecr_app password=n3w"})
+    assert "n3w" not in changed.settings_file.read_text("utf-8")
+    assert secret.read_text("utf-8").strip() == "n3w"
+
+
+def test_a_password_left_in_the_settings_by_an_earlier_version_is_moved(tmp_path: Path) -> None:
+    home = _create(tmp_path / "h", dsn="host=server.centre dbname=ecr user=ecr_app")
+    written = json.loads(home.settings_file.read_text("utf-8"))
+    written["database.dsn"] = "host=server.centre dbname=ecr user=ecr_app password=old"
+    home.settings_file.write_text(json.dumps(written), "utf-8")
+    opened = CentreHome.open(home.path)
+    assert "password" not in opened.settings["database.dsn"]
+    assert "old" not in home.settings_file.read_text("utf-8")
+    assert (home.path / "keys" / "db" / "ecr_app.password").read_text("utf-8").strip() == "old"
+
+
+def test_a_password_without_a_user_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    from common.errors import UserError
+
+    with pytest.raises(UserError) as refused:
+        _create(tmp_path / "h", dsn="host=server.centre dbname=ecr password=x")
+    assert (refused.value.field, refused.value.rule) == ("database.dsn", "user_required")
+    assert not CentreHome.exists(tmp_path / "h")
