@@ -36,7 +36,8 @@ from common.pki.authority import (  # noqa: E402
     create_country_authority,
     issue_centre_certificate,
 )
-from common.pki.keys import generate_key, subject_key_identifier  # noqa: E402
+from common.pki.identifiers import subject_key_identifier  # noqa: E402
+from common.pki.keys import generate_key  # noqa: E402
 from common.wire import compression  # noqa: E402
 from common.wire.acts_codec import encode_acts  # noqa: E402
 from common.wire.batches import open_act_batch, seal_act_batch  # noqa: E402

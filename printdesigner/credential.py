@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from common.pki.keys import certificate_key_identifier, subject_key_identifier
+from common.pki.identifiers import certificate_key_identifier, subject_key_identifier
 
 _P256_ORDER_BYTES = 32
 #: RFC 5280 §4.2.1.2 methods a centre certificate's key identifier may follow, current first.

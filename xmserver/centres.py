@@ -20,7 +20,7 @@ from common.i18n import translator
 from common.pki.authority import RevokedEntry, build_revocation_list, check_centre_code
 from common.pki.enrollment import new_token, token_digest
 from common.pki.errors import PkiError
-from common.pki.keys import certificate_key_identifier
+from common.pki.identifiers import certificate_key_identifier
 from xmserver.pki_store import ScecPki
 
 tr = translator("scec")

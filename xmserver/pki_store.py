@@ -28,12 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from common.i18n import translator
 from common.pki.authority import CountryAuthority, create_country_authority
 from common.pki.errors import PkiError
-from common.pki.keys import (
-    certificate_key_identifier,
-    read_private_key,
-    write_file_atomically,
-    write_private_key,
-)
+from common.pki.identifiers import certificate_key_identifier
+from common.pki.keys import read_private_key, write_file_atomically, write_private_key
 from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
 

@@ -285,7 +285,7 @@ def move_password_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
         raise UserError(tr("{role} is not a valid role name (lower-case letters, digits, _)",
                            role=user), field="database.dsn", rule="invalid_role")
     store_role_password(secrets_dir, str(user), str(password))
-    return psycopg.conninfo.make_conninfo(**params)
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 # --------------------------------------------------------------------------- internals

@@ -16,7 +16,7 @@ database keeps the issued certificates).  Profiles:
   (``openssl cms -verify``) and TLS-client purposes accept it, 2 years.
 
 Every certificate carries a subjectKeyIdentifier of RFC 5280 method 2 (8 bytes,
-``keys.subject_key_identifier``), the identifier CMS names its key by, and an
+``identifiers.subject_key_identifier``), the identifier CMS names its key by, and an
 authorityKeyIdentifier equal to its issuer's subjectKeyIdentifier as the issuer
 certificate carries it (so a centre certificate issued by a CA made before the
 switch from method 1 still names its issuer's 20-byte identifier).
@@ -36,12 +36,8 @@ from cryptography.x509.oid import NameOID
 
 from common.i18n import translator
 from common.pki.errors import PkiError
-from common.pki.keys import (
-    CURVE,
-    certificate_key_identifier,
-    generate_key,
-    subject_key_identifier,
-)
+from common.pki.identifiers import certificate_key_identifier, subject_key_identifier
+from common.pki.keys import CURVE, generate_key
 
 tr = translator("pki")
 

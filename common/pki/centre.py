@@ -33,9 +33,9 @@ from common.pki.authority import (
 )
 from common.pki.enrollment import EnrollmentRequest, EnrollmentResponse
 from common.pki.errors import PkiError
+from common.pki.identifiers import certificate_key_identifier
 from common.pki.keys import (
     centre_passphrase,
-    certificate_key_identifier,
     read_private_key,
     write_file_atomically,
     write_private_key,

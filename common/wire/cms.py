@@ -22,7 +22,7 @@ Part 1 pairs P-256 with AES-128.  AES-256 would add 16 bytes to the wrapped key
 (RFC 3394: 40 bytes instead of 24) and no strength.
 
 Key identifiers are whatever the certificates carry: ECR's are RFC 5280 method 2
-(8 bytes, ``common.pki.keys.subject_key_identifier``); older 20-byte ones still work.
+(8 bytes, ``common.pki.identifiers.subject_key_identifier``); older 20-byte ones still work.
 
 Reading accepts what OpenSSL writes as well: BER indefinite lengths, signed
 attributes, issuerAndSerialNumber identifiers, uncompressed points, AES-192/256
@@ -99,20 +99,6 @@ def _kek(shared_secret: bytes, wrap_der: bytes, key_bytes: int, ukm: bytes | Non
     })
     return X963KDF(algorithm=digest(), length=key_bytes,
                    sharedinfo=bytes(info.dump())).derive(shared_secret)
-
-
-def key_identifier(public_key: ec.EllipticCurvePublicKey) -> bytes:
-    """RFC 5280 §4.2.1.2 method 2 key identifier (8 bytes), as ECR's certificates carry.
-
-    0100 then the low 60 bits of the SHA-1 of the subjectPublicKey bits (the
-    uncompressed point).  The same computation as
-    ``common.pki.keys.subject_key_identifier`` (kept here so that the wire does not
-    import the PKI's file handling); used only for a certificate without the
-    subjectKeyIdentifier extension: otherwise the extension's value is what counts.
-    """
-    point = public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    tail = hashlib.sha1(point).digest()[-8:]  # noqa: S324 (RFC 5280 names SHA-1; an identifier)
-    return bytes([0x40 | (tail[0] & 0x0F)]) + tail[1:]
 
 
 #: AlgorithmIdentifiers as ECR writes them: parameters absent (RFC 5754 §2, RFC 5758 §3.2).

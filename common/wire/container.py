@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from common.pki.identifiers import certificate_key_identifier
 from common.wire import cms, compression
 from common.wire.errors import ContainerRefused
 from common.wire.message import SCEC, Header, Kind, decode_message, encode_message
@@ -59,12 +60,7 @@ class RecipientCertificate:
         key = certificate.public_key()
         if not isinstance(key, ec.EllipticCurvePublicKey):
             raise ValueError("a container recipient needs an EC certificate")
-        try:
-            ski = certificate.extensions.get_extension_for_class(
-                x509.SubjectKeyIdentifier).value.digest
-        except x509.ExtensionNotFound:
-            ski = cms.key_identifier(key)
-        return cls(key, ski)
+        return cls(key, certificate_key_identifier(certificate))
 
 
 @dataclass(frozen=True)

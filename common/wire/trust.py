@@ -18,7 +18,7 @@ from typing import Protocol
 
 from cryptography import x509
 
-from common.wire.cms import key_identifier
+from common.pki.identifiers import certificate_key_identifier
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,6 @@ class SignerDirectory(Protocol):
         """True if a message with this sender and sequence, or this id, was already accepted."""
 
 
-def _ski(cert: x509.Certificate) -> bytes:
-    try:
-        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except x509.ExtensionNotFound:
-        key = cert.public_key()
-        return key_identifier(key)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -70,9 +64,11 @@ class StaticDirectory:
                     serial: int | None) -> Signer | None:
         for signer in self.signers:
             cert = signer.certificate
-            if (key_identifier is not None and _ski(cert) == key_identifier) or (
-                    serial is not None and cert.serial_number == serial
-                    and cert.issuer.public_bytes() == issuer_der):
+            by_key = key_identifier is not None and (
+                certificate_key_identifier(cert) == key_identifier)
+            by_serial = serial is not None and cert.serial_number == serial and (
+                cert.issuer.public_bytes() == issuer_der)
+            if by_key or by_serial:
                 return Signer(signer.identity, cert,
                               signer.revoked or cert.serial_number in self.revoked_serials)
         return None

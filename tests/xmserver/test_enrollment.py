@@ -281,7 +281,7 @@ def test_a_key_identifier_already_held_by_another_key_is_refused(scec, tmp_path)
     """A 64-bit identifier collision (forced here) refuses the certificate, consumes nothing."""
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    from common.pki.keys import subject_key_identifier
+    from common.pki.identifiers import subject_key_identifier
 
     keys = tmp_path / "keys"
     centre_pki.create_centre_key(keys, CODE)

@@ -17,7 +17,8 @@ from common.pki.authority import (
     create_country_authority,
     issue_centre_certificate,
 )
-from common.pki.keys import certificate_key_identifier, generate_key
+from common.pki.identifiers import certificate_key_identifier
+from common.pki.keys import generate_key
 from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
 from common.wire.trust import StaticDirectory

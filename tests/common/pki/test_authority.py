@@ -23,12 +23,8 @@ from common.pki.authority import (
     issue_centre_certificate,
 )
 from common.pki.errors import PkiError
-from common.pki.keys import (
-    certificate_key_identifier,
-    generate_key,
-    read_private_key,
-    subject_key_identifier,
-)
+from common.pki.identifiers import certificate_key_identifier, subject_key_identifier
+from common.pki.keys import generate_key, read_private_key
 from common.pki.verify import check_certificate, find_certificate, sign_detached, verify_with_chain
 from tests.common.pki import factory
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from common.pki.keys import subject_key_identifier
+from common.pki.identifiers import subject_key_identifier
 from common.wire.batches import open_receipt, seal_receipt
 from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
