@@ -12,11 +12,12 @@ by side::
 
     act count | structure length | structure | values
 
-*structure*: the dictionary version the batch is written in, then per act: event
-tag, number of mentions, then
-every group as a presence bitmap (bit 0: all required children present; then
-the optional children, canonical order; the required ones only when bit 0 is
-clear) with, for a repeated group, its item count first.  *values*: one column
+*structure*: range-coded decisions (``range_coder``, contexts trained with the
+dictionary version): the data dictionary version the batch is written in, then
+per act: event tag, number of mentions, then every group's presence decisions
+(first: all required children present; then the optional children, canonical
+order; the required ones only when the first is no) with, for a repeated group,
+its item count first.  *values*: one column
 per leaf path (the registration envelope's leaves first, then status and
 mentions, then every event's leaves grouped by kind and leaf name — every
 surname side by side); within a column, values in act order.
