@@ -173,17 +173,6 @@ def structure(records: list[ActRecord], vocab: acts_codec.Vocabulary) -> dict[st
             if zeros + ones >= MIN_CONTEXT}
 
 
-def load(data: dict[str, object]) -> acts_codec.Vocabulary:
-    words, predicted, toks = data["words"], data["predictors"], data["tokens"]
-    return acts_codec.Vocabulary(
-        {k: tuple(v) for k, v in words.items()},  # type: ignore[attr-defined]
-        {b: (str(p["from"]), dict(p["map"])) for b, p in predicted.items()},  # type: ignore[attr-defined]
-        {k: tuple(v) for k, v in toks.items()},  # type: ignore[attr-defined]
-        {k: int(v) for k, v in data.get("date_offsets", {}).items()},  # type: ignore[attr-defined]
-        {k: int(v) for k, v in data.get("structure", {}).items()},  # type: ignore[attr-defined]
-    )
-
-
 def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 3
           ) -> tuple[bytes, bytes]:
     records = realistic_records(n, seed=seed)
@@ -191,9 +180,9 @@ def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 3
     string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
     data = {"words": words, "predictors": predictors(records, string_leaves),
             "tokens": tokens(records)}
-    data["date_offsets"] = date_offsets(records, load(data))
-    data["structure"] = structure(records, load(data))
-    vocab = load(data)
+    data["date_offsets"] = date_offsets(records, acts_codec.Vocabulary.from_json(data))
+    data["structure"] = structure(records, acts_codec.Vocabulary.from_json(data))
+    vocab = acts_codec.Vocabulary.from_json(data)
     samples = [acts_codec.encode_acts(records[i:i + BATCH], vocab)
                for i in range(0, len(records), BATCH)]
     zdict = zstandard.train_dictionary(size, samples, level=19, k=K, d=D, threads=1,

@@ -281,9 +281,7 @@ def move_password_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
     if not user:
         raise UserError(tr("A database address with a password must also name the user"),
                         field="database.dsn", rule="user_required")
-    if not _ROLE_NAME.match(str(user)):
-        raise UserError(tr("{role} is not a valid role name (lower-case letters, digits, _)",
-                           role=user), field="database.dsn", rule="invalid_role")
+    _check_role_name(str(user), field="database.dsn")
     store_role_password(secrets_dir, str(user), str(password))
     return psycopg.conninfo.make_conninfo("", **params)
 
@@ -367,10 +365,10 @@ def _unavailable(config: DatabaseConfig, exc: psycopg.Error,
     return DatabaseUnavailable(message, reason=reason)
 
 
-def _check_role_name(role: str) -> None:
+def _check_role_name(role: str, field: str = "role") -> None:
     if not _ROLE_NAME.match(role):
         raise UserError(tr("{role} is not a valid role name (lower-case letters, digits, _)",
-                           role=role), field="role", rule="invalid_role")
+                           role=role), field=field, rule="invalid_role")
 
 
 def _one_line(text: str) -> str:

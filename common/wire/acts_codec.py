@@ -179,6 +179,17 @@ class Vocabulary:
     #: structure context name → trained probability of a 0 (``range_coder``)
     structure: Mapping[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Vocabulary:
+        """From the parsed ``vN.vocab.json`` (as ``tools/train_wire_dictionary.py`` writes it)."""
+        return cls(
+            {name: tuple(ws) for name, ws in data["words"].items()},
+            {leaf: (str(p["from"]), dict(p["map"])) for leaf, p in data["predictors"].items()},
+            {name: tuple(ws) for name, ws in data["tokens"].items()},
+            {column: int(offset) for column, offset in data.get("date_offsets", {}).items()},
+            {context: int(p) for context, p in data.get("structure", {}).items()},
+        )
+
     @functools.cached_property
     def indexes(self) -> dict[str, dict[str, int]]:
         return {name: {w: i for i, w in enumerate(ws)} for name, ws in self.words.items()}

@@ -69,14 +69,7 @@ def vocabulary(dict_id: int) -> Vocabulary:
     except FileNotFoundError:
         raise ContainerRefused("unknown_dictionary",
                                f"id {dict_id} ({vocab_name} not installed)") from None
-    data = json.loads(raw.decode("utf-8"))
-    return Vocabulary(
-        {name: tuple(ws) for name, ws in data["words"].items()},
-        {leaf: (p["from"], p["map"]) for leaf, p in data["predictors"].items()},
-        {name: tuple(ws) for name, ws in data["tokens"].items()},
-        {column: int(offset) for column, offset in data.get("date_offsets", {}).items()},
-        {context: int(p) for context, p in data.get("structure", {}).items()},
-    )
+    return Vocabulary.from_json(json.loads(raw.decode("utf-8")))
 
 
 def available(dict_id: int) -> bool:
