@@ -6,19 +6,29 @@ the answer that carries the same correlation data; ``Responder`` subscribes to
 a topic filter (a shared subscription, so several XMServer workers split the
 load) and publishes each handler's answer to the request's response topic.
 
-Topics (``root`` defaults to ``ecr``; tests use a unique root per test)::
+Topics (``root`` defaults to ``ecr``; tests use a unique root per test; the
+whole list, with QoS and properties, is in ``docs/protocol.md``)::
 
     <root>/enroll/<centre>/request              centre → SCEC
     <root>/enroll/<centre>/response/<nonce>     SCEC → centre
+    <root>/centre/<centre>/up                   centre → SCEC: sealed containers
+    <root>/centre/<centre>/down                 SCEC → centre: receipts, status answers…
+
+A broker is reached in clear (a local test broker) or over TLS with the
+centre's (or the worker's) certificate from the country's PKI: ``TlsIdentity``.
+``new_client`` and ``connect`` are the one place a paho client is made and
+connected, so TLS, keepalive and session rules are the same for every carrier.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -42,20 +52,45 @@ class CarrierUnavailable(UserError):
 
 
 @dataclass(frozen=True)
+class TlsIdentity:
+    """How to reach a TLS broker: the country's CA, and our own certificate and key.
+
+    ``key_password`` decrypts ``key_file`` (a centre's key is encrypted PKCS#8);
+    it is held in memory only.  The broker's certificate must name the host
+    connected to.
+    """
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+    key_password: bytes | None = None
+
+    def context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(self.ca_file))
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(str(self.cert_file), str(self.key_file), password=self.key_password)
+        return ctx
+
+
+@dataclass(frozen=True)
 class BrokerAddress:
     host: str = "127.0.0.1"
     port: int = 1883
+    tls: TlsIdentity | None = None
 
     @classmethod
-    def parse(cls, text: str) -> BrokerAddress:
+    def parse(cls, text: str, tls: TlsIdentity | None = None) -> BrokerAddress:
         host, _, port = text.rpartition(":")
         if not host:
-            return cls(text, 1883)
+            return cls(text, 8883 if tls else 1883, tls)
         try:
-            return cls(host, int(port))
+            return cls(host, int(port), tls)
         except ValueError:
             raise UserError(tr("Broker address {text!r} is not HOST:PORT", text=text),
                             field="broker", rule="invalid") from None
+
+    def __str__(self) -> str:
+        return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
 def enroll_request_topic(root: str, centre: str) -> str:
@@ -66,17 +101,71 @@ def enroll_request_filter(root: str) -> str:
     return f"$share/{SHARE_GROUP}/{root}/enroll/+/request"
 
 
-def _client(client_id: str) -> mqtt.Client:
-    return mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
-                       protocol=mqtt.MQTTv5)
+def centre_up_topic(root: str, centre: str) -> str:
+    """Where a centre publishes its sealed containers (only it may publish there)."""
+    return f"{root}/centre/{centre}/up"
 
 
-def _connect(client: mqtt.Client, broker: BrokerAddress, timeout: float) -> None:
+def centre_down_topic(root: str, centre: str) -> str:
+    """Where the SCEC publishes what it sends a centre (only it may read there)."""
+    return f"{root}/centre/{centre}/down"
+
+
+def centre_up_filter(root: str) -> str:
+    """The workers' shared subscription to every centre's containers."""
+    return f"$share/{SHARE_GROUP}/{root}/centre/+/up"
+
+
+def centre_of_topic(topic: str) -> str | None:
+    """The centre code in ``<root>/centre/<code>/up|down`` (or the enroll topics), else None."""
+    parts = topic.split("/")
+    for i in range(len(parts) - 2):
+        if parts[i] in ("centre", "enroll") and parts[i + 2] in ("up", "down", "request"):
+            return parts[i + 1]
+    return None
+
+
+def new_client(client_id: str, broker: BrokerAddress) -> mqtt.Client:
+    """A paho-mqtt 2.x MQTT v5 client, with TLS configured when the broker needs it."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5)
+    if broker.tls is not None:
+        try:
+            context = broker.tls.context()
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            raise CarrierUnavailable(tr("Cannot use the certificate to reach the broker: {error}",
+                                        error=exc), rule="tls_identity") from None
+        client.tls_set_context(context)
+    return client
+
+
+def connect_properties(session_expiry: int) -> Properties:
+    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    props.SessionExpiryInterval = session_expiry
+    return props
+
+
+def connect(client: mqtt.Client, broker: BrokerAddress, timeout: float, *,
+            clean_start: bool = True, session_expiry: int = 0, keepalive: int = 60) -> bool:
+    """Connect and start the network loop; return the broker's *session present* flag.
+
+    ``clean_start=False`` with a ``session_expiry`` (seconds) asks the broker to
+    keep the session (subscriptions, queued QoS 1 messages) while we are away.
+    A refused connection (bad certificate, not authorised) raises ``CarrierUnavailable``.
+    """
     connected = threading.Event()
-    client.on_connect = lambda c, u, f, rc, p=None: connected.set()
+    outcome: dict[str, object] = {}
+
+    def on_connect(c: mqtt.Client, u: object, flags: object, rc: object, p: object = None) -> None:
+        outcome["rc"] = rc
+        outcome["session_present"] = bool(getattr(flags, "session_present", False))
+        connected.set()
+
+    client.on_connect = on_connect
     try:
-        client.connect(broker.host, broker.port, keepalive=60)
-    except OSError as exc:
+        client.connect(broker.host, broker.port, keepalive=keepalive, clean_start=clean_start,
+                       properties=connect_properties(session_expiry) if session_expiry else None)
+    except (OSError, ssl.SSLError) as exc:
         raise CarrierUnavailable(tr("Cannot reach the broker at {host}:{port}: {error}",
                                     host=broker.host, port=broker.port, error=exc)) from None
     client.loop_start()
@@ -84,6 +173,21 @@ def _connect(client: mqtt.Client, broker: BrokerAddress, timeout: float) -> None
         client.loop_stop()
         raise CarrierUnavailable(tr("The broker at {host}:{port} did not answer",
                                     host=broker.host, port=broker.port))
+    rc = outcome.get("rc")
+    if getattr(rc, "is_failure", False):
+        client.loop_stop()
+        raise CarrierUnavailable(tr("The broker at {host}:{port} refused the connection: {reason}",
+                                    host=broker.host, port=broker.port, reason=rc),
+                                 rule="broker_refused")
+    return bool(outcome.get("session_present"))
+
+
+def _client(client_id: str, broker: BrokerAddress | None = None) -> mqtt.Client:
+    return new_client(client_id, broker or BrokerAddress())
+
+
+def _connect(client: mqtt.Client, broker: BrokerAddress, timeout: float) -> None:
+    connect(client, broker, timeout)
 
 
 def request(broker: BrokerAddress, topic: str, payload: bytes, *, timeout: float = 30.0) -> bytes:
@@ -94,7 +198,7 @@ def request(broker: BrokerAddress, topic: str, payload: bytes, *, timeout: float
     answer: list[bytes] = []
     got = threading.Event()
     subscribed = threading.Event()
-    client = _client(f"ecr-req-{nonce}")
+    client = _client(f"ecr-req-{nonce}", broker)
 
     def on_message(c: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         props = getattr(message, "properties", None)
@@ -135,7 +239,7 @@ class Responder:
         self.broker = broker
         self.topic_filter = topic_filter
         self.handler = handler
-        self._client = _client(client_id or f"xmserver-{secrets.token_hex(6)}")
+        self._client = _client(client_id or f"xmserver-{secrets.token_hex(6)}", broker)
         self._ready = threading.Event()
         self._client.on_message = self._on_message
         self._client.on_subscribe = lambda *a: self._ready.set()
