@@ -9,13 +9,18 @@ The one-call API the transmitter, the SCEC's ingest and T2D use::
     data = seal_receipt(receipt, centre="123456", sequence=9, sender=scec_signing_key,
                         recipient=centre_certificate)
     receipt = open_receipt(data, centre_key, directory, own_centre="123456")
+
+plus the routed mentions (``seal_mentions`` / ``open_mentions``) and the sync
+exchange (``seal_sync_request`` / ``open_sync_request``, ``seal_status`` /
+``open_status``).  Every container a centre sends may carry audit marks
+(``audit=``, see ``message.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +35,23 @@ from common.wire.container import (
     open_container,
     seal,
 )
-from common.wire.message import Header, Kind
+from common.wire.mentions import decode_mentions, encode_mentions
+from common.wire.message import AuditMark, Header, Kind
 from common.wire.receipts import Receipt, decode_receipt, encode_receipt
+from common.wire.sync import (
+    Status,
+    SyncRequest,
+    decode_status,
+    decode_sync_request,
+    encode_status,
+    encode_sync_request,
+)
 from common.wire.trust import Signer, SignerDirectory
 
-ACT_KINDS = (Kind.ACT_BATCH, Kind.QUERY_ANSWER, Kind.MENTION_IN, Kind.MENTION_OUT)
+ACT_KINDS = (Kind.ACT_BATCH, Kind.QUERY_ANSWER)
+#: How long a sync question stays answerable: it is asked and answered online,
+#: or within one T2D round trip.
+SYNC_MAX_AGE = dt.timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -47,13 +64,14 @@ class OpenedBatch:
 def seal_act_batch(acts: Sequence[ActRecord], *, centre: str, sequence: int, sender: SenderKey,
                    recipient: RecipientCertificate, kind: Kind = Kind.ACT_BATCH,
                    message_id: uuid.UUID | None = None, created: dt.datetime | None = None,
-                   dictionary: int = compression.CURRENT_DICTIONARY) -> tuple[uuid.UUID, bytes]:
+                   dictionary: int = compression.CURRENT_DICTIONARY,
+                   audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
     """Seal validated acts; an act the dictionary cannot encode raises ``invalid_acts``."""
     if kind not in ACT_KINDS:
         raise ValueError(f"{kind!r} does not carry acts")
     body = encode_acts(acts, compression.vocabulary(dictionary))
     return seal(kind, centre, sequence, body, sender, recipient,
-                message_id=message_id, created=created, dictionary=dictionary)
+                message_id=message_id, created=created, dictionary=dictionary, audit=audit)
 
 
 def open_act_batch(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
@@ -92,3 +110,57 @@ def open_revocation_list(data: bytes, recipient: RecipientKey, directory: Signer
     opened = open_container(data, recipient, directory, expected=(Kind.REVOCATION_LIST,),
                             own_centre=own_centre, **checks)
     return opened.body
+
+
+@dataclass(frozen=True)
+class OpenedMentions:
+    header: Header
+    signer: Signer
+    mentions: list[dict[str, Any]]
+
+
+def seal_mentions(mentions: Sequence[Mapping[str, Any]], *, centre: str, sequence: int,
+                  sender: SenderKey, recipient: RecipientCertificate,
+                  kind: Kind = Kind.MENTION_OUT, message_id: uuid.UUID | None = None,
+                  created: dt.datetime | None = None,
+                  audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
+    """Routed mentions (``MENTION_OUT`` centre → SCEC, ``MENTION_IN`` SCEC → centre)."""
+    if kind not in (Kind.MENTION_OUT, Kind.MENTION_IN):
+        raise ValueError(f"{kind!r} does not carry mentions")
+    return seal(kind, centre, sequence, encode_mentions(mentions), sender, recipient,
+                message_id=message_id, created=created, audit=audit)
+
+
+def open_mentions(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
+                  expected: Sequence[Kind] = (Kind.MENTION_OUT,),
+                  **checks: Any) -> OpenedMentions:
+    opened = open_container(data, recipient, directory, expected=expected, **checks)
+    return OpenedMentions(opened.header, opened.signer, decode_mentions(opened.body))
+
+
+def seal_sync_request(request: SyncRequest, *, centre: str, sender: SenderKey,
+                      recipient: RecipientCertificate, message_id: uuid.UUID | None = None,
+                      created: dt.datetime | None = None,
+                      audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
+    """Sequence 0: a question, so a restored centre can ask before it knows its numbers."""
+    return seal(Kind.SYNC_REQUEST, centre, 0, encode_sync_request(request), sender, recipient,
+                message_id=message_id, created=created, audit=audit)
+
+
+def open_sync_request(data: bytes, recipient: RecipientKey, directory: SignerDirectory,
+                      **checks: Any) -> tuple[OpenedMessage, SyncRequest]:
+    checks.setdefault("max_age", SYNC_MAX_AGE)
+    opened = open_container(data, recipient, directory, expected=(Kind.SYNC_REQUEST,), **checks)
+    return opened, decode_sync_request(opened.body)
+
+
+def seal_status(status: Status, *, centre: str, sequence: int, sender: SenderKey,
+                recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
+    return seal(Kind.STATUS, centre, sequence, encode_status(status), sender, recipient)
+
+
+def open_status(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
+                own_centre: str, **checks: Any) -> tuple[OpenedMessage, Status]:
+    opened = open_container(data, recipient, directory, expected=(Kind.STATUS,),
+                            own_centre=own_centre, **checks)
+    return opened, decode_status(opened.body)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -30,7 +30,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from common.pki.identifiers import certificate_key_identifier
 from common.wire import cms, compression
 from common.wire.errors import ContainerRefused
-from common.wire.message import SCEC, Header, Kind, decode_message, encode_message
+from common.wire.message import (
+    SCEC,
+    AuditMark,
+    Header,
+    Kind,
+    decode_message,
+    encode_message,
+)
 from common.wire.trust import Signer, SignerDirectory
 
 MAX_CONTAINER_BYTES = 1024 * 1024
@@ -81,10 +88,12 @@ def _unix(moment: dt.datetime | int | float | None) -> int:
 def seal(kind: Kind, centre: str, sequence: int, body: bytes, sender: SenderKey,
          recipient: RecipientCertificate, *, message_id: uuid.UUID | None = None,
          created: dt.datetime | int | None = None,
-         dictionary: int = compression.CURRENT_DICTIONARY) -> tuple[uuid.UUID, bytes]:
+         dictionary: int = compression.CURRENT_DICTIONARY,
+         audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
     """Seal ``body`` for ``recipient``; return the message id and the container bytes."""
     message_id = message_id or uuid.uuid4()
-    header = Header(kind, centre, sequence, message_id, _unix(created), dictionary, len(body))
+    header = Header(kind, centre, sequence, message_id, _unix(created), dictionary, len(body),
+                    tuple(audit))
     signed_content = encode_message(header, compression.compress(body, dictionary))
     signed = cms.sign(signed_content, sender.key, sender.key_identifier)
     return message_id, cms.envelope(signed, recipient.public_key, recipient.key_identifier)
