@@ -50,6 +50,8 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
                         help=tr("language of messages"))
     parser.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
     parser.add_argument("--workstation", default=None, help=tr("name of this workstation"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=tr("check that ECR works on this PC (in a temporary centre) and exit"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     front = argparse.ArgumentParser(prog="ecr", add_help=False)
     _global_options(front)
     early, rest = front.parse_known_args(argv)
+    if early.self_test and not rest:
+        if early.lang:
+            set_language(early.lang)
+        from ecr_tk.selftest import run_self_test
+
+        return run_self_test()
     if not rest:
         if early.lang:
             set_language(early.lang)
