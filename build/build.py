@@ -48,7 +48,7 @@ def platform_tag() -> str:
 def run_pyinstaller(dist: Path, work: Path) -> Path:
     env = {**os.environ, "ECR_BUILD_ROOT": str(ROOT),
            "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH), "PYTHONHASHSEED": "0"}
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",  # noqa: S603
                     "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work),
                     str(ROOT / "build" / "ecr.spec")], check=True, env=env, cwd=ROOT)
     return dist / "ECR"
