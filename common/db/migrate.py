@@ -23,7 +23,10 @@ from typing import Any
 
 import psycopg
 
-from common.errors import EcrError
+from common.errors import EcrError, UserError
+from common.i18n import translator
+
+tr = translator("db")
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # One advisory lock key for every migrator, so two processes starting together
@@ -33,6 +36,22 @@ _LOCK_KEY = 0x45435201
 
 class MigrationError(EcrError):
     """A migration could not be applied, or an applied one was edited."""
+
+
+class NewerSchema(UserError):
+    """The database was upgraded by a newer ECR than this one: refuse, change nothing.
+
+    Going back to an older program after an upgrade would run old code on a
+    schema it does not know (the rules that matter live in that schema), so the
+    older program stops before touching anything and says which version to use.
+    """
+
+    def __init__(self, target: str, version: int, name: str) -> None:
+        super().__init__(tr("This database was upgraded by a newer version of ECR (schema "
+                            "{target} {name}): use that version or a newer one; nothing was "
+                            "changed", target=target, name=name),
+                         field="database", rule="newer_schema")
+        self.version = version
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,10 @@ def migrate(conn: psycopg.Connection[Any], target: str = "centre",
             (target,),
         ).fetchall()
         applied = {int(v): (str(n), str(c)) for v, n, c in rows}
+        known = {m.version for m in migrations}
+        newer = sorted(v for v in applied if v not in known and v > max(known, default=0))
+        if newer:
+            raise NewerSchema(target, newer[-1], applied[newer[-1]][0])
         for m in migrations:
             if m.version in applied:
                 name, checksum = applied[m.version]

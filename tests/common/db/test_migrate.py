@@ -93,3 +93,18 @@ def test_two_files_with_one_version_number_are_refused(tmp_path: Path) -> None:
     folder = _write(tmp_path / "m", {"0001_a.sql": "", "0001_b.sql": ""})
     with pytest.raises(MigrationError, match="share a version"):
         load_migrations("test", folder)
+
+
+def test_an_older_program_refuses_a_database_a_newer_one_upgraded(tmp_path: Path,
+                                                                  fresh_db: str) -> None:
+    from common.db.migrate import NewerSchema
+
+    newer = _write(tmp_path / "new", {"0001_a.sql": "CREATE TABLE a (x int);",
+                                      "0002_b.sql": "CREATE TABLE b (x int);"})
+    older = _write(tmp_path / "old", {"0001_a.sql": "CREATE TABLE a (x int);"})
+    with psycopg.connect(fresh_db) as conn:
+        migrate(conn, "test", newer)
+        with pytest.raises(NewerSchema) as err:
+            migrate(conn, "test", older)
+        assert err.value.rule == "newer_schema" and "0002_b.sql" in err.value.message
+        assert conn.execute("SELECT count(*) FROM ecr_schema_migrations").fetchone() == (2,)
