@@ -4,7 +4,7 @@ by sound), parents' names, dates, event type and status; one page of summaries.
 Name criteria are turned into the same search keys the act's persons were
 indexed with (``common.acts`` names module), so matching happens on indexed
 columns of ``ecr.act_person_keys``; the SQL function (``ecr.act_search``,
-migrations 0011–0012) picks the most selective criterion to drive the search
+migration 0007) picks the most selective criterion to drive the search
 (NIU, the rarest name word by the vocabulary's counts, a date range), quotes
 every value it puts in the query, refuses malformed criteria by name, and logs
 which acts were returned (a read of personal data).  docs/performance.md gives
