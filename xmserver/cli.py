@@ -72,12 +72,55 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_centre_add(args: argparse.Namespace) -> int:
     from xmserver.centres import add_centre
 
+    if args.bulk:
+        return _centre_add_bulk(args)
+    if not args.code:
+        raise UserError(tr("Give a centre code, or --bulk FILE.csv"), field="code",
+                        rule="required")
     with scec_connection(dsn_from(args.db)) as conn:
         token = add_centre(conn, args.code, args.name or "", token_hours=args.token_hours)
     _emit(args, {"centre": args.code, "token": token, "valid_hours": args.token_hours},
           tr("Centre {code}: one-time enrollment token {token} (valid {hours} h)",
              code=args.code, token=token, hours=args.token_hours))
     return EXIT_OK
+
+
+def _centre_add_bulk(args: argparse.Namespace) -> int:
+    from xmserver.bulk import enroll_bulk, write_tokens
+
+    if not args.tokens_out:
+        raise UserError(tr("--bulk needs --tokens-out FILE: the one-time tokens are shown once"),
+                        field="tokens_out", rule="required")
+    try:
+        data = Path(args.bulk).read_bytes()
+    except OSError as exc:
+        raise UserError(tr("Cannot read {path}: {error}", path=args.bulk, error=exc.strerror),
+                        field="bulk", rule="unreadable") from None
+    with scec_connection(dsn_from(args.db)) as conn:
+        result = enroll_bulk(conn, data, token_hours=args.token_hours,
+                             skip_refused=args.skip_refused, new_tokens=args.new_tokens)
+    issued = [*result.registered, *result.renewed]
+    if result.written and issued:
+        write_tokens(Path(args.tokens_out), issued, result.expires_at)
+    refused = [{"line": r.line, "code": r.code, "reason": r.reason, "message": r.message}
+               for r in result.refused]
+    lines = [tr("line {line}: {message}", line=r.line, message=r.message)
+             for r in result.refused]
+    if result.written:
+        lines.append(tr("{registered} centres registered, {renewed} new tokens, {unchanged} "
+                        "unchanged, {refused} rows refused; tokens in {path}",
+                        registered=len(result.registered), renewed=len(result.renewed),
+                        unchanged=len(result.unchanged), refused=len(refused),
+                        path=args.tokens_out))
+    else:
+        lines.append(tr("Nothing was recorded: {refused} rows are refused (fix them, or give "
+                        "--skip-refused to record the others)", refused=len(refused)))
+    _emit(args, {"written": result.written, "registered": [r.code for r, _ in result.registered],
+                 "renewed": [r.code for r, _ in result.renewed],
+                 "unchanged": [r.code for r in result.unchanged], "refused": refused,
+                 "tokens_file": args.tokens_out if result.written and issued else None},
+          "\n".join(lines))
+    return EXIT_OK if result.written else 1
 
 
 def cmd_centre_list(args: argparse.Namespace) -> int:
@@ -192,8 +235,16 @@ def build_parser() -> argparse.ArgumentParser:
     centre = sub.add_parser("centre", help=tr("manage centres")).add_subparsers(
         dest="centre_command", metavar="ACTION", required=True)
     add = centre.add_parser("add", help=tr("register a centre and give it a one-time token"))
-    add.add_argument("code")
+    add.add_argument("code", nargs="?")
     add.add_argument("--name", default="")
+    add.add_argument("--bulk", metavar="FILE.csv", default=None,
+                     help=tr("register every centre of a CSV file (code, name, region, contact)"))
+    add.add_argument("--tokens-out", metavar="FILE.csv", default=None,
+                     help=tr("with --bulk: where to write the one-time tokens (mode 0600)"))
+    add.add_argument("--skip-refused", action="store_true",
+                     help=tr("with --bulk: record the good rows even if some are refused"))
+    add.add_argument("--new-tokens", action="store_true",
+                     help=tr("with --bulk: new tokens for centres registered but not enrolled"))
     add.add_argument("--token-hours", type=int, default=72,
                      help=tr("hours before the token expires"))
     add.set_defaults(handler=cmd_centre_add)
