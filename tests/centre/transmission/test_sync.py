@@ -17,7 +17,6 @@ from tests.centre.conftest import Staff, validated_birth
 from .conftest import Enrolled
 from .scec_standin import ScecStandIn
 
-
 NAMES = ("Awa", "Fatou", "Aminata", "Mariama", "Khady", "Ndeye", "Coumba", "Binta", "Aissatou",
          "Rokhaya")
 
