@@ -202,10 +202,22 @@ class SyncOutcome:
 
 def status_outcome(status: Status, entries: Mapping[int, tuple[str, str]],
                    unreceipted: Mapping[uuid.UUID, int], next_sequence: int) -> SyncOutcome:
-    """Apply a STATUS: acknowledge what the SCEC holds, never number at or below its highest."""
+    """Apply a STATUS: never number at or below the SCEC's highest; re-send what it lacks.
+
+    The STATUS's per-act entries are *not* applied as acknowledgements: a
+    SYNC_REQUEST names acts by NIU only, and a centre restored from an old
+    backup may have given a NIU again to another act (its counters came back
+    old too), so "the SCEC holds this NIU" does not say it holds *this* act.
+    Every unacknowledged entry is acknowledged or refused by the receipt of a
+    container, where the SCEC compares contents: the receipts of the held
+    containers are re-published by the SCEC, the others are re-sent, and pending
+    entries are packed as usual.  (``entries`` is kept for the signature: the
+    caller's view of what was asked.)
+    """
     held = set(status.held_messages)
+    del entries
     return SyncOutcome(
-        changes=entry_changes(entries, status.entries),
+        changes=[],
         next_sequence=max(next_sequence, status.highest_sequence + 1),
         resend=sorted(seq for mid, seq in unreceipted.items() if mid not in held))
 

@@ -9,8 +9,10 @@ branches meet).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -18,8 +20,9 @@ from cryptography.hazmat.primitives import serialization
 
 from common.pki import centre as centre_pki
 from common.pki.authority import CountryAuthority, check_centre_request, issue_centre_certificate
-from common.transport.mqtt import BrokerAddress
+from common.transport.mqtt import BrokerAddress, connect, new_client
 from ecr_tk.services import Centre
+from tests.centre.conftest import OFFICER, PASSWORDS
 from tests.common.pki.factory import authority, write_pem
 from tests.conftest import MQTT_HOST, MQTT_PORT
 
@@ -31,6 +34,28 @@ class Enrolled:
     centre: Centre
     ca: CountryAuthority
     certificate: x509.Certificate
+
+
+@pytest.fixture
+def centre(fresh_db: str, tmp_path: Path) -> Iterator[Centre]:
+    """A centre with a code of its own: its broker session (client id ``ecr-centre-<code>``)
+    must not be another test's, on a broker that keeps sessions for days."""
+    code = f"22{random.randrange(10_000):04d}"
+    c = Centre.init(tmp_path / "home", code, "Centre de Thiès", OFFICER, "Awa Diop",
+                    PASSWORDS[OFFICER], dsn=fresh_db, workstation="ws-test")
+    try:
+        yield c
+    finally:
+        c.close()
+        forget_session(code)
+
+
+def forget_session(code: str) -> None:
+    """Drop the broker's persistent session of this centre (clean start, no expiry)."""
+    client = new_client(f"ecr-centre-{code}", BrokerAddress(MQTT_HOST, MQTT_PORT))
+    connect(client, BrokerAddress(MQTT_HOST, MQTT_PORT), 10, clean_start=True)
+    client.loop_stop()
+    client.disconnect()
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,8 @@ class ScecStandIn:
     broker: BrokerAddress
     root: str
     refuse_nius: dict[str, str] = field(default_factory=dict)  # NIU → reason to refuse
-    answering: bool = True
+    answering: bool = True  # False: containers are dropped unread (a SCEC that is down)
+    holding: bool = False  # True: receipts (not STATUS answers) kept back until release()
     acts: dict[str, bytes] = field(default_factory=dict)
     stored: Counter[str] = field(default_factory=Counter)  # NIU/mention id → times STORED
     containers: dict[int, StoredContainer] = field(default_factory=dict)
@@ -73,6 +74,8 @@ class ScecStandIn:
         self._to_centre = RecipientCertificate.of(self.centre_certificate)
         self._out = 0
         self._client: mqtt.Client | None = None
+        self._held: list[bytes] = []
+        self._last_kind: Kind | None = None
 
     # ------------------------------------------------------------- the MQTT side
     def start(self) -> None:
@@ -94,8 +97,22 @@ class ScecStandIn:
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         if not self.answering:
             return
-        for answer in self.answer(bytes(msg.payload)):
-            client.publish(centre_down_topic(self.root, self.centre_code), answer, qos=1)
+        answers = self.answer(bytes(msg.payload))
+        for answer in answers:
+            if self.holding and self._last_kind != Kind.SYNC_REQUEST:
+                self._held.append(answer)
+            else:
+                client.publish(centre_down_topic(self.root, self.centre_code), answer, qos=1)
+
+    def release(self) -> int:
+        """Publish the receipts kept back (the centre may be offline: the broker keeps them)."""
+        self.holding = False
+        held, self._held = self._held, []
+        assert self._client is not None
+        for answer in held:
+            self._client.publish(centre_down_topic(self.root, self.centre_code), answer,
+                                 qos=1).wait_for_publish(10)
+        return len(held)
 
     # ------------------------------------------------------------- the SCEC rules
     def _seal_receipt(self, receipt: Receipt) -> bytes:
@@ -111,6 +128,7 @@ class ScecStandIn:
             except ContainerRefused:
                 return []
             header = opened.header
+            self._last_kind = header.kind
             self.received[header.kind.name] += 1
             self.audit_marks.append((header.sequence, header.audit))
             if header.kind == Kind.SYNC_REQUEST:
