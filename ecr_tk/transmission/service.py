@@ -87,7 +87,8 @@ def status(home: CentreHome, config: DatabaseConfig | None = None) -> dict[str, 
         store = TransmissionStore(conn, home.settings["centre.code"])
         figures = store.status()
         figures["transmitter_running"] = TransmissionStore.lock_held_elsewhere(conn)
-    return json_ready(figures)
+    ready: dict[str, Any] = json_ready(figures)
+    return ready
 
 
 def json_ready(value: Any) -> Any:
@@ -105,7 +106,7 @@ def sync(home: CentreHome, wait: float, config: DatabaseConfig | None = None) ->
     with opened(home, config) as t:
         done = Transmitter(t.store, t.sealer, t.config).run(
             threading.Event(), until_done=True, deadline=time.monotonic() + wait)
-        figures = json_ready(t.store.status())
+        figures: dict[str, Any] = json_ready(t.store.status())
     figures["done"] = done
     return figures
 
