@@ -86,6 +86,8 @@ class ScecStandIn:
         connect(client, self.broker, 10)
         client.subscribe(f"{self.root}/centre/+/up", qos=1)
         assert ready.wait(10)
+        # after a broker restart paho reconnects by itself: subscribe again
+        client.on_connect = lambda c, *a: c.subscribe(f"{self.root}/centre/+/up", qos=1)
         self._client = client
 
     def stop(self) -> None:

@@ -201,3 +201,74 @@ def test_a_centre_restored_from_an_older_backup_gets_back_in_step_without_reusin
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
                          .format(sql.Identifier(name)))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _mosquitto(port: int, folder: Path) -> subprocess.Popen[bytes]:
+    conf = folder / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    proc = subprocess.Popen(["/usr/sbin/mosquitto", "-c", str(conf)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def listening() -> bool:
+        import socket
+
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
+
+    wait_for(listening, "mosquitto listening", 20)
+    return proc
+
+
+def test_a_broker_restarted_mid_transfer_loses_its_sessions_and_the_centre_gets_back_in_step(
+        enrolled: Enrolled, staff: Staff, fresh_db: str, tmp_path: Path,
+        mqtt_topic_prefix: str) -> None:
+    """A broker without persistence forgets the centre's session and the receipts it held."""
+    from common.transport.mqtt import BrokerAddress
+
+    port = _free_port()
+    broker = _mosquitto(port, tmp_path)
+    scec = ScecStandIn(enrolled.ca, enrolled.centre.identity.code, enrolled.certificate,
+                       BrokerAddress("127.0.0.1", port), mqtt_topic_prefix)
+    scec.start()
+    home = enrolled.centre.home
+    assert home is not None
+    home = home.update({"transmission.broker": f"127.0.0.1:{port}"})
+    stop = threading.Event()
+    worker = threading.Thread(target=service.run, args=(home, stop), daemon=True)
+    try:
+        for name in NAMES[:3]:
+            validated_birth(staff, given=name)
+        worker.start()
+        wait_for(lambda: states(fresh_db) == ["acknowledged"] * 3, "first acts acknowledged")
+        scec.holding = True
+        for name in NAMES[3:9]:
+            validated_birth(staff, given=name)
+        wait_for(lambda: states(fresh_db)[3:] == ["sent"] * 6, "published, no receipt yet")
+        syncs_before = scec.received["SYNC_REQUEST"]
+        broker.terminate()
+        broker.wait(10)
+        scec.holding = False
+        scec._held.clear()  # the receipts the broker would have held are gone with it
+        for name in NAMES[9:12]:
+            validated_birth(staff, given=name)
+        broker = _mosquitto(port, tmp_path)
+        wait_for(lambda: set(states(fresh_db)) == {"acknowledged"}, "all acknowledged", 90)
+    finally:
+        stop.set()
+        worker.join(30)
+        scec.stop()
+        broker.terminate()
+        broker.wait(10)
+    assert scec.received["SYNC_REQUEST"] > syncs_before  # the session was absent: it asked
+    assert_each_acknowledged_once(fresh_db, scec)
