@@ -21,6 +21,7 @@ from common.pki.centre import CentreIdentity, load_centre_identity
 from common.wire import batches
 from common.wire.cms import RecipientKey
 from common.wire.container import OpenedMessage, RecipientCertificate, SenderKey, open_container
+from common.wire.mentions import decode_mentions
 from common.wire.message import SCEC, AuditMark, Kind
 from common.wire.receipts import Receipt, decode_receipt
 from common.wire.sync import Status, SyncRequest, decode_status
@@ -39,6 +40,8 @@ class Answer:
     opened: OpenedMessage
     receipt: Receipt | None = None
     status: Status | None = None
+    revocation_list: bytes | None = None  # DER
+    mentions: tuple[dict[str, Any], ...] | None = None  # for acts held here
 
 
 class Sealer:
@@ -74,9 +77,15 @@ class Sealer:
                                          recipient=self._scec, audit=audit)
 
     def open_answer(self, data: bytes) -> Answer:
-        """Open a receipt or STATUS for this centre; raises ``ContainerRefused`` otherwise."""
+        """Open what the SCEC sends this centre; raises ``ContainerRefused`` otherwise."""
         opened = open_container(data, self._own, self._directory,
-                                expected=(Kind.RECEIPT, Kind.STATUS), own_centre=self.centre)
-        if opened.header.kind == Kind.RECEIPT:
+                                expected=(Kind.RECEIPT, Kind.STATUS, Kind.REVOCATION_LIST,
+                                          Kind.MENTION_IN), own_centre=self.centre)
+        kind = opened.header.kind
+        if kind == Kind.RECEIPT:
             return Answer(opened, receipt=decode_receipt(opened.body))
+        if kind == Kind.REVOCATION_LIST:
+            return Answer(opened, revocation_list=opened.body)
+        if kind == Kind.MENTION_IN:
+            return Answer(opened, mentions=tuple(decode_mentions(opened.body)))
         return Answer(opened, status=decode_status(opened.body))

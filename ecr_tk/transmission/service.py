@@ -65,7 +65,8 @@ def link_config(home: CentreHome) -> LinkConfig:
         tls = TlsIdentity(keys / CA_FILE, keys / CERT_FILE, keys / KEY_FILE,
                           key_password=centre_passphrase(keys))
     return LinkConfig(BrokerAddress.parse(s["transmission.broker"], tls),
-                      s["transmission.topic_root"], limits_of(home), home.folder("t2d"))
+                      s["transmission.topic_root"], limits_of(home), home.folder("t2d"),
+                      home.folder("keys"))
 
 
 @contextlib.contextmanager

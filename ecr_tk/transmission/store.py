@@ -306,6 +306,36 @@ class TransmissionStore:
                                   "WHERE sequence = ANY(%s)", (outcome.resend,))
             return changed, outcome.resend
 
+    def apply_mentions(self, answer_id: uuid.UUID,
+                       mentions: Sequence[dict[str, Any]]) -> int | None:
+        """Mentions the SCEC routed here for acts this centre holds (once; None: before).
+
+        A mention for an act this centre does not hold is logged and skipped: the
+        SCEC routed it wrongly, and one bad mention must not hold back the others.
+        """
+        with self.conn.transaction():
+            self._contact()
+            if not self._first_time(answer_id, "mentions"):
+                return None
+            added = 0
+            for m in mentions:
+                try:
+                    with self.conn.transaction():
+                        row = self.conn.execute(
+                            "SELECT ecr.receive_mention(%s, %s, %s, %s, %s, %s, %s)",
+                            (m["niu"], m["kind"], m["text"], m["source_niu"], m["event_date"],
+                             m["court_decision_date"], m["court_reference"])).fetchone()
+                    added += bool(row and row[0])
+                except psycopg.Error as exc:
+                    log.warning("routed mention for %s not applied: %s", m.get("niu"), exc)
+            return added
+
+    def first_answer(self, answer_id: uuid.UUID, kind: str) -> bool:
+        """Record an answer with no outbox effect (a revocation list); False if seen before."""
+        with self.conn.transaction():
+            self._contact()
+            return self._first_time(answer_id, kind)
+
     # ------------------------------------------------------------------------- sync
     def request_sync(self, reason: str) -> None:
         """The centre must ask before sealing anything new (restore, lost session)."""

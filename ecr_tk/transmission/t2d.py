@@ -40,6 +40,7 @@ class ImportReport:
     receipts: int = 0
     statuses: int = 0
     already_applied: int = 0
+    others: int = 0  # routed mentions, revocation lists
     entries_changed: int = 0
     ignored: tuple[tuple[str, str], ...] = ()  # (file, reason): refused or not for us
     refused_files: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -79,11 +80,11 @@ def export(t: Transmission, root: Path, progress: Progress | None = None) -> Exp
 def import_answers(t: Transmission, root: Path,
                    progress: Progress | None = None) -> ImportReport:
     contents = t2d.read_folder(root, t2d.TO_CENTRE, t.sealer.centre)
-    receipts = statuses = again = changed = 0
+    receipts = statuses = again = changed = others = 0
     ignored: list[tuple[str, str]] = []
     total = len(contents.files)
     for done, item in enumerate(contents.files, start=1):
-        applied = apply_answer(t.store, t.sealer, item.data, t.config.spool)
+        applied = apply_answer(t.store, t.sealer, item.data, t.config.spool, t.config.keys)
         if applied.kind == "refused":
             ignored.append((item.name, applied.reason))
         elif applied.changed is None:
@@ -92,10 +93,12 @@ def import_answers(t: Transmission, root: Path,
             changed += applied.changed
             if applied.kind == "receipt":
                 receipts += 1
-            else:
+            elif applied.kind == "status":
                 statuses += 1
+            else:
+                others += 1
         if progress:
             progress(done, total)
     return ImportReport(str(t2d.folder_of(root, t2d.TO_CENTRE, t.sealer.centre)), receipts,
-                        statuses, again, changed, tuple(ignored),
+                        statuses, again, others, changed, tuple(ignored),
                         tuple((r.name, r.reason) for r in contents.refused))

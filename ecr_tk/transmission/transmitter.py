@@ -62,6 +62,7 @@ class LinkConfig:
     topic_root: str = "ecr"
     limits: core.Limits = field(default_factory=core.Limits)
     spool: Path | None = None  # where the high-water mark lives (the home's t2d folder)
+    keys: Path | None = None  # the keys folder (a newer revocation list is kept there)
 
 
 def _now() -> dt.datetime:
@@ -105,14 +106,14 @@ def check_history(store: TransmissionStore, centre: str, spool: Path | None) -> 
 class Applied:
     """What one container from the SCEC did here."""
 
-    kind: str  # 'receipt' | 'status' | 'refused'
+    kind: str  # 'receipt' | 'status' | 'mentions' | 'revocation_list' | 'refused'
     changed: int | None = None  # entries changed; None: this answer was applied before
     resend: tuple[int, ...] = ()
     reason: str = ""
 
 
 def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
-                 spool: Path | None) -> Applied:
+                 spool: Path | None, keys: Path | None = None) -> Applied:
     """Open and apply one container from the SCEC (a bad one is ignored and logged)."""
     try:
         answer = sealer.open_answer(data)
@@ -122,6 +123,21 @@ def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
     answer_id = answer.opened.header.message_id
     if answer.receipt is not None:
         return Applied("receipt", store.apply_receipt(answer_id, answer.receipt))
+    if answer.mentions is not None:
+        return Applied("mentions", store.apply_mentions(answer_id, answer.mentions))
+    if answer.revocation_list is not None:
+        if not store.first_answer(answer_id, "revocation_list"):
+            return Applied("revocation_list", None)
+        if keys is not None:
+            from common.pki.centre import install_revocation_list
+            from common.pki.errors import PkiError
+
+            try:
+                install_revocation_list(keys, answer.revocation_list)
+            except PkiError as exc:
+                log.warning("transmission: revocation list refused: %s", exc)
+                return Applied("refused", reason=str(exc))
+        return Applied("revocation_list", 0)
     assert answer.status is not None
     mark = highwater.read(spool)
     floor = mark.highest_sequence + 1 if mark and mark.centre == sealer.centre else 1
@@ -273,7 +289,8 @@ class Transmitter:
         kind, gen = event[0], event[1]
         if kind == "message":
             # answers are valid whatever connection brought them
-            applied = apply_answer(self.store, self.sealer, event[2], self.config.spool)
+            applied = apply_answer(self.store, self.sealer, event[2], self.config.spool,
+                                   self.config.keys)
             log.debug("transmission: %s", applied)
             return
         if gen != self._generation:

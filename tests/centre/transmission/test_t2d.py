@@ -93,3 +93,42 @@ def test_a_folder_for_another_centre_is_refused_naming_both(
     code = main(["--home", str(home), "--lang", "en", "t2d", "import", str(stick)])
     err = capsys.readouterr().err
     assert code == 1 and "999001" in err and enrolled.centre.identity.code in err
+
+
+def test_routed_mentions_and_a_revocation_list_from_the_scec_are_applied_once(
+        enrolled: Enrolled, staff: Staff, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from common.pki.authority import build_revocation_list
+    from common.pki.identifiers import certificate_key_identifier
+    from common.wire import batches
+    from common.wire.container import RecipientCertificate, SenderKey
+
+    home = enrolled.centre.home.path  # type: ignore[union-attr]
+    code = enrolled.centre.identity.code
+    _, niu = validated_birth(staff)
+    ca = enrolled.ca
+    scec_key = SenderKey(ca.signing_key, certificate_key_identifier(ca.signing_certificate))
+    centre = RecipientCertificate.of(enrolled.certificate)
+    mention = {"niu": niu, "kind": "death", "source_niu": "3300072026000000042",
+               "event_date": "2026-11-30", "text": None, "court_decision_date": None,
+               "court_reference": None, "origin_centre": "330007"}
+    _, routed = batches.seal_mentions([mention], centre=code, sequence=1, sender=scec_key,
+                                      recipient=centre, kind=batches.Kind.MENTION_IN)
+    from cryptography.hazmat.primitives import serialization
+
+    crl = build_revocation_list(ca.issuing_key, ca.issuing_certificate, [], 2).public_bytes(
+        serialization.Encoding.DER)
+    _, revocations = batches.seal_revocation_list(crl, centre=code, sequence=2, sender=scec_key,
+                                                  recipient=centre)
+    stick = tmp_path / "usb"
+    folder.write_folder(stick, folder.TO_CENTRE, code, [
+        (folder.file_name(1, uuid.uuid4()), routed), (folder.file_name(2, uuid.uuid4()),
+                                                      revocations)])
+    code_, report = _ecr(capsys, home, "t2d", "import", str(stick))
+    assert code_ == 0 and report["others"] == 2, report
+    shown = staff.officer.acts.show(niu)
+    assert [(m.kind, m.source_niu) for m in shown.mentions] == [("death", "3300072026000000042")]
+    assert (home / "keys" / "revocations.crl").read_bytes() == crl
+    code_, again = _ecr(capsys, home, "t2d", "import", str(stick))
+    assert code_ == 0 and again["already_applied"] == 2
+    assert len(staff.officer.acts.show(niu).mentions) == 1
