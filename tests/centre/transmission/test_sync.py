@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+import pytest
 
 from ecr_tk.transmission import service
 from tests.centre.conftest import Staff, validated_birth
@@ -49,3 +50,21 @@ def test_sync_sends_every_validated_act_and_each_is_acknowledged_once(
     assert scec.received["SYNC_REQUEST"] >= 1
     again = service.sync(home, wait=10)
     assert again["done"] and sum(scec.stored.values()) == len(scec.stored)
+
+
+def test_ecr_sync_exits_0_only_when_everything_is_acknowledged(
+        enrolled: Enrolled, staff: Staff, scec: ScecStandIn,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from ecr_tk.cli import main
+
+    home = str(enrolled.centre.home.path)  # type: ignore[union-attr]
+    validated_birth(staff)
+    scec.answering = False
+    assert main(["--home", home, "--json", "sync", "--wait", "3"]) == 1
+    waiting = json.loads(capsys.readouterr().out)
+    assert waiting["done"] is False and waiting["pending"] + waiting["in_flight"] == 1
+    scec.answering = True
+    assert main(["--home", home, "--json", "sync", "--wait", "60"]) == 0
+    assert json.loads(capsys.readouterr().out)["acknowledged"] == 1
