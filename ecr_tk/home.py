@@ -107,6 +107,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("printer.offset_x_mm", 0.0, float, N_("between -50 and 50 mm"), _in_range(-50, 50)),
     Setting("printer.offset_y_mm", 0.0, float, N_("between -50 and 50 mm"), _in_range(-50, 50)),
     Setting("backup.keep", 10, int, N_("between 1 and 1000"), _in_range(1, 1000)),
+    # Transmission to the SCEC (docs/administration.md); defaults sized for 22 kbps.
+    Setting("transmission.broker", "127.0.0.1:1883", str, N_("HOST:PORT of the MQTT broker"),
+            lambda v: 0 < len(v) <= 255),
+    Setting("transmission.tls", False, bool),
+    Setting("transmission.topic_root", "ecr", str, N_("a topic root without + or #"),
+            lambda v: 0 < len(v) <= 100 and not set(v) & set("+#")),
+    Setting("transmission.batch_size", 200, int, N_("between 1 and 10000"),
+            _in_range(1, 10_000)),
+    Setting("transmission.max_bytes", 48 * 1024, int, N_("between 1024 and 1048576"),
+            _in_range(1024, 1024 * 1024)),
+    Setting("transmission.window", 4, int, N_("between 1 and 64"), _in_range(1, 64)),
+    Setting("transmission.resend_seconds", 120, int, N_("between 5 and 86400"),
+            _in_range(5, 86_400)),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -141,6 +141,12 @@ class Centre:
         # The centre's own key (encrypted at rest) and certificate request, so that
         # ``ecr enroll`` can obtain its certificate from the SCEC.
         create_centre_key(made.folder("keys"), centre_code)
+        # A new centre has used no sequence number: say so where backups do not
+        # reach, so its transmitter need not ask the SCEC first (a restored
+        # database in a fresh home has no such mark, and asks).
+        from ecr_tk.transmission import highwater
+
+        highwater.raise_to(made.folder("t2d"), centre_code, 0)
         return cls.open(path, workstation=workstation)
 
     def close(self) -> None:

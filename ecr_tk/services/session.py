@@ -18,6 +18,7 @@ from .audit import AuditService
 from .copies import CopiesService
 from .search import search_acts
 from .settings import SettingsService
+from .transmission import TransmissionStatusService
 from .users import UsersService
 from .values import ActSummary, CentreIdentity, SearchCriteria, User
 
@@ -43,6 +44,7 @@ class Session:
         self.copies = CopiesService(db, token, self)
         self.audit = AuditService(db, token, self)
         self.settings = SettingsService(db, token, self)
+        self.transmission = TransmissionStatusService(db, token)
 
     @property
     def token(self) -> uuid.UUID:

@@ -84,6 +84,7 @@ class Application:
         self.opening: Background | None = None
         self.session: Any = None
         self.stage: tk.Widget | None = None
+        self.transmitter: Any = None  # ecr_tk.transmission.worker.BackgroundTransmitter
         root.title(tr("ECR — Civil registration"))
         root.minsize(min(MIN_WIDTH, root.winfo_screenwidth()),
                      min(MIN_HEIGHT, root.winfo_screenheight() - 40))
@@ -132,6 +133,7 @@ class Application:
     def _centre_opened(self, centre: Any) -> None:
         self.centre = centre
         self.opening = None
+        self.start_transmitter()
         self._tell_stage("centre_ready")
         _probe("centre_ready")
 
@@ -142,6 +144,20 @@ class Application:
         if not _is_user_error(exc):
             log.error("the centre could not be opened", exc_info=exc)
         self._tell_stage("centre_failed")
+
+    def start_transmitter(self) -> None:
+        """Transmit from here if this PC can (standalone, enrolled); else only show status."""
+        from ecr_tk.transmission.worker import BackgroundTransmitter, can_transmit
+
+        if self.transmitter is None and self.home is not None and can_transmit(
+                self.home, self.centre.config):
+            self.transmitter = BackgroundTransmitter(self.home, self.centre.config)
+            self.transmitter.start()
+
+    def stop_transmitter(self) -> None:
+        transmitter, self.transmitter = self.transmitter, None
+        if transmitter is not None:
+            transmitter.stop()
 
     def show_login(self, message: str = "") -> tk.Widget:
         from ecr_tk.ui.login import LoginView
@@ -182,6 +198,7 @@ class Application:
             if self.stage is not None and hasattr(self.stage, "leaving"):
                 self.stage.leaving()
             self._close_session()
+            self.stop_transmitter()
             if self.centre is not None:
                 self.centre.close()
         except Exception:

@@ -1,0 +1,91 @@
+"""The centre's keys as the transmitter uses them: seal for the SCEC, open its answers.
+
+Built once from the enrolled keys folder (``common.pki.centre``).  Answers are
+opened with ``common.wire`` and must be signed by the SCEC's signing certificate
+and addressed to this centre; anything else raises ``ContainerRefused`` and is
+ignored by the caller (logged, never applied).  Replays are not refused here:
+a re-published receipt is normal, and the database (``tx_answers``) makes
+applying it twice a no-op.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from common.acts.actjson import ActRecord
+from common.pki.centre import CentreIdentity, load_centre_identity
+from common.wire import batches
+from common.wire.cms import RecipientKey
+from common.wire.container import OpenedMessage, RecipientCertificate, SenderKey, open_container
+from common.wire.mentions import decode_mentions
+from common.wire.message import SCEC, AuditMark, Kind
+from common.wire.receipts import Receipt, decode_receipt
+from common.wire.sync import Status, SyncRequest, decode_status
+from common.wire.trust import Signer, StaticDirectory
+
+
+class _ScecOnly(StaticDirectory):
+    def already_seen(self, sender: str, sequence: int, message_id: uuid.UUID) -> bool:
+        return False  # idempotence is the database's (tx_answers), not the opener's
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An opened container from the SCEC: a receipt or a STATUS (others are not ours)."""
+
+    opened: OpenedMessage
+    receipt: Receipt | None = None
+    status: Status | None = None
+    revocation_list: bytes | None = None  # DER
+    mentions: tuple[dict[str, Any], ...] | None = None  # for acts held here
+
+
+class Sealer:
+    def __init__(self, identity: CentreIdentity) -> None:
+        self.identity = identity
+        self.centre = identity.centre_code
+        self._sender = SenderKey(identity.key, identity.key_identifier)
+        self._scec = RecipientCertificate.of(identity.scec_encryption)
+        cert = identity.certificate
+        self._own = RecipientKey(identity.key, identity.key_identifier,
+                                 cert.issuer.public_bytes(), cert.serial_number)
+        revoked = ({r.serial_number for r in identity.revocation_list}
+                   if identity.revocation_list is not None else set())
+        self._directory = _ScecOnly([Signer(SCEC, identity.scec_signing)], revoked)
+
+    @classmethod
+    def from_keys(cls, keys_dir: Path) -> Sealer:
+        return cls(load_centre_identity(keys_dir))
+
+    def seal_acts(self, acts: Sequence[ActRecord], sequence: int,
+                  audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:
+        return batches.seal_act_batch(acts, centre=self.centre, sequence=sequence,
+                                      sender=self._sender, recipient=self._scec, audit=audit)
+
+    def seal_mentions(self, mentions: Sequence[Mapping[str, Any]], sequence: int,
+                      audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:
+        return batches.seal_mentions(mentions, centre=self.centre, sequence=sequence,
+                                     sender=self._sender, recipient=self._scec, audit=audit)
+
+    def seal_sync(self, request: SyncRequest,
+                  audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:
+        return batches.seal_sync_request(request, centre=self.centre, sender=self._sender,
+                                         recipient=self._scec, audit=audit)
+
+    def open_answer(self, data: bytes) -> Answer:
+        """Open what the SCEC sends this centre; raises ``ContainerRefused`` otherwise."""
+        opened = open_container(data, self._own, self._directory,
+                                expected=(Kind.RECEIPT, Kind.STATUS, Kind.REVOCATION_LIST,
+                                          Kind.MENTION_IN), own_centre=self.centre)
+        kind = opened.header.kind
+        if kind == Kind.RECEIPT:
+            return Answer(opened, receipt=decode_receipt(opened.body))
+        if kind == Kind.REVOCATION_LIST:
+            return Answer(opened, revocation_list=opened.body)
+        if kind == Kind.MENTION_IN:
+            return Answer(opened, mentions=tuple(decode_mentions(opened.body)))
+        return Answer(opened, status=decode_status(opened.body))

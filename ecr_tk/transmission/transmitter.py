@@ -1,0 +1,307 @@
+"""The centre's transmitter over MQTT: the outbox to the SCEC, receipts back.
+
+One loop in one thread owns the database connection (and with it the
+centre's transmitter lock); paho's network thread only puts events on a queue
+(a message on the ``down`` topic, a PUBACK, a lost connection).  The loop:
+
+1. at start, compares the database with the high-water mark (``highwater``):
+   a restored or doubtful database must ask the SCEC before numbering anything;
+2. connects with a persistent session (client id ``ecr-centre-<code>``,
+   ``clean_start=False``, 7-day expiry, keepalive 300 s); a session the broker
+   no longer had means receipts may be lost: ask the SCEC (SYNC_REQUEST);
+3. packs pending outbox entries into containers (recorded before publishing),
+   publishes with QoS 1, several in flight, re-sends unreceipted ones after
+   the re-send delay, same bytes;
+4. applies verified receipts and STATUS answers;
+5. on a lost connection, waits (exponential backoff with jitter) and starts
+   again at 2; nothing is kept in paho's memory that the database does not hold.
+
+This module never seals or opens a container itself (``sealing``) and never
+decides a rule (``core``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from common.transport.mqtt import (
+    BrokerAddress,
+    CarrierUnavailable,
+    centre_down_topic,
+    centre_up_topic,
+    connect,
+    new_client,
+)
+from common.wire.errors import ContainerRefused
+
+from . import core, highwater
+from .sealing import Sealer
+from .store import Packed, TransmissionStore
+
+log = logging.getLogger("ecr.transmitter")
+
+SESSION_EXPIRY = 7 * 24 * 3600
+KEEPALIVE = 300
+CONNECT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    broker: BrokerAddress
+    topic_root: str = "ecr"
+    limits: core.Limits = field(default_factory=core.Limits)
+    spool: Path | None = None  # where the high-water mark lives (the home's t2d folder)
+    keys: Path | None = None  # the keys folder (a newer revocation list is kept there)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def pack_pending(store: TransmissionStore, sealer: Sealer, limits: core.Limits,
+                 spool: Path | None) -> list[Packed]:
+    """Seal every pending entry into recorded containers (none while a sync is needed)."""
+    if store.state()["needs_sync"]:
+        return []
+    todo = core.plan_batches(store.pending(), sealer.centre, limits.batch_size)
+    packed: list[Packed] = []
+    while todo:
+        batch = todo.pop(0)
+        if not batch.entries:
+            continue
+        done = store.pack(batch, sealer, limits.max_bytes)
+        if done is None:
+            if store.state()["needs_sync"]:
+                break
+            todo[0:0] = list(core.split(batch))
+            continue
+        highwater.raise_to(spool, sealer.centre, done.sequence)
+        packed.append(done)
+    return packed
+
+
+def check_history(store: TransmissionStore, centre: str, spool: Path | None) -> str:
+    """At start: ask the SCEC first if this database may be older than the centre's history."""
+    recorded = store.highest_recorded()
+    reason = core.restore_suspected(highwater.read(spool), centre, recorded)
+    if reason:
+        log.warning("transmission: sync needed before sealing (%s)", reason)
+        store.request_sync(reason)
+    highwater.raise_to(spool, centre, recorded)
+    return reason
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one container from the SCEC did here."""
+
+    kind: str  # 'receipt' | 'status' | 'mentions' | 'revocation_list' | 'refused'
+    changed: int | None = None  # entries changed; None: this answer was applied before
+    resend: tuple[int, ...] = ()
+    reason: str = ""
+
+
+def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
+                 spool: Path | None, keys: Path | None = None) -> Applied:
+    """Open and apply one container from the SCEC (a bad one is ignored and logged)."""
+    try:
+        answer = sealer.open_answer(data)
+    except ContainerRefused as refusal:
+        log.warning("transmission: an answer was refused and ignored: %s", refusal)
+        return Applied("refused", reason=refusal.reason)
+    answer_id = answer.opened.header.message_id
+    if answer.receipt is not None:
+        return Applied("receipt", store.apply_receipt(answer_id, answer.receipt))
+    if answer.mentions is not None:
+        return Applied("mentions", store.apply_mentions(answer_id, answer.mentions))
+    if answer.revocation_list is not None:
+        if not store.first_answer(answer_id, "revocation_list"):
+            return Applied("revocation_list", None)
+        if keys is not None:
+            from common.pki.centre import install_revocation_list
+            from common.pki.errors import PkiError
+
+            try:
+                install_revocation_list(keys, answer.revocation_list)
+            except PkiError as exc:
+                log.warning("transmission: revocation list refused: %s", exc)
+                return Applied("refused", reason=str(exc))
+        return Applied("revocation_list", 0)
+    assert answer.status is not None
+    mark = highwater.read(spool)
+    floor = mark.highest_sequence + 1 if mark and mark.centre == sealer.centre else 1
+    changed, resend = store.apply_status(answer_id, answer.status, floor=floor)
+    return Applied("status", changed, tuple(resend))
+
+
+class Transmitter:
+    """Run the MQTT loop for one centre; ``store`` must hold the transmitter lock."""
+
+    def __init__(self, store: TransmissionStore, sealer: Sealer, config: LinkConfig, *,
+                 rng: Callable[[], float] = random.random) -> None:
+        self.store = store
+        self.sealer = sealer
+        self.config = config
+        self.centre = sealer.centre
+        self.up = centre_up_topic(config.topic_root, self.centre)
+        self.down = centre_down_topic(config.topic_root, self.centre)
+        self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.backoff = core.Backoff(rng)
+        self._client: mqtt.Client | None = None
+        self._generation = 0
+        self._unacked: dict[int, int] = {}  # paho mid → sequence, PUBACK awaited
+        self._sync_mid: int | None = None
+        self._sync_asked_at: float | None = None
+
+    # ------------------------------------------------------------------ running
+    def run(self, stop: threading.Event, *, until_done: bool = False,
+            deadline: float | None = None) -> bool:
+        """Transmit until ``stop`` (or, with ``until_done``, until nothing waits); True if done."""
+        check_history(self.store, self.centre, self.config.spool)
+        self.store.resend_unpublished()
+        try:
+            while not stop.is_set():
+                if deadline is not None and time.monotonic() >= deadline:
+                    return self.done()
+                if self._client is None and not self._connect(stop, deadline):
+                    continue
+                self._step()
+                if until_done and self.done():
+                    return True
+                self._drain(0.5)
+            return self.done()
+        finally:
+            self._close("")
+
+    def done(self) -> bool:
+        figures = self.store.status()
+        return (figures["pending"] == 0 and figures["in_flight"] == 0
+                and not figures["needs_sync"])
+
+    # --------------------------------------------------------------- connection
+    def _connect(self, stop: threading.Event, deadline: float | None) -> bool:
+        self._generation += 1
+        gen = self._generation
+        client = new_client(f"ecr-centre-{self.centre}", self.config.broker)
+        # our own backoff decides when to come back, not paho's
+        client.reconnect_delay_set(min_delay=3600, max_delay=3600)
+        client.max_inflight_messages_set(self.config.limits.window + 2)
+        client.on_message = lambda c, u, m: self.events.put(("message", gen, bytes(m.payload)))
+        client.on_publish = lambda c, u, mid, rc, p: self.events.put(("puback", gen, mid, rc))
+        client.on_disconnect = lambda c, u, f, rc, p: self.events.put(("lost", gen, rc))
+        try:
+            present = connect(client, self.config.broker, CONNECT_TIMEOUT, clean_start=False,
+                              session_expiry=SESSION_EXPIRY, keepalive=KEEPALIVE)
+        except CarrierUnavailable as exc:
+            delay = self.backoff.next_delay()
+            if deadline is not None:
+                delay = max(0.0, min(delay, deadline - time.monotonic()))
+            log.info("transmission: %s; next attempt in %.0f s", exc, delay)
+            self.store.set_link("", _now() + dt.timedelta(seconds=delay))
+            stop.wait(delay)
+            return False
+        self._client = client
+        self.backoff.reset()
+        client.subscribe(self.down, qos=1)
+        self.store.set_link(str(self.config.broker))
+        if not present:
+            # A new or expired session: receipts queued for us may be gone.
+            self.store.request_sync("session_absent")
+        return True
+
+    def _close(self, reason: str) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.loop_stop()
+            try:
+                client.disconnect()
+            except Exception:  # a dead socket: nothing to close
+                log.debug("disconnect failed", exc_info=True)
+        if self._unacked:
+            # no PUBACK came: send these again as soon as a connection is back
+            self.store.forget_sends(sorted(set(self._unacked.values())))
+        self._unacked.clear()
+        self._sync_mid = None
+        self._sync_asked_at = None
+        if reason:
+            log.info("transmission: connection lost (%s)", reason)
+            self.store.set_link("", _now())
+
+    # ------------------------------------------------------------------ one step
+    def _publish(self, data: bytes) -> int | None:
+        assert self._client is not None
+        info = self._client.publish(self.up, data, qos=1)
+        if info.rc != mqtt.MQTT_ERR_SUCCESS:
+            self._close(f"publish: {mqtt.error_string(info.rc)}")
+            return None
+        return int(info.mid)
+
+    def _step(self) -> None:
+        state = self.store.state()
+        unreceipted = self.store.unreceipted()
+        limits = self.config.limits
+        ask = state["needs_sync"] or core.stale(unreceipted, limits)
+        if ask and (self._sync_asked_at is None or time.monotonic() - self._sync_asked_at
+                    >= limits.resend_after.total_seconds()):
+            _, data = self.store.sync_request(self.sealer)
+            mid = self._publish(data)
+            if mid is None:
+                return
+            self._sync_mid, self._sync_asked_at = mid, time.monotonic()
+            self.store.sync_sent()
+        if not state["needs_sync"]:
+            if pack_pending(self.store, self.sealer, limits, self.config.spool):
+                unreceipted = self.store.unreceipted()
+        in_flight = set(self._unacked.values())
+        for sequence in core.due_for_sending(unreceipted, _now(), limits, in_flight):
+            _, data = self.store.container(sequence)
+            self.store.sending(sequence)
+            mid = self._publish(data)
+            if mid is None:
+                return
+            self._unacked[mid] = sequence
+
+    def _drain(self, timeout: float) -> None:
+        """Handle what the network thread reported, waiting up to ``timeout`` for the first."""
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            return
+        while True:
+            self._handle(event)
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                return
+
+    def _handle(self, event: tuple[Any, ...]) -> None:
+        kind, gen = event[0], event[1]
+        if kind == "message":
+            # answers are valid whatever connection brought them
+            applied = apply_answer(self.store, self.sealer, event[2], self.config.spool,
+                                   self.config.keys)
+            log.debug("transmission: %s", applied)
+            return
+        if gen != self._generation:
+            return  # about a connection already closed
+        if kind == "puback":
+            mid, rc = event[2], event[3]
+            sequence = self._unacked.pop(mid, None)
+            if getattr(rc, "is_failure", False):
+                log.warning("transmission: the broker refused container %s: %s", sequence, rc)
+                return
+            if sequence is not None:
+                self.store.published(sequence)
+        elif kind == "lost":
+            self._close(str(event[2]))
