@@ -218,14 +218,17 @@ def register_number(serial: int, year: int) -> str:
     return f"n° {serial} / {year}"
 
 
+_MAX_ACT_ID = 2**63 - 1  # the database's bigint
+
+
 def _ref(act: int | str) -> tuple[int | None, str | None]:
     """An act reference: an id (int or digits up to 18 long) or a 19-digit NIU."""
-    if isinstance(act, int):
+    if isinstance(act, int) and not isinstance(act, bool) and 1 <= act <= _MAX_ACT_ID:
         return act, None
-    text = str(act).strip().replace(" ", "")
-    if text.isdigit() and len(text) == 19:
+    text = "" if isinstance(act, int) else str(act).strip().replace(" ", "")
+    if text.isascii() and text.isdigit() and len(text) == 19:
         return None, text
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) < 19 and int(text) > 0:
         return int(text), None
     raise InvalidValue(tr("An act is named by its number or its 19-digit NIU"), field="act",
                        rule="bad_act_reference")
