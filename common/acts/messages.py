@@ -153,6 +153,10 @@ _RULES: dict[str, Callable[[Params], str]] = {
     "link_birth_date_mismatch": lambda p: tr(
         "differs from the date of birth on the linked birth act ({linked})", linked=p["linked"]
     ),
+    "link_names_mismatch": lambda p: tr(
+        "has no given name in common with the child of the linked birth act ({linked})",
+        linked=p["linked"],
+    ),
     "link_marriage_date_mismatch": lambda p: tr(
         "differs from the date on the linked marriage act ({linked})", linked=p["linked"]
     ),

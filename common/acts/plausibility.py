@@ -17,7 +17,7 @@ from common.acts.model import EventType, Group
 from common.acts.report import Problem
 from common.acts.rules import RegistrationRules
 from common.acts.structure import MIN_DATE
-from common.acts.timeliness import categorize
+from common.acts.timeliness import Timeliness, categorize
 
 _RANK_LIMIT = {"single": 1, "twin": 2, "triplet": 3, "quadruplet": 4}
 _DISSOLUTIONS = frozenset({"divorce", "annulment", "judicial_separation"})
@@ -41,6 +41,8 @@ class Check:
     registered_on: date | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: The registration's category, once ``_registration`` could compute it.
+    timeliness: Timeliness | None = None
 
     def error(self, path: str, rule: str, **params: object) -> None:
         self.errors.append(Problem(path, rule, params, self.ev.key))
@@ -133,7 +135,7 @@ def _registration(c: Check, data: Mapping[str, object]) -> None:
     registered = c.registered_on or c.today
     if registered < occurred:
         return  # the date in the future is already refused
-    category = categorize(c.ev.key, occurred, registered, c.rules)
+    category = c.timeliness = categorize(c.ev.key, occurred, registered, c.rules)
     decision = "registration_court_decision"
     given = data.get(decision) is not None
     if category == "delayed" and not given:

@@ -7,8 +7,9 @@ dates, times, NIUs, ICD-10 codes, and names with control characters.  A JSON
 ``null`` is the same as an absent key.
 
 It also returns the *typed* value of every valid leaf by concrete path
-(``{"mother.birth_date": date(1990, 1, 2)}``) and every object instance, so that
-the plausibility rules never re-parse anything.
+(``{"mother.birth_date": date(1990, 1, 2)}``), every object instance and every
+link to another act (NIU leaves), so that nothing after it (plausibility rules,
+summaries, search keys: ``derived.py``) re-parses or re-walks the data.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Walk:
     errors: list[Problem] = field(default_factory=list)
     values: dict[str, object] = field(default_factory=dict)
     objects: list[tuple[str, Group]] = field(default_factory=list)
+    #: ``(path, field name, NIU)`` of every valid NIU leaf: the act's links to other acts.
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
     def error(self, path: str, rule: str, **params: object) -> None:
         self.errors.append(Problem(path, rule, params, self.event_key))
@@ -129,9 +132,12 @@ class _Refused(Exception):
 
 def _leaf(w: Walk, f: Field, value: object, path: str) -> None:
     try:
-        w.values[path] = _typed(f, value)
+        w.values[path] = typed = _typed(f, value)
     except _Refused as refused:
         w.error(path, refused.rule, **refused.params)
+        return
+    if f.kind is Kind.NIU:
+        w.links.append((path, f.name, str(typed)))
 
 
 def _typed(f: Field, value: object) -> object:
