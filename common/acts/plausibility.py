@@ -19,9 +19,9 @@ from common.acts.rules import RegistrationRules
 from common.acts.structure import MIN_DATE
 from common.acts.timeliness import Timeliness, categorize
 
-_RANK_LIMIT = {"single": 1, "twin": 2, "triplet": 3, "quadruplet": 4}
-_DISSOLUTIONS = frozenset({"divorce", "annulment", "judicial_separation"})
-_FILIATIONS = frozenset({"adoption", "legitimation", "recognition"})
+RANK_LIMIT = {"single": 1, "twin": 2, "triplet": 3, "quadruplet": 4}
+DISSOLUTIONS = frozenset({"divorce", "annulment", "judicial_separation"})
+FILIATIONS = frozenset({"adoption", "legitimation", "recognition"})
 
 
 def completed_years(born: date, on: date) -> int:
@@ -87,9 +87,9 @@ def check(c: Check, data: Mapping[str, object]) -> None:
         _death(c)
     if c.ev.key == "marriage":
         _marriage(c)
-    if c.ev.key in _DISSOLUTIONS:
+    if c.ev.key in DISSOLUTIONS:
         _dissolution(c)
-    if c.ev.key in _FILIATIONS:
+    if c.ev.key in FILIATIONS:
         _filiation(c)
 
 
@@ -182,7 +182,7 @@ def _delivery(c: Check) -> None:
         if birth_type != "single":
             c.error("rank_in_delivery", "rank_required")
         return
-    limit = _RANK_LIMIT.get(birth_type)  # "higher" (five or more): up to the field's maximum
+    limit = RANK_LIMIT.get(birth_type)  # "higher" (five or more): up to the field's maximum
     if limit is not None and rank > limit:
         c.error("rank_in_delivery", "rank_exceeds_birth_type", rank=rank, birth_type=birth_type)
 
