@@ -67,6 +67,15 @@ def check_report(derived: Derived) -> CheckReport:
                        timeliness=derived.timeliness if report.ok else None)
 
 
+def sql_report(event_type: str, problems: list[dict[str, Any]]) -> CheckReport:
+    """The problems the centre database found in an act (``ecr._refuse_act``), with the
+    dictionary's sentences in the user's language."""
+    found = tuple(Problem(str(p.get("path") or ""), str(p.get("rule") or "refused"),
+                          p["params"] if isinstance(p.get("params"), dict) else {},
+                          event_type if event_type in EVENTS else None) for p in problems)
+    return CheckReport(errors=_issues(found, "error"))
+
+
 def name_words(text: str) -> list[dict[str, str]]:
     """Search keys of each word of a typed name: ``[{"key": …, "phonetic": …}]``."""
     return [{"key": t, "phonetic": phonetic_key(t)} for t in name_tokens(text)]

@@ -1,10 +1,12 @@
 """Acts: draft, check, verify, reject, validate, show, history, mentions, work queues.
 
-The data is validated here with the data dictionary (``common.acts``) before it
-is sent; the database then enforces everything that matters whatever the client
-(role, transition, immutability, NIU and register numbers, audit).  Derived
-values (summary of the principal person, search keys, timeliness) are computed
-from the dictionary and stored with the act, so search needs no JSON walking.
+The data is examined here with the data dictionary (``common.acts.derived``, one
+pass) before it is sent, so the person sees every problem at once; the database
+then enforces everything that matters whatever the client: role, transition,
+immutability, NIU and register numbers, audit, and the act's content itself
+(it examines the data again, checks its links to the acts it names, and
+derives the summary, search keys and timeliness it stores: migrations
+0401-0403).  A client sends the data only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from common.acts.derived import Derived
 from common.i18n import translator
 
 from . import _dictionary
-from .errors import ActNotFound, InvalidAct, InvalidValue
+from .errors import InvalidAct, InvalidValue
 from .values import (
     QUEUES,
     ActRecord,
@@ -75,9 +77,8 @@ class ActsService:
         if duplicates and not confirm_duplicates:
             return DraftResult(id=None, register_number=None, saved=False,
                                warnings=self._warnings(derived), duplicates=tuple(duplicates))
-        row = self._db.row(
-            "SELECT * FROM ecr.act_draft(%s, %s, %s::jsonb, %s::jsonb)",
-            (self._token, event_type, _dump(data), _dump(derived.stored())))
+        row = self._db.row("SELECT * FROM ecr.act_draft(%s, %s, %s::jsonb)",
+                           (self._token, event_type, _dump(data)))
         return DraftResult(id=row["id"], register_number=register_number(
             row["register_serial"], row["register_year"]), saved=True,
             warnings=self._warnings(derived), duplicates=tuple(duplicates))
@@ -89,9 +90,8 @@ class ActsService:
         """
         event_type = self._event_type_of(act_id)
         derived = self._valid(event_type, data)
-        row = self._db.row(
-            "SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb, %s::jsonb)",
-            (self._token, act_id, _dump(data), _dump(derived.stored())))
+        row = self._db.row("SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb)",
+                           (self._token, act_id, _dump(data)))
         return DraftResult(id=row["id"], register_number=register_number(
             row["register_serial"], row["register_year"]), saved=True,
             warnings=self._warnings(derived))
@@ -182,16 +182,18 @@ class ActsService:
 
     # ----------------------------------------------------------------- helpers
     def _examine(self, event_type: str, data: Mapping[str, Any],
-                 registered_on: dt.date | None = None, *,
-                 linked: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None) -> Derived:
+                 registered_on: dt.date | None = None) -> Derived:
         return _dictionary.examine(event_type, data, registered_on or dt.date.today(),
-                                   self._session.settings.cached_rules(), linked=linked)
+                                   self._session.settings.cached_rules())
 
     def _valid(self, event_type: str, data: Mapping[str, Any]) -> Derived:
-        """The act examined, or ``InvalidAct`` naming its first error (nothing sent)."""
+        """The act examined, or ``InvalidAct`` naming its first error (nothing sent).
+
+        The database examines it again, with the links to the acts it names,
+        and derives what it stores itself: this pass gives the person every
+        problem at once, and the duplicate keys.
+        """
         derived = self._examine(event_type, data)
-        if derived.ok:
-            derived = self._examine(event_type, data, linked=self._linked_acts(derived))
         if not derived.ok:
             report = _dictionary.check_report(derived)
             first = report.errors[0]
@@ -201,19 +203,6 @@ class ActsService:
     @staticmethod
     def _warnings(derived: Derived) -> tuple[Issue, ...]:
         return _dictionary.check_report(derived).warnings
-
-    def _linked_acts(self, derived: Derived) -> dict[str, tuple[str, Mapping[str, Any]]]:
-        """The acts held here that the act links to by NIU (each read is logged)."""
-        found: dict[str, tuple[str, Mapping[str, Any]]] = {}
-        for link in derived.links:
-            if link.niu in found or not link.niu.startswith(self._session.centre.code):
-                continue
-            try:
-                record = self.show(link.niu)
-            except ActNotFound:
-                continue  # not here (yet): the SCEC holds the only copy to compare with
-            found[link.niu] = (record.event_type, record.data)
-        return found
 
     def _event_type_of(self, act_id: int) -> str:
         return str(self._db.value("SELECT ecr.act_event_type(%s, %s)", (self._token, act_id)))
