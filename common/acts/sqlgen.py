@@ -493,5 +493,10 @@ DELETE FROM ecr.act_char_ranges;
         _text_functions(),
         "\n",
         _phonetic_word(),
+        "\n-- Internal: the application role may execute none of them (nor may PUBLIC).\n"
+        "REVOKE ALL ON FUNCTION ecr._act_constants(), ecr._act_name_char(text),\n"
+        "    ecr._act_text_problem(text, text, integer, text), ecr.name_search_key(text),\n"
+        "    ecr._phonetic_word(text), ecr._key_phonetic(text), ecr.name_phonetic_key(text)\n"
+        "FROM PUBLIC;\n",
     ]
     return "".join(parts)

@@ -234,3 +234,42 @@ def test_every_act_the_dictionary_refuses_is_refused_through_ecr_app(
     else:
         assert verdict.ok, verdict.report.rules()
         assert _count(fresh_db) == before + 1
+
+
+def test_acts_stored_before_the_check_are_derived_again_and_listed(
+        fresh_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A centre upgraded to 0403: what clients wrote as derived values is replaced."""
+    from common.db import migrate as migrations
+    from ecr_tk.services import Centre
+
+    real = migrations.load_migrations
+    monkeypatch.setattr(migrations, "load_migrations", lambda target, folder=None: [
+        m for m in real(target, folder) if target != "centre" or m.version < 403])
+    centre = Centre.init(tmp_path / "home", "221001", "Centre", 1, "Awa Diop", "officer-pass-1",
+                         dsn=fresh_db)
+    try:
+        officer = centre.login(1, "officer-pass-1")
+        officer.users.add(3, "Fatou Sarr", "agent", "agent-pass-01")
+        agent = centre.login(3, "agent-pass-01")
+        forged = {"summary": {"principal": "Innocent Person"}, "principal_key": "x|y",
+                  "person_keys": [{"role": "principal", "part": "surname", "key": "innocent",
+                                   "phonetic": "INSNT"}]}
+        bad = set_at(birth(), "occurred_on", "2099-01-01")
+        ids = [agent.acts._db.row(
+            "SELECT id FROM ecr.act_draft(%s, 'birth', %s::jsonb, %s::jsonb)",
+            (agent.token, json.dumps(d), json.dumps(forged)))["id"] for d in (birth(), bad)]
+        monkeypatch.setattr(migrations, "load_migrations", real)
+        with psycopg.connect(fresh_db, autocommit=True) as owner:
+            assert [n for n in migrations.migrate(owner) if n.startswith("04")] == [
+                "0403_acts_checked_in_the_database.sql"]
+            rows = dict(owner.execute("SELECT id, summary ->> 'principal' FROM ecr.acts"
+                                      " ORDER BY id").fetchall())
+            keys = {r[0] for r in owner.execute("SELECT key FROM ecr.act_person_keys"
+                                                " WHERE act_id = %s", (ids[0],))}
+            refused = owner.execute("SELECT act_id, field, rule"
+                                    " FROM ecr.acts_the_dictionary_refuses()").fetchall()
+        assert rows[ids[0]] == "Ndiaye Awa" and "innocent" not in keys and "ndiaye" in keys
+        assert rows[ids[1]] == "Innocent Person"  # refused: kept, and listed
+        assert refused == [(ids[1], "occurred_on", "date_in_future")]
+    finally:
+        centre.close()

@@ -11560,3 +11560,9 @@ CREATE OR REPLACE FUNCTION ecr.name_phonetic_key(p_name text) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = ecr, pg_temp AS $$
     SELECT _key_phonetic(name_search_key(p_name))
 $$;
+
+-- Internal: the application role may execute none of them (nor may PUBLIC).
+REVOKE ALL ON FUNCTION ecr._act_constants(), ecr._act_name_char(text),
+    ecr._act_text_problem(text, text, integer, text), ecr.name_search_key(text),
+    ecr._phonetic_word(text), ecr._key_phonetic(text), ecr.name_phonetic_key(text)
+FROM PUBLIC;

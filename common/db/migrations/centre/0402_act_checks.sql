@@ -39,7 +39,8 @@ CREATE TYPE ecr.act_node AS (
     item boolean,        -- an item of a repeated group
     node text,           -- 'field', 'group', 'list', or NULL (an unknown key)
     kind text,
-    problem jsonb        -- a field's refusal {"rule", "params"}, or NULL
+    problem jsonb,       -- a field's refusal {"rule", "params"}, or NULL
+    entry ecr.act_fields -- what the dictionary says of it (a list's entry for its items)
 );
 
 -- A strict ISO date (structure.parse_date): 'yyyy-mm-dd', a real calendar day.
@@ -140,12 +141,19 @@ LANGUAGE sql STABLE SET search_path = ecr, pg_temp AS $$
 $$;
 
 -- The person keys of a stored summary (summary.person_keys): each word of each
--- name of each indexed person, with its sound key.
+-- name of each indexed person, with its sound key.  The sound key of a word
+-- the centre already indexes is read from ecr.name_vocabulary, which only the
+-- database writes (migration 0403 computed again what clients had written
+-- there): computing it costs eighteen regular expressions.
 CREATE FUNCTION ecr._act_person_keys(p_summary jsonb) RETURNS jsonb
 LANGUAGE sql STABLE SET search_path = ecr, pg_temp AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'role', CASE WHEN p.value ->> 'role' = 'principal' THEN 'principal' ELSE 'parent' END,
-               'part', part.name, 'key', t.word, 'phonetic', _key_phonetic(t.word))
+               'part', part.name, 'key', t.word, 'phonetic', coalesce(
+                   (SELECT v.phonetic FROM name_vocabulary v
+                    WHERE v.role IN ('principal', 'parent') AND v.part IN ('surname', 'given')
+                      AND v.key = t.word LIMIT 1),
+                   _key_phonetic(t.word)))
            ORDER BY p.o, part.o, t.o), '[]')
     FROM jsonb_array_elements(coalesce(p_summary -> 'persons', '[]')) WITH ORDINALITY AS p(value, o)
     CROSS JOIN LATERAL (VALUES (1, 'surname', p.value ->> 'surname'),
@@ -461,6 +469,7 @@ LANGUAGE plpgsql STABLE SET search_path = ecr, pg_temp AS $$
 DECLARE
     k constant jsonb := _act_constants();
     nodes act_node[];
+    present jsonb;
     errs jsonb;
     vals jsonb;
     dates text[];
@@ -504,10 +513,17 @@ BEGIN
     SELECT array_agg(ROW(w.cpath, w.parent_cpath, w.gpath, w.name, w.value, w.item, w.node,
                          (w.entry).kind, CASE WHEN w.node = 'field'
                                                AND jsonb_typeof(w.value) <> 'null'
-                                              THEN _act_field_problem(w.entry, w.value) END
-                     )::act_node
+                                              THEN ecr._act_field_problem(
+                                                  (w.entry).kind, cl.codes, (w.entry).minimum,
+                                                  (w.entry).maximum, (w.entry).max_length,
+                                                  (w.entry).pattern, w.value, k) END,
+                         w.entry)::act_node
                      ORDER BY w.cpath COLLATE "C")
-    INTO nodes FROM w;
+    INTO nodes FROM w LEFT JOIN act_code_lists cl ON cl.key = (w.entry).code_list;
+    -- which members each object has (not null): {'["cpath", "name"]': true}
+    SELECT coalesce(jsonb_object_agg(jsonb_build_array(n.parent_cpath, n.name)::text, true), '{}')
+    INTO present FROM unnest(nodes) AS n
+    WHERE n.name IS NOT NULL AND jsonb_typeof(n.value) <> 'null';
 
     SELECT coalesce(jsonb_agg(e ORDER BY e ->> 'path' COLLATE "C", e ->> 'rule'), '[]') INTO errs
     FROM (
@@ -533,8 +549,7 @@ BEGIN
                                             jsonb_build_object('minimum', f.repeat_min))
                     ELSE jsonb_build_object('path', n.cpath, 'rule', 'too_many', 'params',
                                             jsonb_build_object('maximum', f.repeat_max)) END
-        FROM unnest(nodes) AS n
-        JOIN act_fields f ON f.event_type = p_event AND f.path = n.gpath
+        FROM unnest(nodes) AS n, LATERAL (SELECT (n.entry).*) AS f
         WHERE n.node = 'list' AND NOT n.item AND jsonb_typeof(n.value) = 'array'
           AND jsonb_array_length(n.value) NOT BETWEEN f.repeat_min AND f.repeat_max
         UNION ALL  -- a required member absent (or null) from an object
@@ -544,9 +559,7 @@ BEGIN
         FROM unnest(nodes) AS o
         JOIN act_fields f ON f.event_type = p_event AND f.parent = o.gpath AND f.required
         WHERE jsonb_typeof(o.value) = 'object' AND (o.item OR o.node = 'group')
-          AND NOT EXISTS (SELECT 1 FROM unnest(nodes) AS n
-                          WHERE n.parent_cpath = o.cpath AND NOT n.item AND n.name = f.name
-                            AND jsonb_typeof(n.value) <> 'null')
+          AND NOT present ? jsonb_build_array(o.cpath, f.name)::text
         UNION ALL  -- none of a set of alternatives given
         SELECT jsonb_build_object(
             'path', CASE WHEN o.cpath = '' THEN a.names[1] ELSE o.cpath || '.' || a.names[1] END,
@@ -558,9 +571,8 @@ BEGIN
         FROM unnest(nodes) AS o
         JOIN act_one_of a ON a.event_type = p_event AND a.group_path = o.gpath
         WHERE jsonb_typeof(o.value) = 'object' AND (o.item OR o.node = 'group')
-          AND NOT EXISTS (SELECT 1 FROM unnest(nodes) AS n
-                          WHERE n.parent_cpath = o.cpath AND NOT n.item AND n.name = ANY (a.names)
-                            AND jsonb_typeof(n.value) <> 'null')
+          AND NOT EXISTS (SELECT 1 FROM unnest(a.names) AS x(name)
+                          WHERE present ? jsonb_build_array(o.cpath, x.name)::text)
     ) AS x(e);
 
     -- What the rules read: the value of every valid field, every object.
@@ -581,9 +593,10 @@ BEGIN
                                   'occurred_on', occurred, 'stored', NULL, 'links', '[]'::jsonb);
     END IF;
     SELECT coalesce(jsonb_agg(jsonb_build_object('path', n.cpath, 'niu', n.value,
-                                                 'target', f.link_target) ORDER BY n.cpath), '[]')
+                                                 'target', (n.entry).link_target)
+                              ORDER BY n.cpath), '[]')
     INTO links
-    FROM unnest(nodes) AS n JOIN act_fields f ON f.event_type = p_event AND f.path = n.gpath
+    FROM unnest(nodes) AS n
     WHERE n.kind = 'niu' AND n.problem IS NULL AND jsonb_typeof(n.value) = 'string';
     RETURN jsonb_build_object(
         'errors', errs, 'timeliness', rules -> 'timeliness', 'occurred_on', occurred,
@@ -592,47 +605,52 @@ BEGIN
 END $$;
 
 -- structure._typed: a field's value against its dictionary entry ({"rule",
--- "params"} or NULL).  The value is not JSON null.
-CREATE FUNCTION ecr._act_field_problem(f ecr.act_fields, v jsonb) RETURNS jsonb
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = ecr, pg_temp AS $$
-DECLARE
-    t constant text := jsonb_typeof(v);
-    s constant text := v #>> '{}';
-    k constant jsonb := _act_constants();
-BEGIN
-    RETURN CASE
-        WHEN f.kind = 'bool' THEN CASE WHEN t <> 'boolean' THEN
+-- "params"} or NULL; p_codes, the codes of its code list).  The value is not
+-- JSON null.  Plain SQL without a pinned search_path: PostgreSQL inlines it.
+CREATE FUNCTION ecr._act_field_problem(p_kind text, p_codes text[], p_minimum numeric,
+                                       p_maximum numeric, p_max_length integer, p_pattern text,
+                                       v jsonb, k jsonb) RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN p_kind = 'bool' THEN CASE WHEN jsonb_typeof(v) <> 'boolean' THEN
             jsonb_build_object('rule', 'wrong_type', 'params', '{"expected": "bool"}'::jsonb) END
-        WHEN f.kind = 'int' THEN CASE
-            WHEN t <> 'number' OR s !~ '^-?[0-9]+$' THEN
+        WHEN p_kind = 'int' THEN CASE
+            WHEN jsonb_typeof(v) <> 'number' OR (v #>> '{}') !~ '^-?[0-9]+$' THEN
                 jsonb_build_object('rule', 'wrong_type', 'params', '{"expected": "int"}'::jsonb)
-            WHEN s::numeric < f.minimum THEN jsonb_build_object('rule', 'below_minimum', 'params',
-                jsonb_build_object('minimum', f.minimum, 'value', v))
-            WHEN s::numeric > f.maximum THEN jsonb_build_object('rule', 'above_maximum', 'params',
-                jsonb_build_object('maximum', f.maximum, 'value', v)) END
-        WHEN t <> 'string' THEN
-            jsonb_build_object('rule', 'wrong_type', 'params', jsonb_build_object('expected', f.kind))
-        WHEN f.kind = 'date' THEN CASE WHEN ecr._act_date(s) IS NULL THEN
-            jsonb_build_object('rule', 'invalid_date', 'params', jsonb_build_object('value', s)) END
-        WHEN f.kind = 'time' THEN CASE WHEN s !~ ('^(?:' || (k #>> '{formats,time}') || ')$') THEN
-            jsonb_build_object('rule', 'invalid_time', 'params', jsonb_build_object('value', s)) END
-        WHEN f.kind IN ('code', 'country') THEN CASE
-            WHEN NOT EXISTS (SELECT 1 FROM ecr.act_code_lists c
-                             WHERE c.key = f.code_list AND s = ANY (c.codes)) THEN
-            jsonb_build_object('rule', CASE f.kind WHEN 'code' THEN 'not_in_code_list'
+            WHEN (v #>> '{}')::numeric < p_minimum THEN jsonb_build_object(
+                'rule', 'below_minimum', 'params',
+                jsonb_build_object('minimum', p_minimum, 'value', v))
+            WHEN (v #>> '{}')::numeric > p_maximum THEN jsonb_build_object(
+                'rule', 'above_maximum', 'params',
+                jsonb_build_object('maximum', p_maximum, 'value', v)) END
+        WHEN jsonb_typeof(v) <> 'string' THEN
+            jsonb_build_object('rule', 'wrong_type', 'params', jsonb_build_object('expected', p_kind))
+        WHEN p_kind = 'date' THEN CASE WHEN ecr._act_date(v #>> '{}') IS NULL THEN
+            jsonb_build_object('rule', 'invalid_date', 'params',
+                               jsonb_build_object('value', v #>> '{}')) END
+        WHEN p_kind = 'time' THEN CASE
+            WHEN (v #>> '{}') !~ ('^(?:' || (k #>> '{formats,time}') || ')$') THEN
+            jsonb_build_object('rule', 'invalid_time', 'params',
+                               jsonb_build_object('value', v #>> '{}')) END
+        WHEN p_kind IN ('code', 'country') THEN CASE
+            WHEN NOT coalesce((v #>> '{}') = ANY (p_codes), false) THEN
+            jsonb_build_object('rule', CASE p_kind WHEN 'code' THEN 'not_in_code_list'
                                        ELSE 'invalid_country' END,
-                               'params', jsonb_build_object('code', s)) END
-        WHEN f.kind = 'icd10' THEN CASE WHEN s !~ ('^(?:' || (k #>> '{formats,icd10}') || ')$') THEN
-            jsonb_build_object('rule', 'invalid_icd10', 'params', jsonb_build_object('code', s)) END
-        WHEN f.kind = 'niu' THEN CASE
-            WHEN s !~ ('^(?:' || (k #>> '{formats,niu}') || ')$') THEN
-                jsonb_build_object('rule', 'niu_format', 'params', jsonb_build_object('value', s))
-            WHEN s::numeric % 97 <> 1 THEN
+                               'params', jsonb_build_object('code', v #>> '{}')) END
+        WHEN p_kind = 'icd10' THEN CASE
+            WHEN (v #>> '{}') !~ ('^(?:' || (k #>> '{formats,icd10}') || ')$') THEN
+            jsonb_build_object('rule', 'invalid_icd10', 'params',
+                               jsonb_build_object('code', v #>> '{}')) END
+        WHEN p_kind = 'niu' THEN CASE
+            WHEN (v #>> '{}') !~ ('^(?:' || (k #>> '{formats,niu}') || ')$') THEN
+                jsonb_build_object('rule', 'niu_format', 'params',
+                                   jsonb_build_object('value', v #>> '{}'))
+            WHEN (v #>> '{}')::numeric % 97 <> 1 THEN
                 jsonb_build_object('rule', 'niu_check_digits', 'params',
-                                   jsonb_build_object('value', s)) END
-        ELSE ecr._act_text_problem(s, f.kind, f.max_length, f.pattern)
-    END;
-END $$;
+                                   jsonb_build_object('value', v #>> '{}')) END
+        ELSE ecr._act_text_problem(v #>> '{}', p_kind, p_max_length, p_pattern)
+    END
+$$;
 
 -- validation.check_link: the act a link of p_data names (p_linked_event,
 -- p_linked) must be of the type the link expects (p_target); a birth act, of
@@ -736,7 +754,8 @@ REVOKE ALL ON FUNCTION ecr._act_date(text), ecr._act_years(date, date),
     ecr._key_tokens(text), ecr.name_phonetic_tokens(text), ecr._act_rules(), ecr._act_person_keys(jsonb),
     ecr._act_stored(text, jsonb, text[], date, text),
     ecr._act_plausibility(text, jsonb, jsonb, text[], text[], date, date, jsonb),
-    ecr._act_examine(text, jsonb, date, date, jsonb), ecr._act_field_problem(ecr.act_fields, jsonb),
+    ecr._act_examine(text, jsonb, date, date, jsonb),
+    ecr._act_field_problem(text, text[], numeric, numeric, integer, text, jsonb, jsonb),
     ecr._act_link_problems(text, jsonb, text, text, text, jsonb), ecr._act_check(text, jsonb, date),
     ecr._refuse_act(text, jsonb), ecr._act_constants(), ecr._act_text_problem(text, text, integer, text),
     ecr._act_name_char(text), ecr.name_search_key(text), ecr._phonetic_word(text),

@@ -22,11 +22,8 @@
 --    from its data, and acts_person_keys writes its search keys from that
 --    summary: what a client sends in those columns is never kept.
 --
--- Acts drafted before this migration carry derived values their client
--- computed: every act not yet validated is derived again below (those the
--- dictionary refuses keep theirs, and can be sent back but not verified nor
--- validated).  Validated acts are immutable; they were never checked here,
--- and stay as they are.
+-- Acts stored before this migration carry derived values their client
+-- computed: they are derived again below (see there).
 
 CREATE FUNCTION ecr._act_content() RETURNS trigger
 LANGUAGE plpgsql SET search_path = ecr, pg_temp AS $$
@@ -158,33 +155,57 @@ GRANT EXECUTE ON FUNCTION ecr.act_draft(uuid, text, jsonb),
     ecr.act_update_draft(uuid, bigint, jsonb) TO ecr_app;
 
 -- ------------------------------------------------------- acts drafted before
--- Drafts and rejected acts: the trigger derives them again (an update that
--- changes nothing else); those the dictionary refuses keep what they had.
-UPDATE ecr.acts SET updated_at = updated_at
-WHERE status IN ('draft', 'rejected')
-  AND octet_length(data::text) <= (ecr._act_constants() ->> 'max_act_bytes')::integer
-  AND jsonb_array_length(ecr._act_check(event_type, data, registered_on) -> 'errors') = 0;
-
--- Verified acts: their derived columns are frozen by acts_guard; the owner
--- lifts it for this one statement (the data itself is not touched).
+-- The stored derived values of every act were its client's.  They are derived
+-- again here, under the owner, the guards lifted for this migration only (an
+-- act's data is not touched): the sound keys of the name vocabulary and of the
+-- search keys; then, for every act the dictionary accepts, its summary, its
+-- duplicate keys and its search keys, and for an act not yet validated its
+-- occurrence date and timeliness too (a validated act keeps the timeliness it
+-- was transmitted with).  An act the dictionary refuses keeps what it had: it
+-- can be sent back, not verified nor validated (ecr.acts_the_dictionary_refuses
+-- lists them for the administrator).
 ALTER TABLE ecr.acts DISABLE TRIGGER acts_guard;
 ALTER TABLE ecr.act_person_keys DISABLE TRIGGER act_person_keys_guard;
+UPDATE ecr.name_vocabulary SET phonetic = ecr._key_phonetic(key)
+WHERE phonetic IS DISTINCT FROM ecr._key_phonetic(key);
+UPDATE ecr.act_person_keys k SET phonetic = v.phonetic
+FROM ecr.name_vocabulary v
+WHERE v.role = k.role AND v.part = k.part AND v.key = k.key AND v.phonetic <> k.phonetic;
 DO $$
 DECLARE
     r record;
 BEGIN
-    FOR r IN SELECT id, ecr._act_check(event_type, data, registered_on) -> 'stored' AS d
+    FOR r IN SELECT id, status, ecr._act_check(event_type, data, registered_on) -> 'stored' AS d
              FROM ecr.acts
-             WHERE status = 'verified' AND octet_length(data::text)
+             WHERE octet_length(data::text)
                    <= (ecr._act_constants() ->> 'max_act_bytes')::integer LOOP
         CONTINUE WHEN jsonb_typeof(r.d) IS DISTINCT FROM 'object';
-        UPDATE ecr.acts SET summary = r.d -> 'summary',
-            occurred_on = (r.d ->> 'occurred_on')::date, timeliness = r.d ->> 'timeliness',
-            principal_key = r.d ->> 'principal_key',
+        UPDATE ecr.acts SET summary = r.d -> 'summary', principal_key = r.d ->> 'principal_key',
             principal_date = (r.d ->> 'principal_date')::date, mother_key = r.d ->> 'mother_key'
         WHERE id = r.id;
+        IF r.status IN ('draft', 'rejected', 'verified') THEN
+            UPDATE ecr.acts SET occurred_on = (r.d ->> 'occurred_on')::date,
+                timeliness = r.d ->> 'timeliness'
+            WHERE id = r.id;
+        END IF;
         PERFORM ecr._store_person_keys(r.id, ecr._act_person_keys(r.d -> 'summary'));
     END LOOP;
 END $$;
 ALTER TABLE ecr.act_person_keys ENABLE TRIGGER act_person_keys_guard;
 ALTER TABLE ecr.acts ENABLE TRIGGER acts_guard;
+
+-- For the administrator (owner only): the acts stored before this migration
+-- that the dictionary refuses, with their first problem.
+CREATE FUNCTION ecr.acts_the_dictionary_refuses()
+RETURNS TABLE (act_id bigint, status text, field text, rule text)
+LANGUAGE sql STABLE SET search_path = ecr, pg_temp AS $$
+    SELECT a.id, a.status, c -> 'errors' -> 0 ->> 'path', c -> 'errors' -> 0 ->> 'rule'
+    FROM acts a, LATERAL (SELECT CASE
+        WHEN octet_length(a.data::text) > (_act_constants() ->> 'max_act_bytes')::integer
+        THEN jsonb_build_object('errors', jsonb_build_array(
+                 jsonb_build_object('path', '', 'rule', 'act_too_large')))
+        ELSE _act_check(a.event_type, a.data, a.registered_on) END) AS x(c)
+    WHERE jsonb_array_length(c -> 'errors') > 0
+    ORDER BY a.id
+$$;
+REVOKE ALL ON FUNCTION ecr.acts_the_dictionary_refuses() FROM PUBLIC;
