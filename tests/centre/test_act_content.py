@@ -273,3 +273,19 @@ def test_acts_stored_before_the_check_are_derived_again_and_listed(
         assert refused == [(ids[1], "occurred_on", "date_in_future")]
     finally:
         centre.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT ecr._act_examine('birth', '{}', current_date, current_date, '{}')",
+    "SELECT ecr._act_check('birth', '{}', current_date)",
+    "SELECT ecr._act_rules()",
+    "SELECT ecr.name_search_key('Awa')",
+    "SELECT ecr.acts_the_dictionary_refuses()",
+    "SELECT * FROM ecr.act_fields",
+    "SELECT * FROM ecr.act_name_chars",
+    "DELETE FROM ecr.act_code_lists",
+    "ALTER TABLE ecr.acts DISABLE TRIGGER acts_content",
+])
+def test_the_application_role_reaches_none_of_the_checks_but_through_the_api(
+        staff: Staff, app_conn: psycopg.Connection[Any], statement: str) -> None:
+    assert _refused(app_conn, statement, ()).sqlstate == "42501"
