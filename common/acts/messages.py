@@ -143,23 +143,27 @@ _RULES: dict[str, Callable[[Params], str]] = {
         "is 'married' but national law does not allow polygamy"
     ),
     # --- links to other acts
+    # (without "linked" when the centre database refused the link: it does not tell
+    # what the linked act says, since that read is not in the audit trail)
     "link_wrong_event_type": lambda p: tr(
         "links to an act of type {linked}, expected {expected}",
         linked=p["linked"], expected=p["expected"],
-    ),
+    ) if "linked" in p else tr("links to an act of another type, expected {expected}",
+                               expected=p["expected"]),
     "link_sex_mismatch": lambda p: tr(
         "differs from the sex on the linked birth act ({linked})", linked=p["linked"]
-    ),
+    ) if "linked" in p else tr("differs from the sex on the linked birth act"),
     "link_birth_date_mismatch": lambda p: tr(
         "differs from the date of birth on the linked birth act ({linked})", linked=p["linked"]
-    ),
+    ) if "linked" in p else tr("differs from the date of birth on the linked birth act"),
     "link_names_mismatch": lambda p: tr(
         "has no given name in common with the child of the linked birth act ({linked})",
         linked=p["linked"],
-    ),
+    ) if "linked" in p else tr(
+        "has no given name in common with the child of the linked birth act"),
     "link_marriage_date_mismatch": lambda p: tr(
         "differs from the date on the linked marriage act ({linked})", linked=p["linked"]
-    ),
+    ) if "linked" in p else tr("differs from the date on the linked marriage act"),
 }  # fmt: skip
 
 RULES: frozenset[str] = frozenset(_RULES)

@@ -116,6 +116,12 @@ def test_a_death_naming_a_womans_birth_act_as_a_mans_is_refused(
         err = _refused(app_conn, "SELECT * FROM ecr.act_draft(%s, 'death', %s::jsonb)",
                        (staff.agent.token, json.dumps(death)))
         assert (err.sqlstate, err.diag.message_primary) == ("EC009", rule)
+        # the refusal does not tell what her act says: that read left no audit row
+        hint = err.diag.message_hint or ""
+        assert "Awa" not in hint and '"linked"' not in hint
+        with pytest.raises(InvalidAct) as refused:
+            staff.agent.acts.draft("death", death)
+        assert refused.value.rule == rule and "Awa" not in refused.value.message
     assert staff.officer.acts.show(birth_id).mentions == ()
     assert _count(fresh_db) == 1
 
