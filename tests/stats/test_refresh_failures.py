@@ -20,6 +20,8 @@ def test_a_validation_commits_even_when_its_statistics_cannot_be_written(fresh_d
         bad["child"]["weight_g"] = "heavy"  # what no validator lets through
         ids = []
         for n, data in enumerate((good, bad), 1):
+            if data is bad:  # the database refuses it itself (0403): lift that check alone
+                conn.execute("ALTER TABLE ecr.acts DISABLE TRIGGER acts_content")
             act = conn.execute(
                 "INSERT INTO ecr.acts (event_type, status, register_year, register_serial, "
                 "data, occurred_on, registered_on, timeliness, drafted_by) VALUES "
