@@ -147,8 +147,9 @@ def ingest(conn: Conn, pki: ScecPki, data: bytes, *, carrier: str = "mqtt", topi
     except ContainerRefused as refusal:
         return _store(conn, pki, opened, data, carrier, topic, None, refusal)
     if header.kind == Kind.ACT_BATCH:
-        for year in sorted({_year(a) for a in payload if _year(a) is not None}):
-            ensure_partition(conn, year)  # type: ignore[arg-type]
+        years = {y for y in map(_year, payload) if y is not None}
+        for year in sorted(years):
+            ensure_partition(conn, year)
     return _store(conn, pki, opened, data, carrier, topic, payload, None)
 
 
@@ -528,7 +529,7 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
             signer = Signer(target, x509.load_der_x509_certificate(bytes(cert[0])))
             bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
             out = _send(conn, pki, target, signer, "MENTION_IN", None,
-                        lambda seq, to: batches.seal_mentions(
+                        lambda seq, to, bodies=bodies, target=target: batches.seal_mentions(
                             bodies, centre=target, sequence=seq, sender=pki.sender_key(),
                             recipient=to, kind=Kind.MENTION_IN))
             conn.execute("UPDATE routed_mention SET routed_in = (SELECT message_id FROM outgoing"
