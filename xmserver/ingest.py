@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from cryptography import x509
 
 from common.acts.actjson import ActRecord, canonical_json
 from common.acts.niu import niu_problem
@@ -204,6 +205,16 @@ def _quarantine_alone(conn: Conn, data: bytes, carrier: str, topic: str, claimed
     return Ingested("quarantined", claimed, reason=refusal.reason)
 
 
+def quarantine_failure(conn: Conn, data: bytes, carrier: str, topic: str,
+                       exc: BaseException) -> Ingested:
+    """Set aside a container on which ingest failed (a bug): kept for ``quarantine retry``."""
+    claimed = centre_of_topic(topic) or ""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()
+    return _quarantine_alone(conn, data, carrier, topic, claimed, ContainerRefused(
+        "bad_payload", f"internal error {type(exc).__name__}: retry after the fix"))
+
+
 # ----------------------------------------------------------------------------- storing
 @dataclass
 class _Batch:
@@ -252,7 +263,7 @@ def _store(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier
              len(entries)))
         receipt = Receipt(header.message_id, header.sequence, entries,
                           refusal.reason if refusal is not None else "")
-        sent = _send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,
+        sent = send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,
                      lambda seq, to: batches.seal_receipt(receipt, centre=centre, sequence=seq,
                                                           sender=pki.sender_key(), recipient=to))
     return Ingested(outcome, centre, header.kind.name, header.sequence, reason, entries, (sent,))
@@ -393,8 +404,18 @@ def _record_audit_marks(conn: Conn, header: Header) -> None:
 
 
 # ----------------------------------------------------------------------------- answers
-def _send(conn: Conn, pki: ScecPki, centre: str, to: Signer, kind: str,
-          in_reply_to: uuid.UUID | None, seal: Any) -> Outgoing:
+def centre_recipient(conn: Conn, code: str) -> Signer | None:
+    """The certificate to seal for when the SCEC writes first to a centre (locks its row)."""
+    row = conn.execute(
+        "SELECT cc.der FROM centre c JOIN centre_certificate cc ON cc.centre_code = c.code"
+        " WHERE c.code = %s AND c.status = 'active' AND cc.revoked_at IS NULL"
+        " AND cc.not_after > now() ORDER BY cc.not_after DESC LIMIT 1 FOR UPDATE OF c",
+        (code,)).fetchone()
+    return None if row is None else Signer(code, x509.load_der_x509_certificate(bytes(row[0])))
+
+
+def send(conn: Conn, pki: ScecPki, centre: str, to: Signer, kind: str,
+         in_reply_to: uuid.UUID | None, seal: Any, *, crl_number: int | None = None) -> Outgoing:
     """Seal a container for ``centre`` under its next SCEC sequence and queue it (caller's txn)."""
     row = conn.execute("UPDATE centre SET next_outgoing = next_outgoing + 1 WHERE code = %s"
                        " RETURNING next_outgoing - 1", (centre,)).fetchone()
@@ -402,9 +423,9 @@ def _send(conn: Conn, pki: ScecPki, centre: str, to: Signer, kind: str,
     sequence = int(row[0])
     message_id, sealed = seal(sequence, RecipientCertificate.of(to.certificate))
     out = conn.execute(
-        "INSERT INTO outgoing (centre, sequence, kind, message_id, in_reply_to, data)"
-        " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-        (centre, sequence, kind, message_id, in_reply_to, sealed)).fetchone()
+        "INSERT INTO outgoing (centre, sequence, kind, message_id, in_reply_to, crl_number, data)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (centre, sequence, kind, message_id, in_reply_to, crl_number, sealed)).fetchone()
     assert out is not None
     return Outgoing(int(out[0]), centre, kind, sealed)
 
@@ -443,7 +464,7 @@ def _answer_sync(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, c
         assert highest is not None
         status = Status(header.message_id, int(highest[0]), entries, tuple(held))
         _record_audit_marks(conn, header)
-        sent = _send(conn, pki, centre, opened.signer, "STATUS", header.message_id,
+        sent = send(conn, pki, centre, opened.signer, "STATUS", header.message_id,
                      lambda seq, to: batches.seal_status(status, centre=centre, sequence=seq,
                                                          sender=pki.sender_key(), recipient=to))
     return Ingested("answered", centre, header.kind.name, 0, entries=entries,
@@ -511,12 +532,8 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
         " LIMIT 100").fetchall()]
     for target in targets:
         with conn.transaction():
-            cert = conn.execute(
-                "SELECT cc.der FROM centre c JOIN centre_certificate cc ON cc.centre_code = c.code"
-                " WHERE c.code = %s AND c.status = 'active' AND cc.revoked_at IS NULL"
-                " AND cc.not_after > now() ORDER BY cc.not_after DESC LIMIT 1 FOR UPDATE OF c",
-                (target,)).fetchone()
-            if cert is None:
+            signer = centre_recipient(conn, target)
+            if signer is None:
                 continue  # not enrolled yet, or revoked: routed when it can be
             rows = conn.execute(
                 "SELECT mention_id, body FROM routed_mention WHERE target_centre = %s"
@@ -524,11 +541,8 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
                 " FOR UPDATE SKIP LOCKED", (target, limit)).fetchall()
             if not rows:
                 continue
-            from cryptography import x509
-
-            signer = Signer(target, x509.load_der_x509_certificate(bytes(cert[0])))
             bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
-            out = _send(conn, pki, target, signer, "MENTION_IN", None,
+            out = send(conn, pki, target, signer, "MENTION_IN", None,
                         lambda seq, to, bodies=bodies, target=target: batches.seal_mentions(
                             bodies, centre=target, sequence=seq, sender=pki.sender_key(),
                             recipient=to, kind=Kind.MENTION_IN))

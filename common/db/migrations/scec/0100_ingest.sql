@@ -41,7 +41,7 @@ CREATE INDEX act_event ON act (event_type, occurred_on);
 
 -- Create the partition of a registration year if it does not exist yet.
 -- Called by ingest in its own short transaction (DDL takes a lock on the
--- parent table): two workers asking at once are serialised by the advisory lock.
+-- parent table); two workers creating it at once: one wins, the other goes on.
 CREATE FUNCTION ensure_act_partition(year integer) RETURNS void
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 DECLARE
@@ -53,11 +53,12 @@ BEGIN
     IF to_regclass(part) IS NOT NULL THEN
         RETURN;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('ecr.act_partition'));
-    IF to_regclass(part) IS NULL THEN
+    BEGIN
         EXECUTE format('CREATE TABLE %I PARTITION OF act FOR VALUES FROM (%s) TO (%s)',
                        part, year, year + 1);
-    END IF;
+    EXCEPTION WHEN duplicate_table THEN
+        NULL;  -- another worker created it first
+    END;
 END
 $$;
 
@@ -111,6 +112,7 @@ CREATE TABLE outgoing (
     kind            text NOT NULL,
     message_id      uuid NOT NULL UNIQUE,
     in_reply_to     uuid,
+    crl_number      bigint,           -- REVOCATION_LIST: the number of the list it carries
     data            bytea NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     attempted_at    timestamptz,
