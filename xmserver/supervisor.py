@@ -15,8 +15,8 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger("xmserver.supervisor")
 

@@ -159,12 +159,13 @@ class IngestWorker:
                     conn, self.pki, data, carrier="mqtt", topic=message.topic))
                 break
             except Exception as exc:  # a bug, or a database error that is not an outage
+                failure = exc
                 log.exception("ingest failed on a container from %s (attempt %d)",
                               message.topic, attempt)
                 if attempt == UNEXPECTED_RETRIES:
                     # Keep the bytes (xmserver quarantine retry ID) and let the rest flow.
                     result = self._with_db(lambda conn: ingest.quarantine_failure(
-                        conn, data, "mqtt", message.topic, exc))
+                        conn, data, "mqtt", message.topic, failure))
                 else:
                     self._stop.wait(attempt)
         if result is None:

@@ -91,8 +91,8 @@ class CountryCentre:
 
 
 class Country:
-    def __init__(self, scec: Scec, admin_dsn: str, root: str, tmp: Path) -> None:
-        self.scec = scec
+    def __init__(self, central: Scec, admin_dsn: str, root: str, tmp: Path) -> None:
+        self.scec = central
         self.admin_dsn = admin_dsn
         self.root = root
         self.tmp = tmp
