@@ -164,8 +164,8 @@ class IngestWorker:
                               message.topic, attempt)
                 if attempt == UNEXPECTED_RETRIES:
                     # Keep the bytes (xmserver quarantine retry ID) and let the rest flow.
-                    result = self._with_db(lambda conn: ingest.quarantine_failure(
-                        conn, data, "mqtt", message.topic, failure))
+                    result = self._with_db(lambda conn, failure=failure: (
+                        ingest.quarantine_failure(conn, data, "mqtt", message.topic, failure)))
                 else:
                     self._stop.wait(attempt)
         if result is None:
