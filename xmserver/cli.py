@@ -233,6 +233,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_broker_config(args: argparse.Namespace) -> int:
+    from xmserver.broker import refresh_revocation_list, write_broker_config
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    out = Path(args.out)
+    with scec_connection(dsn_from(args.db)) as conn:
+        if args.refresh_crl:
+            path = refresh_revocation_list(conn, pki, out)
+            _emit(args, {"revocation_list": str(path)},
+                  tr("Revocation list written to {path}: restart the broker to load it",
+                     path=path))
+            return EXIT_OK
+        if not args.host:
+            raise UserError(tr("Give --host NAME (the name or address centres connect to)"),
+                            field="host", rule="required")
+        made = write_broker_config(conn, pki, out, hosts=args.host, port=args.port,
+                                   enroll_port=args.enroll_port, topic_root=args.topic_root,
+                                   bind=args.bind, run_as=args.user, renew=args.renew)
+    _emit(args, {"folder": str(made.folder), "files": made.files, "renewed": made.renewed},
+          tr("Broker configuration in {folder}: mosquitto -c {folder}/mosquitto.conf; the "
+             "workers connect with --tls-ca ca.pem --tls-cert worker.pem --tls-key worker.key",
+             folder=made.folder))
+    return EXIT_OK
+
+
 def cmd_act_show(args: argparse.Namespace) -> int:
     from xmserver import register
 
@@ -394,6 +419,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tls-cert", default=None, help=tr("the workers' client certificate"))
     run.add_argument("--tls-key", default=None, help=tr("the workers' client key"))
     run.set_defaults(handler=cmd_run)
+
+    broker = sub.add_parser("broker-config", help=tr("write the Mosquitto configuration (TLS, "
+                                                     "certificates, ACL, revocation list)"))
+    broker.add_argument("--out", required=True, help=tr("folder to write"))
+    broker.add_argument("--host", action="append", default=[],
+                        help=tr("name or address of the broker, as centres reach it (repeat)"))
+    broker.add_argument("--port", type=int, default=8883)
+    broker.add_argument("--enroll-port", type=int, default=8884)
+    broker.add_argument("--bind", default="0.0.0.0")  # noqa: S104
+    broker.add_argument("--topic-root", default="ecr")
+    broker.add_argument("--user", default=None, help=tr("system user Mosquitto runs as"))
+    broker.add_argument("--renew", action="store_true", help=tr("new broker and worker keys"))
+    broker.add_argument("--refresh-crl", action="store_true",
+                        help=tr("only write the current revocation list"))
+    broker.set_defaults(handler=cmd_broker_config)
 
     act = sub.add_parser("act", help=tr("read the national register")).add_subparsers(
         dest="act_command", metavar="ACTION", required=True)
