@@ -242,6 +242,8 @@ def run_worker(dsn: str, pki: ScecPki, broker: BrokerAddress, topic_root: str, i
     worker.start()
     if enrollment is not None:
         enrollment.start()
+    log.info("xmserver running: worker %s on %s, enrollment %s", worker.client_id, broker,
+             "on" if enrollment is not None else "off")
     try:
         stop.wait()
     finally:
