@@ -264,8 +264,9 @@ def _store(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier
         receipt = Receipt(header.message_id, header.sequence, entries,
                           refusal.reason if refusal is not None else "")
         sent = send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,
-                     lambda seq, to: batches.seal_receipt(receipt, centre=centre, sequence=seq,
-                                                          sender=pki.sender_key(), recipient=to))
+                     lambda seq, to: batches.seal_receipt(
+                         receipt, centre=centre, sequence=seq, sender=pki.sender_key(),
+                         recipient=to, dictionary=header.dictionary))
     return Ingested(outcome, centre, header.kind.name, header.sequence, reason, entries, (sent,))
 
 
