@@ -76,8 +76,9 @@ class IngestWorker:
         self.publish_timeout = publish_timeout
         self.stats = WorkerStats()
         self._inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
-        self._published: queue.Queue[int] = queue.Queue()  # mids the broker acknowledged
+        self._published: queue.Queue[int] = queue.Queue()  # outgoing rows the broker took
         self._pending: dict[int, int] = {}  # our publish mid → outgoing row id
+        self._early: set[int] = set()  # PUBACKs that came before publish() returned
         self._pending_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -117,7 +118,14 @@ class IngestWorker:
         self._close_db()
 
     def _on_publish(self, client: mqtt.Client, userdata: object, mid: int, *rest: object) -> None:
-        self._published.put(mid)
+        # The broker's PUBACK can come before publish() has returned in the other thread
+        # (paho calls this holding its own lock: never hold ours around publish()).
+        with self._pending_lock:
+            row = self._pending.pop(mid, None)
+            if row is None:
+                self._early.add(mid)
+        if row is not None:
+            self._published.put(row)
 
     # ------------------------------------------------------------------ processing
     def _db(self) -> psycopg.Connection[Any]:
@@ -204,22 +212,24 @@ class IngestWorker:
     def _publish(self, outgoing: tuple[ingest.Outgoing, ...] | list[ingest.Outgoing]) -> None:
         assert self._client is not None
         for out in outgoing:
-            info = self._client.publish(centre_down_topic(self.topic_root, out.centre), out.data,
-                                        qos=1)
+            info = self._client.publish(centre_down_topic(self.topic_root, out.centre),
+                                        out.data, qos=1)
             with self._pending_lock:
-                self._pending[info.mid] = out.id
+                early = info.mid in self._early
+                if early:
+                    self._early.discard(info.mid)
+                else:
+                    self._pending[info.mid] = out.id
+            if early:
+                self._published.put(out.id)
 
     def _note_published(self) -> None:
         ids: list[int] = []
         while True:
             try:
-                mid = self._published.get_nowait()
+                ids.append(self._published.get_nowait())
             except queue.Empty:
                 break
-            with self._pending_lock:
-                row = self._pending.pop(mid, None)
-            if row is not None:
-                ids.append(row)
         if ids:
             self._with_db(lambda conn: ingest.mark_published(conn, ids))
 
