@@ -124,7 +124,7 @@ def _ingest_all(args: tuple[str, str, list[list[bytes]]]) -> tuple[float, int]:
 def _reset(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("TRUNCATE act, seen_message, outgoing, conflict, quarantine, audit_mark,"
-                     " routed_mention")
+                     " routed_mention, stats_source.pending")
         conn.execute("UPDATE centre SET next_outgoing = 1")
 
 

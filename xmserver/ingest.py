@@ -521,6 +521,12 @@ def claim_unpublished(conn: Conn, *, older_than: dt.timedelta = dt.timedelta(sec
                   key=lambda o: o.id)
 
 
+def refresh_statistics(conn: Conn, limit: int = 1000) -> int:
+    """Fold stored acts into the national statistics' facts (the centres' SQL, unchanged)."""
+    row = conn.execute("SELECT stats.refresh_pending(%s)", (limit,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoing]:
     """Seal the stored mentions for the centres that hold their target acts (``MENTION_IN``).
 

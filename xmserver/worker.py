@@ -236,6 +236,7 @@ class IngestWorker:
     def _relay(self, conn: psycopg.Connection[Any]) -> None:
         taken = ingest.claim_unpublished(conn)
         taken += ingest.route_mentions(conn, self.pki)
+        ingest.refresh_statistics(conn)
         if taken:
             log.info("relaying %d answers not published yet", len(taken))
             self.stats.relayed += len(taken)
