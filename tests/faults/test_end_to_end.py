@@ -17,7 +17,7 @@ import pytest
 from ecr_tk.cli import main as ecr_main
 from xmserver.cli import main as xm_main
 
-from .conftest import Country
+from .conftest import Country, wait_for
 
 
 def test_two_centres_are_centralised_exactly_once_through_two_workers(
@@ -81,3 +81,54 @@ def test_a_folder_for_another_centre_is_refused_by_name(country: Country, tmp_pa
     assert ecr_main(["--home", str(other.home.path), "t2d", "import", str(usb)]) != 0
     err = capsys.readouterr().err
     assert "224009" in err and "224010" in err
+
+
+def test_a_death_in_one_centre_reaches_the_birth_act_held_by_another(
+        country: Country, workers) -> None:
+    """A child born in Thiès dies in Kaolack: the death mention travels Kaolack → SCEC → Thiès."""
+    import copy
+
+    import psycopg
+
+    from common.acts import examples
+
+    workers(1)
+    thies, kaolack = country.add_centre("224001"), country.add_centre("224002")
+    [birth_niu] = thies.validate(1)
+    assert thies.sync(wait=60)["done"]
+    with psycopg.connect(thies.dsn) as conn:
+        born, child = conn.execute("SELECT occurred_on, data->'child' FROM ecr.acts"
+                                   " WHERE niu = %s", (birth_niu,)).fetchone()
+    death = copy.deepcopy(examples.DEATH)
+    death["deceased"].update({
+        "surname": child["surname"], "given_names": child["given_names"], "sex": child["sex"],
+        "birth_date": born.isoformat(), "age": 0, "marital_status": "never_married"})
+    for key in ("education", "occupation", "residence_years"):
+        death["deceased"].pop(key, None)
+    death.pop("pregnancy_related", None)
+    death["birth_act_niu"] = birth_niu
+    s = kaolack.staff
+    draft = s.agent.acts.draft("death", death, confirm_duplicates=True)
+    assert draft.id is not None
+    death_niu = s.secretary.acts.verify(draft.id)
+    s.officer.acts.validate(draft.id)
+    kaolack.validated.append(death_niu)
+    assert kaolack.sync(wait=60)["done"]  # the act and the routed mention acknowledged
+    country.assert_exactly_once()
+    with psycopg.connect(country.scec.dsn) as conn:
+        routed = conn.execute("SELECT target_centre, routed_in IS NOT NULL FROM routed_mention"
+                              ).fetchall()
+    assert [tuple(r) for r in routed] == [("224001", True)]
+
+    def arrived() -> list[tuple[str, str]]:
+        thies.sync(wait=2)  # Thiès connects; the broker delivers the MENTION_IN it kept
+        with psycopg.connect(thies.dsn) as conn:
+            return [tuple(m) for m in conn.execute(
+                "SELECT m.kind, m.source_niu FROM ecr.mentions m JOIN ecr.acts a"
+                " ON a.id = m.act_id WHERE a.niu = %s", (birth_niu,)).fetchall()]
+
+    wait_for(lambda: arrived() != [], "the death mention at Thiès", 60)
+    assert arrived() == [("death", death_niu)]
+    assert thies.sync(wait=30)["done"]  # applied once, however often it is delivered
+    with psycopg.connect(thies.dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM ecr.mentions").fetchone()[0] == 1

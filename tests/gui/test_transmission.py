@@ -15,13 +15,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from common.pki import centre as centre_pki
 from common.transport import t2d as folder
 from common.transport.mqtt import BrokerAddress
 from tests.centre.conftest import birth
 from tests.centre.transmission.conftest import forget_session
-from tests.conftest import MQTT_HOST, MQTT_PORT
+from tests.conftest import MQTT_HOST, MQTT_PORT, _dsn_for
 from tests.gui.conftest import AGENT, OFFICER, SECRETARY, Hands, log_in, wait_for
 from tests.xmserver.conftest import scec  # noqa: F401  (the real SCEC: xmserver init)
 from xmserver.centres import add_centre
@@ -61,13 +62,25 @@ class RealScec:
 
 
 @pytest.fixture
-def enrolled_home(scec: Any, fresh_db: str, tmp_path: Path,  # noqa: F811
+def centre_db(admin_dsn: str) -> Iterator[str]:
+    """The centre's own database (``fresh_db`` is the SCEC's here)."""
+    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield _dsn_for(name)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                     .format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def enrolled_home(scec: Any, centre_db: str, tmp_path: Path,  # noqa: F811
                   mqtt_topic_prefix: str) -> Iterator[Any]:
     from ecr_tk.services.centre import Centre
 
     code = f"23{random.randrange(10_000):04d}"
     centre = Centre.init(tmp_path / "home", code, "Centre d'état civil de Thiès", OFFICER[0],
-                         OFFICER[1], OFFICER[2], dsn=fresh_db, workstation="poste-1")
+                         OFFICER[1], OFFICER[2], dsn=centre_db, workstation="poste-1")
     with centre:
         keys = tmp_path / "home" / "keys"
         with psycopg.connect(scec.dsn, autocommit=True) as conn:
