@@ -150,3 +150,34 @@ def test_repeated_groups_of_two_print_each_person_and_longer_ones_join_items() -
     witnesses = EVENTS["marriage"].root.child("witnesses")
     assert isinstance(witnesses, Group) and (witnesses.repeat_max or 0) > 2
     assert "witnesses[].surname" in paths
+
+
+def test_the_densest_code_of_a_default_document_reads_back_from_a_blurred_scan(
+        centre: Centre, tmp_path: Any) -> None:
+    """The marriage full copy of a complete act, names in another script, a 100-character
+    given name and a mention: the largest code measured over every default document."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image, ImageFilter
+
+    from printdesigner.qr import MIN_MODULE_MM, QR_BORDER_MODULES, qr_modules, verify_code
+    from printdesigner.verification import read_qr_from_pdf
+
+    kind = "full"
+    act = sample_act("marriage", CASES.index(("marriage", kind)), long_name=True)
+    pdf = render_copy(act, kind, signer=centre, centre=CENTRE, officer="Mamadou DIALLO",
+                      issued_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    text = read_qr_from_pdf(pdf)
+    modules = qr_modules(text)
+    assert len(text) <= 1100, len(text)  # measured 1,033 characters, 101 modules
+    assert 34 / (modules + 2 * QR_BORDER_MODULES) >= MIN_MODULE_MM
+    last = str(len(__import__("pypdf").PdfReader(__import__("io").BytesIO(pdf)).pages))
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", last, "-l",
+                    last, "-", str(tmp_path / "page")], input=pdf, check=True)
+    with Image.open(tmp_path / "page.png") as page:
+        scan = page.convert("L").filter(ImageFilter.GaussianBlur(1.2))
+        scan = scan.resize((scan.width // 2, scan.height // 2), Image.Resampling.BILINEAR)
+    assert text in [r.text for r in zxingcpp.read_barcodes(scan)]  # a blurred 150 dpi scan
+    result = verify_code(text, centre.ca_certificates)
+    assert result.certified is not None and result.certified.mentions == act.mentions
