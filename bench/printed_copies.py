@@ -27,7 +27,8 @@ from common.pki.authority import create_country_authority
 from printdesigner.defaults import default_template, kinds_for
 from printdesigner.documents import CentreInfo, SampleAct, render_copy
 from printdesigner.model import QrCode
-from printdesigner.qr import qr_modules, verify_code
+from printdesigner.qr import verify_code
+from printdesigner.render import qr_modules
 from printdesigner.verification import read_qr_from_pdf, verify_printed
 from tests.printdesigner.conftest import make_centre
 

@@ -39,8 +39,16 @@ from common.i18n import translator
 from common.pki.verify import sign_detached, verify_with_chain
 from common.wire.errors import ContainerRefused
 from printdesigner import credential
-from printdesigner.certified import KIND_CODES, KIND_NAMES, CertifiedCopy, Header, kind_label
+from printdesigner.certified import (
+    EPOCH,
+    KIND_CODES,
+    KIND_NAMES,
+    CertifiedCopy,
+    Header,
+    kind_label,
+)
 from printdesigner.errors import PrintError
+from printdesigner.render import QR_BORDER_MODULES, qr_modules
 
 tr = translator("print")
 
@@ -48,12 +56,10 @@ PREFIX = "ECR2:"
 PREFIX_V1 = "ECR1:"
 PREFIXES = (PREFIX, PREFIX_V1)
 _MAGIC_V1 = b"E\x01"
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-#: The smallest QR module printed (0.30 mm: 3.5 dots of a 300 dpi printer; read back from
-#: a blurred 200 dpi scan in the tests).
+#: The smallest QR module printed (0.30 mm: 3.5 dots of a 300 dpi printer; the densest
+#: code measured reads back from a blurred 150 dpi scan in the tests).
 MIN_MODULE_MM = 0.30
-QR_BORDER_MODULES = 2
 
 
 # ---------------------------------------------------------------- base45 (RFC 9285)
@@ -112,7 +118,7 @@ class CopySeal:
     digest: bytes  # of a layout the PDF had to supply: no longer used
 
     def to_bytes(self) -> bytes:
-        minutes = int((self.issued_at - _EPOCH).total_seconds() // 60)
+        minutes = int((self.issued_at - EPOCH).total_seconds() // 60)
         ordinal = self.event_date.toordinal() if self.event_date else 0
         parts = [
             _MAGIC_V1, int(self.niu).to_bytes(8, "big"),
@@ -139,7 +145,7 @@ class CopySeal:
         if len(digest) != 16:
             raise ValueError("truncated")
         return cls(niu, KIND_NAMES[kind], copy_number,
-                   _EPOCH + dt.timedelta(minutes=minutes), register,
+                   EPOCH + dt.timedelta(minutes=minutes), register,
                    dt.date.fromordinal(ordinal) if ordinal else None, tuple(names),
                    digest), pos + 16
 
@@ -205,15 +211,6 @@ def sign_code(content: bytes, signer: Signer, prefix: str = PREFIX) -> str:
     body = content + compact.to_bytes()
     signature = credential.raw_signature(sign_detached(signer.key, body))
     return prefix + b45encode(body + signature)
-
-
-def qr_modules(text: str) -> int:
-    """How many modules a side of the QR code of ``text`` has (as ``render`` draws it)."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-
-    widget = QrCodeWidget(text, barLevel="M", barBorder=QR_BORDER_MODULES)
-    widget.getBounds()  # encodes
-    return int(widget.qr.getModuleCount())
 
 
 def qr_side_needed_mm(text: str) -> float:

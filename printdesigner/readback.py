@@ -13,7 +13,6 @@ import html
 import io
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass
 
 import pypdf
@@ -87,11 +86,6 @@ def words(pdf: bytes) -> list[PrintedWord]:
                 word = word[::-1]
             out.append(PrintedWord(word, page, x0, y0, x1, y1))
     return out
-
-
-def squash(text: str) -> str:
-    """Text compared without spacing, case or compatibility forms."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def reading_text(inside: list[PrintedWord]) -> str:

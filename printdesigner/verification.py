@@ -29,13 +29,17 @@ from pathlib import Path
 
 from cryptography import x509
 
+from common.acts.dictionary import EVENTS
 from common.i18n import translator
 from common.wire.errors import ContainerRefused
 from printdesigner import readback, visual
 from printdesigner.certified import CertifiedCopy, digest_of, template_digest, template_from_bytes
+from printdesigner.defaults import default_template, kinds_for
+from printdesigner.documents import context_of
 from printdesigner.errors import PrintError, VerificationError
 from printdesigner.model import Template
 from printdesigner.qr import PREFIXES, VerificationResult, verify_code
+from printdesigner.render import render
 
 tr = translator("print")
 
@@ -76,9 +80,6 @@ def verify_pdf(pdf: bytes, ca_certs: Sequence[x509.Certificate],
             "The code is genuine (centre {code}), but this PDF cannot be compared with it: "
             "the template it was printed with is not inside. Compare every value below with "
             "the paper; any difference means a forgery", code=result.centre_code))
-    from printdesigner.documents import context_of
-    from printdesigner.render import render
-
     ctx = context_of(certified, template, text)
     genuine = render(template, ctx, calibration=certified.calibration, title=template.name).pdf
     found = visual.differences(pdf, genuine, template, ctx, certified.calibration)
@@ -101,9 +102,6 @@ def _template(pdf: bytes, certified: CertifiedCopy) -> Template | str | None:
             return template_from_bytes(attached)
         except (PrintError, ContainerRefused):
             return None  # a template format this program does not read
-    from common.acts.dictionary import EVENTS
-    from printdesigner.defaults import default_template, kinds_for
-
     event = EVENTS.get(certified.act.event_type)
     if event is None or certified.kind not in kinds_for(event):
         return None

@@ -161,7 +161,8 @@ def test_the_densest_code_of_a_default_document_reads_back_from_a_blurred_scan(
     import zxingcpp
     from PIL import Image, ImageFilter
 
-    from printdesigner.qr import MIN_MODULE_MM, QR_BORDER_MODULES, qr_modules, verify_code
+    from printdesigner.qr import MIN_MODULE_MM, verify_code
+    from printdesigner.render import QR_BORDER_MODULES, qr_modules
     from printdesigner.verification import read_qr_from_pdf
 
     kind = "full"
