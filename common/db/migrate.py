@@ -9,6 +9,9 @@ refused: released migrations are never edited, a new file is added instead.
 The same mechanism serves the centre database and the SCEC's central database,
 which differ only by the folder (``centre`` / ``scec``).  Migrations run as the
 database owner, never as the application role that workstations use.
+
+A restore rebuilds a schema with :func:`replay`: exactly the migrations a
+backup records, from this program's own files, in the restore's transaction.
 """
 
 from __future__ import annotations
