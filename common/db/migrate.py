@@ -186,7 +186,10 @@ def replay(conn: psycopg.Connection[Any], applied: list[AppliedMigration]) -> No
 
     For a restore: the schema a backup's data goes into is made by our own SQL,
     never by SQL read from the backup.  Runs in the caller's transaction (no
-    commit here).  Raises :class:`NewerSchema` for a migration this program does
+    commit here), so the migrations of a set must stay replayable one after the
+    other in a single transaction (no ``CREATE INDEX CONCURRENTLY``, no use of
+    an enum value added by an earlier file); the backup round-trip tests replay
+    them all.  Raises :class:`NewerSchema` for a migration this program does
     not have and :class:`MigrationError` for one whose content differs from ours.
     """
     conn.execute(_HISTORY_TABLE)
