@@ -193,9 +193,19 @@ def _manifest_altered(tar_bytes: bytes) -> bytes:
     return out.getvalue()
 
 
-def _last_chunk_cut(data: bytes) -> bytes:
-    """Cut inside the data of the last chunk (the last file's end and the tar padding)."""
-    return data[:-20]
+def _cut_in_last_member(data: bytes) -> bytes:
+    """Cut the file inside the data of the tar's last member.
+
+    A fixed fraction is not enough: the tar end blocks, its record padding and
+    the last chunk's tag can make up the end of a small archive.  The position
+    in the tar is mapped to the sealed file: header, then chunks of 1 MiB and
+    their 16-byte tags.
+    """
+    with tarfile.open(fileobj=io.BytesIO(plaintext(data))) as tar:
+        last = tar.getmembers()[-1]
+    inner = last.offset_data + last.size // 2
+    chunk = 1 << 20
+    return data[:HEADER_SIZE + (inner // chunk) * (chunk + 16) + inner % chunk]
 
 
 CORRUPTIONS: list[tuple[str, Callable[[bytes], bytes]]] = [
@@ -203,7 +213,7 @@ CORRUPTIONS: list[tuple[str, Callable[[bytes], bytes]]] = [
     ("not an archive", lambda data: b"this is a letter, not a backup\n" * 100),
     ("only the first block", lambda data: data[:512]),
     ("truncated in the middle", _truncate(0.5)),
-    ("truncated inside the last file", _last_chunk_cut),
+    ("truncated inside the last file", _cut_in_last_member),
     ("one byte changed in the database dump", _flip_at(0.3)),
     ("one byte changed near the end", _flip_at(0.999)),
     ("manifest missing", _inside(_without("manifest.json"))),
