@@ -28,12 +28,13 @@ here.  Errors: :class:`DumpRefused` (reason in English), or psycopg's.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -46,7 +47,7 @@ _LIST_ENTRY = re.compile(r"^\d+; \d+ \d+ (TABLE DATA|SEQUENCE SET) ")
 _IDENT = re.compile(r'"((?:[^"]|"")+)"|([^\W\d][\w$]*)')
 _SETVAL = re.compile(r"^SELECT pg_catalog\.setval\('((?:[^']|'')+)', (-?\d{1,19}), "
                      r"(true|false)\);$")
-_SET = re.compile(r"^SET [a-z_][a-z0-9_.]* = .*;$")
+_SET = re.compile(r"^SET [a-z_][a-z0-9_.]* = (?:'[^';\\]*'|[A-Za-z0-9_.-]+);$")
 _ENCODING = re.compile(r"^SET client_encoding = '([A-Za-z0-9_]+)';$")
 _SKIPPED = ("SELECT pg_catalog.set_config('search_path', '', false);",)
 _TRIGGER_STATE = {"O": "ENABLE TRIGGER", "R": "ENABLE REPLICA TRIGGER",
@@ -155,7 +156,7 @@ def _load_rows(conn: psycopg.Connection[Any], pg_restore: Path, dump: Path,
             stdout=subprocess.PIPE, stderr=err, env=_tool_env()) as proc:
         assert proc.stdout is not None
         try:
-            _read_script(conn, _lines(proc.stdout), tables, sequences, loaded)
+            _read_script(conn, iter(proc.stdout), tables, sequences, loaded)
         except BaseException:
             proc.kill()
             raise
@@ -175,10 +176,6 @@ def _data_entries(pg_restore: Path, dump: Path) -> list[str]:
         raise DumpRefused(f"pg_restore cannot list the dump: {exc.stderr.strip()[:200]}"
                           ) from exc
     return [line for line in listed.splitlines() if _LIST_ENTRY.match(line)]
-
-
-def _lines(stream: IO[bytes]) -> Iterator[bytes]:
-    yield from stream
 
 
 def _read_script(conn: psycopg.Connection[Any], lines: Iterator[bytes],
@@ -278,8 +275,6 @@ def _qualified(text: str) -> tuple[str, str]:
 
 
 def _tool_env() -> dict[str, str]:
-    import os
-
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env["LC_MESSAGES"] = "C"
     return env
