@@ -37,6 +37,7 @@ from . import passwords
 from ._db import Database, translate_error
 from .errors import CentreUnavailable, Conflict, InvalidValue, LoginRefused
 from .session import Session
+from .users import check_user_number
 from .values import CentreIdentity
 
 tr = translator("centre")
@@ -166,7 +167,8 @@ class Centre:
         number: numbers cannot be enumerated), ``user_locked`` (5 consecutive
         failures; the officer unlocks) or ``user_suspended`` (privilege 0).
         """
-        params_row = self._db.row("SELECT * FROM ecr.login_parameters(%s)", (int(number),))
+        number = check_user_number(number)
+        params_row = self._db.row("SELECT * FROM ecr.login_parameters(%s)", (number,))
         params = passwords.KdfParams(int(params_row["time_cost"]), int(params_row["memory_cost"]),
                                      int(params_row["parallelism"]))
         proof = passwords.login_proof(password, bytes(params_row["salt"]), params)
