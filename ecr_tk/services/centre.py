@@ -35,13 +35,14 @@ from ecr_tk.home import CentreHome, resolve_home
 
 from . import passwords
 from ._db import Database, translate_error
-from .errors import CentreUnavailable, Conflict, InvalidValue, LoginRefused
+from .errors import CentreUnavailable, Conflict, InvalidValue, LoginRefused, PermissionRefused
 from .session import Session
-from .values import CentreIdentity
+from .values import CentreIdentity, User
 
 tr = translator("centre")
 
 APP_ROLE = "ecr_app"
+THROTTLE_MINUTES = 15  # ecr.open_session (migration 0411)
 _CENTRE_CODE = re.compile(r"^[0-9]{6}$")
 
 
@@ -69,14 +70,7 @@ class Centre:
         ``CentreUnavailable`` (or the home's/database's own ``UserError``) when
         there is no centre or no database.
         """
-        centre_home: CentreHome | None
-        if dsn is not None and not CentreHome.exists(home):
-            centre_home = None
-            config = DatabaseConfig.networked(dsn, home=None)
-        else:
-            centre_home = CentreHome.open(home)
-            config = (DatabaseConfig.networked(dsn, home=centre_home.path) if dsn
-                      else centre_home.database_config())
+        centre_home, config = _locate(home, dsn)
         if not _is_app_dsn(config):
             with owner_connection(config) as conn:
                 _migrate(conn)
@@ -164,11 +158,20 @@ class Centre:
 
         Raises ``LoginRefused`` with rule ``wrong_password`` (also for an unknown
         number: numbers cannot be enumerated), ``user_locked`` (5 consecutive
-        failures; the officer unlocks) or ``user_suspended`` (privilege 0).
+        failures; the officer unlocks, an officer's lock expires after 15
+        minutes, the owner can unlock anyone), ``user_suspended`` (privilege 0)
+        or ``too_many_attempts`` (30 refused logins from this address within 15
+        minutes: nothing was checked).
         """
         params_row = self._db.row("SELECT * FROM ecr.login_parameters(%s)", (int(number),))
         params = passwords.KdfParams(int(params_row["time_cost"]), int(params_row["memory_cost"]),
                                      int(params_row["parallelism"]))
+        if not passwords.params_within_bounds(params):
+            # stored before the database bounded them (migration 0411): computing
+            # the proof could exhaust this computer's memory
+            raise LoginRefused(tr("This account's password settings are out of bounds: "
+                                  "ask the officer to set a new password"),
+                               field="password", rule="bad_kdf")
         proof = passwords.login_proof(password, bytes(params_row["salt"]), params)
         where = workstation or self.workstation
         row = self._db.row("SELECT * FROM ecr.open_session(%s, %s, %s)",
@@ -180,6 +183,9 @@ class Centre:
                 "user_locked": tr("This account is locked after too many failed logins: "
                                   "ask the officer to unlock it"),
                 "user_suspended": tr("This user is suspended"),
+                "too_many_attempts": tr(
+                    "Too many refused logins from this workstation: try again in "
+                    "{minutes} minutes", minutes=THROTTLE_MINUTES),
             }
             raise LoginRefused(messages.get(outcome, outcome), field="password"
                                if outcome == "wrong_password" else "number", rule=outcome)
@@ -190,7 +196,56 @@ class Centre:
         return _identity(self._db)
 
 
+# ----------------------------------------------------------------- recovery
+def owner_unlock(home: str | Path | None, number: int, dsn: str | None = None) -> User:
+    """Unlock user ``number`` as the database owner, without any user's session.
+
+    The way back when the officer is locked out (``ecr user unlock N
+    --as-owner``): run where the owner's access is, the standalone PC or the
+    centre's server (``dsn`` naming the owner).  It also lifts every address
+    throttle, and is audited with the system account and machine that ran it.
+    """
+    _centre_home, config = _locate(home, dsn)
+    if _is_app_dsn(config):
+        raise PermissionRefused(
+            tr("Only the database owner may unlock this way: run the command on the centre's "
+               "server, with --db naming the owner"), field="as_owner", rule="owner_required")
+    by = f"{_system_account()}@{socket.gethostname()}"
+    with owner_connection(config) as conn:
+        _migrate(conn)
+        try:
+            row = conn.execute("SELECT number, name, role, privilege, locked "
+                               "FROM ecr.owner_unlock(%s, %s)", (int(number), by)).fetchone()
+        except psycopg.Error as exc:
+            translated = translate_error(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+    assert row is not None
+    return User(number=row[0], name=row[1], role=row[2], privilege=row[3], locked=row[4])
+
+
 # -------------------------------------------------------------------- helpers
+def _locate(home: str | Path | None, dsn: str | None) -> tuple[CentreHome | None,
+                                                                 DatabaseConfig]:
+    """The centre's home (None when only a DSN is given) and where its database is."""
+    if dsn is not None and not CentreHome.exists(home):
+        return None, DatabaseConfig.networked(dsn, home=None)
+    centre_home = CentreHome.open(home)
+    config = (DatabaseConfig.networked(dsn, home=centre_home.path) if dsn
+              else centre_home.database_config())
+    return centre_home, config
+
+
+def _system_account() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
 def default_workstation() -> str:
     return os.environ.get("ECR_WORKSTATION") or socket.gethostname() or "workstation"
 
