@@ -23,9 +23,10 @@
 --     rows: now an address with 30 refusals in 15 minutes is refused at once,
 --     nothing checked, nothing counted against any account, one audit row.
 -- 16  A known user number was answered by more work than an unknown one
---     (0.58 vs 0.49 ms).  Now both take the same path: the same reads, one
---     failure counter written (the user's, or a decoy's for an unknown number,
---     which locks alike after 5), the same audit row.
+--     (0.58 vs 0.49 ms).  Now both take the same path: the same reads, the
+--     number's failure counter written by the same statements in one table
+--     for every number tried (an unknown number locks alike after 5), the
+--     same audit row; bench/login.py measures it (docs/performance.md).
 --
 -- Limits (also in ecr_tk/services/centre.py for the messages):
 --   5 consecutive failures lock an account; an officer's lock lasts 15 minutes;
@@ -125,11 +126,23 @@ BEGIN
     END IF;
 END $$;
 
--- Whatever writes a user (ecr init included).  Rows written before are not
--- checked (NOT VALID): the client refuses to log in with them, cleanly.
-ALTER TABLE ecr.users ADD CONSTRAINT users_kdf_bounded CHECK (ecr._kdf_ok(kdf)) NOT VALID;
-ALTER TABLE ecr.users ADD CONSTRAINT users_salt_bounded
-    CHECK (length(salt) BETWEEN 16 AND 64) NOT VALID;
+-- Whatever writes a user's password (ecr init included).  A trigger on those
+-- columns, not a CHECK, so that a failed login (which writes no password)
+-- does not pay for it.  Rows written before are not checked: the client
+-- refuses to log in with them, cleanly.
+CREATE FUNCTION ecr._users_kdf_bounded() RETURNS trigger
+LANGUAGE plpgsql SET search_path = ecr, pg_temp AS $$
+BEGIN
+    IF NEW.salt IS NULL OR length(NEW.salt) NOT BETWEEN 16 AND 64 THEN
+        PERFORM _refuse('EC005', 'bad_password_proof', 'password');
+    END IF;
+    IF NOT _kdf_ok(NEW.kdf) THEN
+        PERFORM _refuse('EC005', 'bad_kdf', 'kdf');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER users_kdf_bounded BEFORE INSERT OR UPDATE OF salt, kdf ON ecr.users
+    FOR EACH ROW EXECUTE FUNCTION ecr._users_kdf_bounded();
 
 -- ------------------------------------------------------- 7: sessions closed
 -- Close every open session of a user (but p_keep, the caller's own); returns
@@ -214,15 +227,21 @@ CREATE TABLE ecr.login_throttle (
     refused integer NOT NULL
 );
 
--- Failure counters of numbers that are no user's: an unknown number is
--- counted, and locks after 5, exactly like a known one.  Numbers outside
--- 1..999999 share the row 0; so the table never exceeds a million rows.
-CREATE TABLE ecr.login_decoys (
+-- Consecutive refused logins of every number tried, a user's or not: an
+-- unknown number is counted by the same statement on the same table, and
+-- locks after 5, exactly like a known one.  A user's lock is also written on
+-- the user (users.locked, what the rest of the API reads).  Numbers outside
+-- 1..999999 share the row 0, so the table never exceeds a million rows.
+CREATE TABLE ecr.login_failures (
     number integer PRIMARY KEY CHECK (number BETWEEN 0 AND 999999),
-    failed_logins integer NOT NULL,
+    failed integer NOT NULL,
     locked boolean NOT NULL
 );
-REVOKE ALL ON ecr.login_throttle, ecr.login_decoys FROM PUBLIC;
+INSERT INTO ecr.login_failures (number, failed, locked)
+SELECT number, CASE WHEN locked THEN greatest(failed_logins, 5) ELSE failed_logins END, locked
+FROM ecr.users WHERE failed_logins > 0 OR locked;
+ALTER TABLE ecr.users DROP COLUMN failed_logins;
+REVOKE ALL ON ecr.login_throttle, ecr.login_failures FROM PUBLIC;
 
 -- Salt and argon2id parameters for a user; for an unknown number a fake salt
 -- derived from the server secret, and the default parameters.  Both read the
@@ -232,17 +251,19 @@ CREATE OR REPLACE FUNCTION ecr.login_parameters(p_number integer, OUT salt bytea
                                                 OUT parallelism integer)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = ecr, pg_temp AS $$
 DECLARE
-    u users;
     fake bytea;
+    kdf jsonb;
 BEGIN
     SELECT substring(sha256(s.secret || int4send(coalesce(p_number, 0))) FROM 1 FOR 16)
     INTO fake FROM server_secret s;
-    SELECT * INTO u FROM users WHERE number = p_number;
-    salt := coalesce(u.salt, fake);
-    -- ecr_tk/services/passwords.py DEFAULT_PARAMS for an unknown number
-    time_cost := coalesce((u.kdf ->> 'time_cost')::integer, 2);
-    memory_cost := coalesce((u.kdf ->> 'memory_cost')::integer, 19456);
-    parallelism := coalesce((u.kdf ->> 'parallelism')::integer, 1);
+    -- ecr_tk/services/passwords.py DEFAULT_PARAMS for an unknown number, read
+    -- the same way as a user's
+    SELECT coalesce(u.salt, fake),
+           coalesce(u.kdf, '{"time_cost": 2, "memory_cost": 19456, "parallelism": 1}')
+    INTO salt, kdf FROM (SELECT 1) AS one LEFT JOIN users u ON u.number = p_number;
+    time_cost := (kdf ->> 'time_cost')::integer;
+    memory_cost := (kdf ->> 'memory_cost')::integer;
+    parallelism := (kdf ->> 'parallelism')::integer;
 END $$;
 
 -- Compare sha256(proof) with the verifier; returns an outcome instead of
@@ -260,7 +281,10 @@ DECLARE
     u users;
     known boolean;
     fake bytea;
+    good boolean;
     is_locked boolean;
+    just_locked boolean;
+    counter integer;
     refused_here integer;
 BEGIN
     -- An address that was refused too often lately: nothing is checked or
@@ -273,43 +297,64 @@ BEGIN
     -- The same reads whether the number is known or not.
     SELECT sha256(s.secret || int4send(coalesce(p_number, 0)) || '\x76'::bytea)
     INTO fake FROM server_secret s;
-    SELECT * INTO u FROM users WHERE number = p_number FOR UPDATE;
+    -- No row lock here: a failure writes the number's counter (below), the
+    -- same for every number; only a success locks the user's row and reads it
+    -- again.
+    SELECT * INTO u FROM users WHERE number = p_number;
     known := FOUND;
     IF known AND u.locked AND u.role = 'officer' AND u.locked_at <= now() - window_length THEN
         -- the officer's lock has expired: the centre is never left without one
-        UPDATE users SET locked = false, locked_at = NULL, failed_logins = 0
-        WHERE number = u.number RETURNING * INTO u;
-        PERFORM _audit(ROW(NULL, NULL, NULL, ws)::actor, 'user.unlock', NULL,
-                       jsonb_build_object('number', u.number, 'reason', 'lock_expired',
-                                          'sessions_closed', _close_sessions(u.number, 'locked')));
-    END IF;
-    IF p_proof IS NOT NULL AND sha256(p_proof) = coalesce(u.verifier, fake) AND NOT u.locked THEN
-        IF u.privilege > 0 THEN
-            outcome := 'ok';
-            token := gen_random_uuid();
-            UPDATE users SET failed_logins = 0 WHERE number = u.number AND failed_logins <> 0;
-            INSERT INTO sessions (token_hash, user_number, workstation, client_addr)
-            VALUES (sha256(uuid_send(token)), u.number, ws, addr);
-            PERFORM _audit(ROW(u.number, u.name, u.role, ws)::actor, 'login', NULL, '{}');
-            RETURN;
+        UPDATE users SET locked = false, locked_at = NULL
+        WHERE number = u.number AND locked AND locked_at <= now() - window_length;
+        IF FOUND THEN
+            DELETE FROM login_failures WHERE number = u.number;
+            PERFORM _audit(ROW(NULL, NULL, NULL, ws)::actor, 'user.unlock', NULL,
+                           jsonb_build_object('number', u.number, 'reason', 'lock_expired',
+                                              'sessions_closed',
+                                              _close_sessions(u.number, 'locked')));
         END IF;
+        SELECT * INTO u FROM users WHERE number = p_number;
+    END IF;
+    good := p_proof IS NOT NULL AND sha256(p_proof) = coalesce(u.verifier, fake) AND NOT u.locked;
+    IF good THEN  -- a known user with the right proof: check again under the row lock
+        SELECT * INTO u FROM users WHERE number = p_number FOR UPDATE;
+        good := sha256(p_proof) = u.verifier AND NOT u.locked;
+    END IF;
+    IF good AND u.privilege > 0 THEN
+        outcome := 'ok';
+        token := gen_random_uuid();
+        DELETE FROM login_failures WHERE number = u.number;
+        INSERT INTO sessions (token_hash, user_number, workstation, client_addr)
+        VALUES (sha256(uuid_send(token)), u.number, ws, addr);
+        PERFORM _audit(ROW(u.number, u.name, u.role, ws)::actor, 'login', NULL, '{}');
+        RETURN;
+    ELSIF good THEN
         outcome := 'user_suspended';
     ELSE
-        -- one failure counter written, the user's or the number's decoy
-        IF known THEN
-            UPDATE users SET failed_logins = failed_logins + 1,
-                             locked = locked OR failed_logins + 1 >= 5,
-                             locked_at = CASE WHEN locked THEN locked_at
-                                              WHEN failed_logins + 1 >= 5 THEN now() END
-            WHERE number = u.number
-            RETURNING locked INTO is_locked;
-        ELSE
-            INSERT INTO login_decoys AS d (number, failed_logins, locked)
-            VALUES (CASE WHEN p_number BETWEEN 1 AND 999999 THEN p_number ELSE 0 END, 1, false)
-            ON CONFLICT (number) DO UPDATE SET failed_logins = d.failed_logins + 1,
-                                               locked = d.locked OR d.failed_logins + 1 >= 5
-            RETURNING locked INTO is_locked;
+        -- The number's failure counter, by the same statements whether it is a
+        -- user's or not; the row lock of the UPDATE serialises concurrent
+        -- failures, so exactly the fifth one locks.
+        counter := CASE WHEN p_number BETWEEN 1 AND 999999 THEN p_number ELSE 0 END;
+        UPDATE login_failures SET failed = failed + 1, locked = locked OR failed + 1 >= 5
+        WHERE number = counter
+        RETURNING locked, failed = 5 INTO is_locked, just_locked;
+        IF NOT FOUND THEN
+            INSERT INTO login_failures AS f (number, failed, locked) VALUES (counter, 1, false)
+            ON CONFLICT (number) DO UPDATE SET failed = f.failed + 1,
+                                               locked = f.locked OR f.failed + 1 >= 5
+            RETURNING locked, failed = 5 INTO is_locked, just_locked;
         END IF;
+        IF just_locked THEN
+            -- the fifth failure: a user's lock is written on the user; for a
+            -- number nobody has, the same kind of write on its counter
+            IF known THEN
+                UPDATE users SET locked = true, locked_at = coalesce(locked_at, now())
+                WHERE number = u.number;
+            ELSE
+                UPDATE login_failures SET locked = true WHERE number = counter;
+            END IF;
+        END IF;
+        is_locked := is_locked OR coalesce(u.locked, false);
         outcome := CASE WHEN is_locked THEN 'user_locked' ELSE 'wrong_password' END;
     END IF;
     -- Every refusal counts against the address, and is audited until the limit.
@@ -393,9 +438,10 @@ BEGIN
                                  ELSE 'user.set_password' END);
     u := _target_user(p_number);
     PERFORM _check_kdf(p_salt, p_kdf, p_proof);
-    UPDATE users SET salt = p_salt, kdf = p_kdf, verifier = sha256(p_proof), failed_logins = 0,
+    UPDATE users SET salt = p_salt, kdf = p_kdf, verifier = sha256(p_proof),
                      password_changed_at = now()
     WHERE number = p_number;
+    DELETE FROM login_failures WHERE number = p_number AND NOT locked;  -- a lock stays
     closed := _close_sessions(p_number, 'password', sha256(uuid_send(p_token)));
     PERFORM _audit(a, 'user.set_password', NULL,
                    jsonb_build_object('number', p_number, 'sessions_closed', closed));
@@ -408,9 +454,47 @@ DECLARE
     a actor := _actor(p_token, 'user.unlock');
     u users := _target_user(p_number);
 BEGIN
-    UPDATE users SET locked = false, locked_at = NULL, failed_logins = 0 WHERE number = p_number;
+    UPDATE users SET locked = false, locked_at = NULL WHERE number = p_number;
+    DELETE FROM login_failures WHERE number = p_number;
     PERFORM _audit(a, 'user.unlock', NULL, jsonb_build_object(
         'number', p_number, 'sessions_closed', _close_sessions(p_number, 'locked')));
+    RETURN NEXT _user_row(p_number);
+END $$;
+
+-- A number tried (and perhaps "locked") before it became a user starts clean.
+CREATE OR REPLACE FUNCTION ecr.user_add(p_token uuid, p_number integer, p_name text,
+                                        p_role text, p_privilege integer, p_salt bytea,
+                                        p_kdf jsonb, p_proof bytea)
+RETURNS SETOF ecr.user_row
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = ecr, pg_temp AS $$
+DECLARE
+    a actor := _actor(p_token, 'user.add');
+BEGIN
+    IF p_number IS NULL OR p_number NOT BETWEEN 1 AND 999999 THEN
+        PERFORM _refuse('EC005', 'bad_number', 'number');
+    END IF;
+    IF p_role IS NULL OR p_role NOT IN ('officer', 'secretary', 'agent') THEN
+        PERFORM _refuse('EC005', 'bad_role', 'role', jsonb_build_object('role', p_role));
+    END IF;
+    IF p_privilege IS NULL OR p_privilege NOT BETWEEN 0 AND 9 THEN
+        PERFORM _refuse('EC005', 'bad_privilege', 'privilege');
+    END IF;
+    IF btrim(coalesce(p_name, '')) = '' THEN
+        PERFORM _refuse('EC005', 'required', 'name');
+    END IF;
+    PERFORM _check_kdf(p_salt, p_kdf, p_proof);
+    IF EXISTS (SELECT 1 FROM users WHERE number = p_number) THEN
+        PERFORM _refuse('EC006', 'user_exists', 'number', jsonb_build_object('number', p_number));
+    END IF;
+    IF p_role = 'officer' AND p_privilege > 0
+       AND EXISTS (SELECT 1 FROM users WHERE role = 'officer' AND privilege > 0) THEN
+        PERFORM _refuse('EC006', 'officer_exists', 'role');
+    END IF;
+    INSERT INTO users (number, name, role, privilege, salt, kdf, verifier)
+    VALUES (p_number, btrim(p_name), p_role, p_privilege, p_salt, p_kdf, sha256(p_proof));
+    DELETE FROM login_failures WHERE number = p_number;
+    PERFORM _audit(a, 'user.add', NULL, jsonb_build_object(
+        'number', p_number, 'name', btrim(p_name), 'role', p_role, 'privilege', p_privilege));
     RETURN NEXT _user_row(p_number);
 END $$;
 
@@ -426,7 +510,8 @@ BEGIN
     DELETE FROM login_throttle;
     GET DIAGNOSTICS lifted = ROW_COUNT;
     PERFORM _target_user(p_number);
-    UPDATE users SET locked = false, locked_at = NULL, failed_logins = 0 WHERE number = p_number;
+    UPDATE users SET locked = false, locked_at = NULL WHERE number = p_number;
+    DELETE FROM login_failures WHERE number = p_number;
     PERFORM _audit(ROW(NULL, NULL, NULL, _workstation_name('owner ' || coalesce(p_by, '')))::actor,
                    'user.unlock', NULL, jsonb_build_object(
                        'number', p_number, 'by', 'owner', 'throttles_lifted', lifted,
@@ -434,5 +519,6 @@ BEGIN
     RETURN NEXT _user_row(p_number);
 END $$;
 REVOKE ALL ON FUNCTION ecr.owner_unlock(integer, text), ecr._kdf_ok(jsonb),
+    ecr._users_kdf_bounded(),
     ecr._close_sessions(integer, text, bytea), ecr._workstation_name(text), ecr._client_addr()
     FROM PUBLIC;
