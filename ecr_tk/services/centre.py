@@ -1,8 +1,10 @@
 """The composition root of a registration centre: ``Centre.open`` / ``Centre.init``.
 
-A ``Centre`` owns the one pool of ``ecr_app`` connections a workstation uses.
+A ``Centre`` owns the one pool of application-role connections a workstation
+uses (the database's own role, ``ecr_app_<database>``: common.db.connect).
 Opening it resolves the home folder, starts the embedded PostgreSQL when no DSN
-is configured, applies the centre migrations as the database owner (the owner
+is configured, applies the centre migrations as the database owner and makes
+sure the application role exists with a password kept in the home (the owner
 connection is then closed: a workstation never keeps it), and opens the
 application-role pool.  Nothing here runs at import time.
 
@@ -19,14 +21,18 @@ import os
 import re
 import socket
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
 from common.db.connect import (
+    APP_ROLE,
     DatabaseConfig,
     open_pool,
     owner_connection,
-    provision_role_password,
+    set_role_password,
+    store_role_password,
+    stored_role_password,
 )
 from common.db.migrate import migrate
 from common.i18n import translator
@@ -41,7 +47,8 @@ from .values import CentreIdentity, User
 
 tr = translator("centre")
 
-APP_ROLE = "ecr_app"
+# One advisory lock for whoever makes the application role and its password.
+_APP_ROLE_LOCK = 0x45435202
 THROTTLE_MINUTES = 15  # ecr.open_session (migration 0411)
 _CENTRE_CODE = re.compile(r"^[0-9]{6}$")
 
@@ -74,6 +81,7 @@ class Centre:
         if not _is_app_dsn(config):
             with owner_connection(config) as conn:
                 _migrate(conn)
+                _provide_app_role(conn, config)
         pool = open_pool(config, role=APP_ROLE, application_name="ecr")
         db = Database(pool)
         try:
@@ -129,7 +137,7 @@ class Centre:
                 if translated is not None:
                     raise translated from exc
                 raise
-        provision_role_password(config, APP_ROLE)
+            _provide_app_role(conn, config)
         made = CentreHome.create(path, centre_code=centre_code, centre_name=name.strip(),
                                  database=config, workstation=workstation)
         # The centre's own key (encrypted at rest) and certificate request, so that
@@ -251,10 +259,45 @@ def default_workstation() -> str:
 
 
 def _is_app_dsn(config: DatabaseConfig) -> bool:
-    """A DSN naming the application role: a workstation that never migrates."""
+    """A DSN naming the application role (this database's, or the shared one of
+    earlier versions): a workstation that never migrates."""
     if config.dsn is None:
         return False
-    return psycopg.conninfo.conninfo_to_dict(config.dsn).get("user") == APP_ROLE
+    return psycopg.conninfo.conninfo_to_dict(config.dsn).get("user") == config.app_role
+
+
+def _provide_app_role(conn: psycopg.Connection[Any], config: DatabaseConfig) -> str:
+    """Make this database's application role (``ecr._ensure_app_role``) and give it a
+    password kept in the home, unless it has one already; return its name.
+
+    Under an advisory lock, so two programs opening the centre at once set one
+    password.  An existing password is never replaced behind the other
+    workstations' backs, except on an embedded server (private to its home).
+    A DSN without a home keeps libpq's means (``.pgpass``, ``PGPASSWORD``).
+    """
+    folder = config.secrets_dir
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APP_ROLE_LOCK,))
+        row = conn.execute("SELECT role, needs_password FROM ecr._ensure_app_role()"
+                           ).fetchone()
+        assert row is not None
+        role, needs_password = str(row[0]), bool(row[1])
+        if folder is None:
+            return role
+        have = stored_role_password(config, role) is not None
+        if needs_password or (config.is_embedded and not have):
+            password = set_role_password(conn, role)
+            conn.execute("SELECT ecr._app_role_password_set()")
+            store_role_password(folder, role, password)  # before the commit: never lost
+        elif not have:
+            raise CentreUnavailable(
+                tr("The password of the application role {role} is not on this computer: copy "
+                   "keys/db/{role}.password from the computer that created the centre",
+                   role=role), rule="app_role_password_missing")
+    legacy = folder / f"{APP_ROLE}.password"
+    if role != APP_ROLE and legacy.exists():
+        legacy.unlink()  # the shared role of earlier versions: no longer a way in
+    return role
 
 
 def _migrate(conn: psycopg.Connection[object]) -> None:

@@ -127,7 +127,7 @@ def second_db(admin_dsn: str) -> Iterator[str]:
 def test_embedded_backup_restored_into_a_fresh_home_gives_the_same_data(
         tmp_path: Path, release_after: None) -> None:
     source = _centre(tmp_path / "source")
-    _fill(source.database_config(), "ecr_app")
+    _fill(source.database_config(), "ecr_web")
     before = _fingerprint(source.database_config())
     archive = tmp_path / "centre.ecrbackup"
 
@@ -141,7 +141,7 @@ def test_embedded_backup_restored_into_a_fresh_home_gives_the_same_data(
     assert target.settings["centre.name"] == "Centre de Yaoundé 1er"
     assert target.database_config() == target_config
     assert _fingerprint(target_config) == before
-    assert _app_can_count(target_config, "ecr_app") == 3
+    assert _app_can_count(target_config, "ecr_web") == 3
     assert (target.folder("keys") / "centre.key").read_bytes().startswith(b"-----BEGIN")
     assert (target.folder("keys") / "centre.key").stat().st_mode & 0o777 == 0o600
     assert (target.folder("templates") / "birth_copy.json").exists()
@@ -192,7 +192,7 @@ def test_a_networked_centre_can_move_to_the_embedded_server(
 def good_archive(module_tmp_path: Path) -> Iterator[Path]:
     folder = module_tmp_path
     source = _centre(folder / "source")
-    _fill(source.database_config(), "ecr_app")
+    _fill(source.database_config(), "ecr_web")
     backup(source.database_config(), folder / "good.tar")
     embedded.release(source.database_config().db_dir)
     yield folder / "good.tar"
@@ -293,11 +293,11 @@ def test_a_restore_that_fails_in_the_database_leaves_the_home_fresh(
     assert not (home / "settings.json").exists()
     assert not (home / RESTORING_MARKER).exists()
     assert not list(home.rglob("*.key"))
-    assert not (home / "keys" / "db" / "ecr_app.password").exists()
+    assert not (home / "keys" / "db" / "ecr_web.password").exists()
     with owner_connection(config) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'ecr'"
                             ).fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'ecr_app'"
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'ecr_web'"
                             ).fetchone() == (0,)
 
 
