@@ -65,6 +65,22 @@ class Migration:
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
+#: A migration file of one set that is another set's file, byte for byte:
+#: ``-- same as: centre/0101_stats_schema.sql`` (its only line).  The SCEC applies
+#: the centre's statistics SQL unchanged this way, with one copy in the tree.
+_SAME_AS = re.compile(r"^-- same as: ([a-z]+/\d{4}_[a-z0-9_]+\.sql)\s*$")
+
+
+def _shared(text: str, name: str) -> str:
+    match = _SAME_AS.match(text)
+    if match is None:
+        return text
+    other = resources.files("common.db").joinpath("migrations", *match.group(1).split("/"))
+    if not other.is_file():
+        raise MigrationError(f"{name} refers to {match.group(1)}, which does not exist")
+    return other.read_text("utf-8")
+
+
 def load_migrations(target: str, folder: Traversable | Path | None = None) -> list[Migration]:
     """Read the migration files of ``common/db/migrations/<target>`` in version order.
 
@@ -77,7 +93,8 @@ def load_migrations(target: str, folder: Traversable | Path | None = None) -> li
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+            found.append(Migration(int(match.group(1)), entry.name,
+                                   _shared(entry.read_text("utf-8"), entry.name)))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):

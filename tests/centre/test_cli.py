@@ -252,3 +252,19 @@ def test_text_output_names_things_in_french_by_default(ecr: Ecr, tmp_path: Path)
     assert code == 0, err
     assert "Officier de l'état civil" in users and "Secrétaire" in users, users
     assert "officer" not in users and "secretary" not in users
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("surname", "Ndiaye\u202eeyaidn", "U+202E"),  # right-to-left override
+    ("given_names", "Awa\u200bNdèye", "U+200B"),  # zero-width space
+])
+def test_a_refusal_shows_a_hidden_character_of_the_input_as_its_code_point(
+        ecr: Ecr, tmp_path: Path, field: str, value: str, shown: str) -> None:
+    data = {**examples.BIRTH, "child": {**examples.BIRTH["child"], field: value}}
+    birth = _write(tmp_path, "birth.json", data)
+    for lang in ("fr", "en"):
+        code, out, err = ecr.run("act", "draft", "--type", "birth", birth, "--as", "3",
+                                 password=AGENT_PW, lang=lang)
+        assert code == 1 and out == ""
+        assert shown in err, err
+        assert "\u202e" not in err and "\u200b" not in err, repr(err)

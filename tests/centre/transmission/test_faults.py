@@ -2,8 +2,8 @@
 
 Real PostgreSQL, the real Mosquitto, the real ``ecr transmitter`` process, real
 ``ecr backup`` / ``ecr restore``.  The SCEC is the stand-in of ``scec_standin``
-(built from the real wire functions): it stands in for XMServer until the two
-branches meet; the lead runs the real end-to-end tests after merging.  Each test
+(built from the real wire functions), which can hold receipts back on demand; the
+same faults against the real SCEC are in tests/faults/test_faults.py.  Each test
 ends by checking that every validated act was stored once at the SCEC and
 acknowledged once at the centre.
 """
