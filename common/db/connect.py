@@ -332,6 +332,15 @@ def store_role_password(folder: Path, role: str, password: str) -> None:
     files.atomic_write(folder / f"{role}.password", (password + "\n").encode())
 
 
+def dsn_without_password(dsn: str) -> str:
+    """``dsn`` with its password left out (not kept anywhere)."""
+    params = dict(psycopg.conninfo.conninfo_to_dict(dsn))
+    if "password" not in params:
+        return dsn
+    params.pop("password")
+    return psycopg.conninfo.make_conninfo("", **params)
+
+
 def move_password_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
     """``dsn`` without its password, which goes to ``secrets_dir/<user>.password``.
 
@@ -445,7 +454,8 @@ def _unavailable(config: DatabaseConfig, exc: psycopg.Error,
                role=app_role_name(str(psycopg.conninfo.conninfo_to_dict(config.dsn or "")
                                       .get("dbname") or "ecr"))),
             reason=reason, rule="app_role_changed")
-    if exc.sqlstate in ("28P01", "28000") or "password authentication failed" in reason:
+    if (exc.sqlstate in ("28P01", "28000") or "password authentication failed" in reason
+            or "no password supplied" in reason):
         return DatabaseUnavailable(
             tr("The database refused the login of {role}: {reason}",
                role=role or tr("the owner"), reason=reason),

@@ -28,13 +28,15 @@ import psycopg
 from common.db.connect import (
     APP_ROLE,
     DatabaseConfig,
+    DatabaseUnavailable,
+    dsn_without_password,
     open_pool,
     owner_connection,
     set_role_password,
     store_role_password,
     stored_role_password,
 )
-from common.db.migrate import migrate
+from common.db.migrate import load_migrations, migrate
 from common.i18n import translator
 from common.pki.centre import create_centre_key
 from ecr_tk.home import CentreHome, resolve_home
@@ -72,19 +74,37 @@ class Centre:
 
         The home folder (``home``, else ``ECR_HOME``, else the user's data folder)
         says where the database is; ``dsn`` overrides it (a home is then
-        optional).  Unless the DSN names the application role itself, the
-        centre migrations are applied first as the owner.  Raises
+        optional).  A standalone centre (embedded database: this PC is its
+        server) applies the centre migrations first as the owner.  A networked
+        centre is opened as the application role only, never as the owner: its
+        schema is upgraded by the administrator (:func:`upgrade`, ``ecr db
+        upgrade``), and a schema older or newer than this program is refused
+        (``schema_upgrade_needed``, ``newer_schema``).  Raises
         ``CentreUnavailable`` (or the home's/database's own ``UserError``) when
         there is no centre or no database.
         """
         centre_home, config = _locate(home, dsn)
-        if not _is_app_dsn(config):
+        if config.is_embedded:
             with owner_connection(config) as conn:
                 _migrate(conn)
                 _provide_app_role(conn, config)
-        pool = open_pool(config, role=APP_ROLE, application_name="ecr")
+        try:
+            pool = open_pool(config, role=APP_ROLE, application_name="ecr")
+        except DatabaseUnavailable as exc:
+            if (exc.rule == "database_login_refused" and not _is_app_dsn(config)
+                    and stored_role_password(config, APP_ROLE) is None):
+                # this computer does not have the role's password (or the centre is
+                # from before the database had its own role)
+                raise CentreUnavailable(
+                    tr("This computer has no password for the application role {role}: copy "
+                       "keys/db/{role}.password from the centre's server, or run ecr db "
+                       "upgrade there if the centre was made by an earlier version of ECR",
+                       role=config.app_role), rule="app_role_password_missing") from exc
+            raise
         db = Database(pool)
         try:
+            if not config.is_embedded:
+                _check_schema(db)
             identity = _identity(db)
         except BaseException:
             db.close()
@@ -102,7 +122,9 @@ class Centre:
         Refuses a code that is not 6 digits, a weak password, a home that already
         holds a centre and a database that already holds one.  The home's
         settings are written last, so a failure leaves no half-made centre there.
-        Returns the opened centre.
+        For a networked centre, ``dsn`` names the owner (this is the
+        administrator's step); the home keeps the address and the application
+        role's password, never the owner's password.  Returns the opened centre.
         """
         if not isinstance(centre_code, str) or not _CENTRE_CODE.match(centre_code):
             raise InvalidValue(tr("A centre code is exactly 6 digits"), field="centre",
@@ -138,8 +160,13 @@ class Centre:
                     raise translated from exc
                 raise
             _provide_app_role(conn, config)
+        # The owner's password served this command only: never kept in the home
+        # (a workstation never holds it; owner steps on the server get it from
+        # PGPASSWORD, ~/.pgpass or the server's own authentication).
+        kept = config if config.is_embedded else DatabaseConfig.networked(
+            dsn_without_password(config.dsn or ""), home=path)
         made = CentreHome.create(path, centre_code=centre_code, centre_name=name.strip(),
-                                 database=config, workstation=workstation)
+                                 database=kept, workstation=workstation)
         # The centre's own key (encrypted at rest) and certificate request, so that
         # ``ecr enroll`` can obtain its certificate from the SCEC.
         create_centre_key(made.folder("keys"), centre_code)
@@ -202,6 +229,28 @@ class Centre:
     def public_identity(self) -> CentreIdentity:
         """The centre's code and name (shown on the login window; no login needed)."""
         return _identity(self._db)
+
+
+# ------------------------------------------------------------ administration
+def upgrade(home: str | Path | None, dsn: str | None = None) -> dict[str, Any]:
+    """Apply the centre migrations and make the application role, as the owner.
+
+    The administrator's step for a networked centre (``ecr db upgrade``), run
+    where the owner's access is: the centre's server, or with ``dsn`` naming
+    the owner (its password from ``PGPASSWORD``, ``~/.pgpass`` or the DSN; never
+    kept).  Workstations never do it.  Returns the migrations applied and the
+    application role.
+    """
+    _centre_home, config = _locate(home, dsn)
+    if _is_app_dsn(config):
+        raise PermissionRefused(
+            tr("Only the database owner may upgrade the centre database: run the command on "
+               "the centre's server, with --db naming the owner"), field="db",
+            rule="owner_required")
+    with owner_connection(config) as conn:
+        applied = _migrate(conn)
+        role = _provide_app_role(conn, config)
+    return {"applied": applied, "app_role": role}
 
 
 # ----------------------------------------------------------------- recovery
@@ -300,13 +349,32 @@ def _provide_app_role(conn: psycopg.Connection[Any], config: DatabaseConfig) -> 
     return role
 
 
-def _migrate(conn: psycopg.Connection[object]) -> None:
+def _migrate(conn: psycopg.Connection[object]) -> list[str]:
     try:
-        migrate(conn, "centre")
+        return migrate(conn, "centre")
     except psycopg.OperationalError as exc:
         raise CentreUnavailable(
             tr("The centre database cannot be reached: {reason}", reason=str(exc).strip()),
             rule="database_unavailable") from exc
+
+
+def _check_schema(db: Database) -> None:
+    """Refuse a networked centre's schema that is not this program's (seen as the app role)."""
+    known = {m.version for m in load_migrations("centre")}
+    try:
+        applied = set(db.value("SELECT ecr.schema_versions('centre')") or ())
+    except psycopg.errors.UndefinedFunction:
+        applied = set()  # older than migration 0413
+    newer = {v for v in applied - known if v > max(known)}
+    if newer:
+        raise CentreUnavailable(
+            tr("This database was upgraded by a newer version of ECR: use that version or a "
+               "newer one on this workstation"), rule="newer_schema")
+    if known - applied:
+        raise CentreUnavailable(
+            tr("The centre database must be upgraded by the administrator before this version "
+               "of ECR can use it: run ecr db upgrade on the centre's server"),
+            rule="schema_upgrade_needed")
 
 
 def _identity(db: Database) -> CentreIdentity:

@@ -125,9 +125,19 @@ def test_a_centre_of_the_previous_version_moves_to_its_own_role(
         with psycopg.connect(joined) as conn:
             conn.execute("SELECT 1")
 
-        with Centre.open(home) as centre:  # the new version, with the owner's access
+        # the new version: a workstation does not upgrade, the administrator does
+        from ecr_tk.services import CentreUnavailable
+        from ecr_tk.services.centre import upgrade
+
+        with pytest.raises(CentreUnavailable) as refused:
+            Centre.open(home)
+        assert refused.value.rule == "app_role_password_missing"
+        done = upgrade(home)  # `ecr db upgrade`, where the owner's access is
+        assert "0412_app_role_per_database.sql" in done["applied"]
+        with Centre.open(home) as centre:
             centre.login(OFFICER, PASSWORDS[OFFICER]).logout()
             role = centre.config.app_role
+        assert done["app_role"] == role
         assert role == app_role_name(_dbname(dsn))
         keys = home / "keys" / "db"
         assert (keys / f"{role}.password").stat().st_mode & 0o777 == 0o600
@@ -145,8 +155,9 @@ def test_a_centre_of_the_previous_version_moves_to_its_own_role(
             Centre.open(dsn=joined)
         assert told.value.rule == "app_role_changed"
         assert role in told.value.message
-        # opened again: the password is kept, not replaced behind the workstations' backs
+        # upgraded again: the password is kept, not replaced behind the workstations' backs
         before = (keys / f"{role}.password").read_text("utf-8")
+        assert upgrade(home)["applied"] == []
         Centre.open(home).close()
         assert (keys / f"{role}.password").read_text("utf-8") == before
 
@@ -157,10 +168,14 @@ def test_an_owner_without_the_roles_password_does_not_replace_it(
         _init(folder / "first", dsn, "221016").close()
         # another computer with the owner's access but not the role's password
         from ecr_tk.services import CentreUnavailable
+        from ecr_tk.services.centre import upgrade
 
         CentreHome.create(folder / "second", centre_code="221016", centre_name="x", dsn=dsn)
         with pytest.raises(CentreUnavailable) as err:
             Centre.open(folder / "second")
+        assert err.value.rule == "app_role_password_missing"
+        with pytest.raises(CentreUnavailable) as err:
+            upgrade(folder / "second")
         assert err.value.rule == "app_role_password_missing"
         with Centre.open(folder / "first") as first:
             first.login(OFFICER, PASSWORDS[OFFICER]).logout()
@@ -179,3 +194,87 @@ def test_sql_and_python_name_a_databases_role_alike(server: EmbeddedTestServer) 
             assert row[0] == app_role_name(dbname), dbname
             assert len(row[0].encode()) <= 63 and row[0].startswith("ecr_app_")
         assert len({app_role_name(n) for n in NAMES}) == len(NAMES)
+
+
+# ------------------------------------- finding 6: workstations never hold the owner's access
+def _files_holding(folder: Path, secret: str) -> list[str]:
+    return [str(p.relative_to(folder)) for p in folder.rglob("*")
+            if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_a_networked_centre_keeps_no_owner_password_and_works_without_it(
+        server: EmbeddedTestServer, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    with server.fresh_database() as dsn:
+        owner_password = str(psycopg.conninfo.conninfo_to_dict(dsn)["password"])
+        home = folder / "made-at-a-workstation"
+        _init(home, dsn, "221017").close()  # what the setup assistant and ecr init do
+        assert _files_holding(home, owner_password) == []
+        settings = CentreHome.open(home).settings["database.dsn"]
+        assert "password" not in settings
+        # every user's work goes through the application role alone
+        with Centre.open(home) as centre:
+            centre.login(OFFICER, PASSWORDS[OFFICER]).logout()
+
+
+def _with_a_newer_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This program knows one migration more than the database has (a new version)."""
+    import common.db.migrate as migrate_module
+    import ecr_tk.services.centre as centre_module
+
+    real = migrate_module.load_migrations
+
+    def newer(target: str, folder: Any = None) -> list[migrate_module.Migration]:
+        found = real(target, folder)
+        if target == "centre" and folder is None:
+            found.append(migrate_module.Migration(9999, "9999_test_newer.sql",
+                                                  "CREATE TABLE ecr.newer_marker (x int);"))
+        return found
+
+    monkeypatch.setattr(migrate_module, "load_migrations", newer)
+    monkeypatch.setattr(centre_module, "load_migrations", newer)
+
+
+def test_a_workstation_never_upgrades_the_schema_the_administrator_does(
+        server: EmbeddedTestServer, folder: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ecr_tk.cli import main
+    from ecr_tk.services import CentreUnavailable
+
+    with server.fresh_database() as dsn:
+        home = folder / "workstation"
+        _init(home, dsn, "221018").close()
+        _with_a_newer_migration(monkeypatch)
+        with pytest.raises(CentreUnavailable) as err:
+            Centre.open(home)  # an agent's command, the desktop application
+        assert err.value.rule == "schema_upgrade_needed"
+        assert "ecr db upgrade" in err.value.message
+        with owner_connection(DatabaseConfig.networked(dsn)) as owner:
+            assert owner.execute("SELECT to_regclass('ecr.newer_marker')").fetchone() == (None,)
+        # a workstation's own address cannot do the administrator's step
+        app_dsn = conninfo(CentreHome.open(home).database_config(), "ecr_app")
+        assert main(["--home", str(home), "db", "upgrade", "--db", app_dsn]) == 1
+        assert "owner_required" in capsys.readouterr().err
+        # the administrator's step, with the owner's address given for this command only
+        assert main(["--home", str(home), "--json", "db", "upgrade", "--db", dsn]) == 0
+        done = json.loads(capsys.readouterr().out)
+        assert done["applied"] == ["9999_test_newer.sql"]
+        with Centre.open(home) as centre:
+            centre.login(OFFICER, PASSWORDS[OFFICER]).logout()
+        assert _files_holding(home, str(psycopg.conninfo.conninfo_to_dict(dsn)["password"])
+                              ) == []
+
+
+def test_a_workstation_refuses_a_schema_newer_than_itself(
+        server: EmbeddedTestServer, folder: Path) -> None:
+    from ecr_tk.services import CentreUnavailable
+
+    with server.fresh_database() as dsn:
+        home = folder / "older-program"
+        _init(home, dsn, "221019").close()
+        with owner_connection(DatabaseConfig.networked(dsn)) as owner:
+            owner.execute("INSERT INTO ecr_schema_migrations (target, version, name, checksum)"
+                          " VALUES ('centre', 9998, '9998_from_the_future.sql', 'x')")
+        with pytest.raises(CentreUnavailable) as err:
+            Centre.open(home)
+        assert err.value.rule == "newer_schema"
