@@ -1,4 +1,5 @@
-"""``ecr init``, ``ecr demo``, ``ecr audit verify``, ``ecr backup``, ``ecr restore``.
+"""``ecr init``, ``ecr demo``, ``ecr audit verify``, ``ecr backup``, ``ecr restore``,
+``ecr db upgrade`` (the administrator's step of a networked centre).
 
 Also the helpers every centre command uses: open the centre of ``--home``
 (``--db`` overrides its database) and log the ``--as`` user in.
@@ -153,6 +154,13 @@ def register(sub: Any) -> None:
     add_db_option(p)
     p.set_defaults(handler=cmd_backup)
 
+    p = sub.add_parser("db", help=tr("the centre database (administrator)"))
+    db_sub = p.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    u = db_sub.add_parser("upgrade", help=tr("upgrade the centre database's schema and its "
+                                             "application role, as the owner (on the server)"))
+    add_db_option(u)
+    u.set_defaults(handler=cmd_db_upgrade)
+
     p = sub.add_parser("restore", help=tr("restore a backup into a new home and empty "
                                           "database (its passphrase: ECR_BACKUP_PASSPHRASE)"))
     p.add_argument("file", help=tr("archive to read"))
@@ -211,6 +219,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from ecr_tk.services.centre import upgrade
+
+    done = upgrade(args.home, args.db)
+    applied = done["applied"]
+    text = (tr("{n} migration(s) applied: {names}; application role {role}", n=len(applied),
+               names=", ".join(applied), role=done["app_role"]) if applied else
+            tr("The centre database is up to date; application role {role}",
+               role=done["app_role"]))
+    emit(args, done, text)
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from common.db.backup import restore
     from common.db.connect import DatabaseConfig
@@ -222,7 +243,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     config = (DatabaseConfig.networked(dsn, home=home) if dsn
               else DatabaseConfig.embedded(home))
     manifest = restore(config, Path(args.file), passphrase)
-    with Centre.open(home, workstation=args.workstation) as centre:  # migrations, checks
+    from ecr_tk.services.centre import upgrade
+
+    upgrade(home)  # the archive's schema brought up to this version, its role made
+    with Centre.open(home, workstation=args.workstation) as centre:  # checks
         code = centre.identity.code
     emit(args, {"home": str(home), "centre": code, "created_at": manifest.created_at},
          tr("Centre {code} restored into {home}", code=code, home=home))
