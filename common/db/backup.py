@@ -372,6 +372,9 @@ def _rewrap_for_home(data: bytes, passphrase: str, local: bytes, name: str) -> b
     return _encrypted_pem(key, local)
 
 
+_APP_ROLE = re.compile(r"ecr_app(_[a-z0-9_]{1,55})?")
+
+
 def _set_role_passwords(conn: psycopg.Connection[Any], source: Path,
                         home_files: list[str]) -> None:
     """Give the archived passwords to the login roles the migrated database grants to."""
@@ -380,6 +383,12 @@ def _set_role_passwords(conn: psycopg.Connection[Any], source: Path,
         if not relative.startswith(_SECRETS):
             continue
         role = relative[len(_SECRETS):].removesuffix(".password")
+        if role not in allowed and _APP_ROLE.fullmatch(role):
+            # the application role of the SOURCE database (ecr_app_<its name>): the
+            # restored database has its own, made with a new password by the upgrade
+            # that follows the restore; this one is not created, nor kept
+            (source / relative).unlink()
+            continue
         if role not in allowed or "/" in role:
             raise BackupError(tr("The backup holds a password for the role {role}, which is "
                                  "not one ECR creates; nothing was restored", role=role),

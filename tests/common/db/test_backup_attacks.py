@@ -233,11 +233,17 @@ def test_the_restored_roles_are_the_migrations_own(
         roles = conn.execute(
             "SELECT rolname, rolcanlogin, rolsuper, rolcreaterole, rolinherit FROM pg_roles"
             " WHERE rolname NOT LIKE 'pg\\_%%' AND rolname <> 'postgres' ORDER BY 1").fetchall()
-        assert roles == [("ecr_app", True, False, False, False),
-                         ("ecr_stats", False, False, False, False)]
-        assert conn.execute("SELECT count(*) FROM pg_auth_members m JOIN pg_roles r "
-                            "ON r.oid = m.member WHERE r.rolname LIKE 'ecr%%'"
-                            ).fetchone() == (0,)
+        # the shared ecr_app of older versions stays a NOLOGIN leftover; the login role
+        # is this database's own (ecr_app_<database>, issue 11 finding 10)
+        assert {r[0] for r in roles} == {"ecr_app", target.app_role, "ecr_stats"}
+        assert [r[0] for r in roles if r[1]] == [target.app_role]
+        assert not any(r[2] or r[3] for r in roles)  # no superuser, no role creator
+        # the one membership the migrations make: this database's login role in the
+        # NOLOGIN group ecr_app that holds the API's EXECUTE grants
+        assert conn.execute("SELECT r.rolname, g.rolname FROM pg_auth_members m JOIN pg_roles r"
+                            " ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid"
+                            " WHERE r.rolname LIKE 'ecr%%'").fetchall() == [
+            (target.app_role, "ecr_app")]
 
 
 # ------------------------------------------------- finding 3: what a reader of the disk gets
@@ -254,7 +260,8 @@ def test_a_backup_is_private_sealed_and_never_holds_a_key_beside_its_passphrase(
     source = make_centre(tmp_path / "source")
     keys = source.folder("keys")
     machine_secret = (keys / "machine.secret").read_bytes().strip()
-    app_password = (keys / "db" / "ecr_app.password").read_bytes().strip()
+    app_password = (keys / "db" / f"{source.database_config().app_role}.password"
+                    ).read_bytes().strip()
     previous = os.umask(0o022)  # the usual umask, which made 0644 archives
     try:
         archive = source.folder("backups") / "centre.ecrbackup"
