@@ -68,8 +68,9 @@ def _timed(conn: Any, query: Any, runs: int) -> tuple[float, list[float], int]:
 def load(dsn: str, n: int, seed: int) -> dict[str, float]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         migrate(conn, "centre")
-        conn.execute("SELECT ecr.init_centre(%s, %s, 1, %s, %s, '{}'::jsonb, %s)",
+        conn.execute("SELECT ecr.init_centre(%s, %s, 1, %s, %s, %s::jsonb, %s)",
                      (CENTRE, "Centre de banc d'essai", "Officier", os.urandom(16),
+                      '{"time_cost": 2, "memory_cost": 19456, "parallelism": 1}',
                       os.urandom(32)))
     start = time.perf_counter()
     acts = as_loaded(generate_acts(n, seed=seed, centre_code=CENTRE, year_range=(2019, 2025),

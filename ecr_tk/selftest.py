@@ -143,7 +143,7 @@ def _copy(run: _Run) -> str:
     from cryptography.hazmat.primitives import serialization
 
     from ecr_tk.services.printing import print_issued
-    from printdesigner.qr import verify_printed
+    from printdesigner.verification import verify_printed
 
     secretary = run.state["sessions"][2]
     issued = secretary.copies.issue(run.state["niu"], "full", "Demandeur d'essai")

@@ -5,10 +5,17 @@ event type, data, NIU, register number, mentions…), the kind of document and t
 copy number, fills the computed values, signs the verification QR code with the
 centre's key when a signer is given, and returns the PDF bytes.  It reads no
 database and writes no file: the caller decides where the bytes go.
+
+A signed copy is printed from the values its code carries, read back from the
+very bytes that are signed (``certified.py``), with the template read back from
+the bytes the PDF carries: what the paper shows is, by construction, what a
+verifier recomputes.  If the round trip would change a printed value, the copy
+is refused rather than printed with a code that disagrees with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -21,37 +28,27 @@ from common.acts.summary import summarize
 from common.errors import UserError
 from common.i18n import translator, using_language
 from printdesigner.binding import PrintContext
+from printdesigner.certified import (
+    CentreInfo,
+    CertifiedCopy,
+    Header,
+    certify,
+    kind_label,
+    template_bytes,
+    template_from_bytes,
+)
 from printdesigner.defaults import default_template, kinds_for
 from printdesigner.errors import PrintError
-from printdesigner.formats import as_date, format_value
-from printdesigner.model import Template, normal_kind
-from printdesigner.qr import CopySeal, Signer, printed_digest, seal_text
-from printdesigner.readback import attach_layout
+from printdesigner.formats import format_value
+from printdesigner.model import QrCode, Template, normal_kind
+from printdesigner.qr import Signer, qr_side_needed_mm, sign_code, signer_centre_code
+from printdesigner.readback import attach_template
 from printdesigner.render import NO_CALIBRATION, Calibration, printed_layout, render
 
 tr = translator("print")
 
 
 _NUMBER_SIGN = re.compile(r"^\s*(n°|no\.?|nº)\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class CentreInfo:
-    """Who issues the copy: shown in the header and the certification sentence."""
-
-    code: str = ""
-    name: str = ""
-    area: str = ""
-    locality: str = ""
-    country_name: str = ""
-
-
-def _kind_label(kind: str) -> str:
-    return {
-        "full": tr("Full copy"), "extract": tr("Extract"),
-        "extract_filiation": tr("Extract with filiation"), "receipt": tr("Receipt"),
-        "register_page": tr("Register page"),
-    }.get(kind, kind)  # fmt: skip
 
 
 def _mention_text(mention: Any) -> str:
@@ -95,7 +92,7 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
             "receipt_number": receipt_number,
             "fee": fee,
             "requester": requester,
-            "copy_kind": _kind_label(normal_kind(paid_for or kind)),
+            "copy_kind": kind_label(normal_kind(paid_for or kind)),
             "principal_names": " / ".join(p.full_name for p in principal),
             "document_title": "",
         }
@@ -103,20 +100,52 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
     return PrintContext(act.event_type, act.data, computed, mentions, copy_number)
 
 
-def _seal(act: Any, kind: str, ctx: PrintContext, layout: Mapping[str, Any],
-          issued_at: dt.datetime) -> CopySeal:
-    principal = summarize(act.event_type, act.data).principal
-    names: list[str] = []
-    for person in principal:
-        names += [n for n in (person.surname, person.given_names) if n]
-    return CopySeal(
-        niu=str(act.niu), kind=kind if kind in ("full", "extract", "extract_filiation",
-                                                 "receipt", "register_page") else "other",
-        copy_number=ctx.copy_number, issued_at=issued_at,
-        register_number=str(getattr(act, "register_number", "") or ""),
-        event_date=as_date(act.data.get("occurred_on")), names=tuple(names),
-        digest=printed_digest(layout),
-    )
+def context_of(certified: CertifiedCopy, template: Template,
+               qr_text: str | None = None) -> PrintContext:
+    """The print context of a copy rebuilt from its certified values alone."""
+    act = SampleAct(certified.act.event_type, certified.act.data, niu=certified.act.niu,
+                    register_number=certified.act.register_number or "",
+                    registered_on=certified.act.registered_on,
+                    timeliness=certified.act.timeliness, mentions=certified.mentions)
+    ctx = print_context(act, certified.kind, copy_number=certified.copy_number,
+                        centre=certified.centre, issued_at=certified.issued_at,
+                        officer=certified.officer, requester=certified.requester,
+                        receipt_number=certified.receipt_number, fee=certified.fee,
+                        lang=template.language, paid_for=certified.paid_for)
+    return dataclasses.replace(ctx, qr_text=qr_text)
+
+
+def _first_difference(expected: dict[str, Any], got: dict[str, Any]) -> str:
+    want, have = dict(expected["values"]), dict(got["values"])
+    for key in want:
+        if want[key] != have.get(key):
+            return str(want[key]["t"])
+    return ""
+
+
+def _signed(act: Any, kind: str, template: Template, ctx: PrintContext, signer: Signer,
+            details: dict[str, Any]) -> tuple[CertifiedCopy, str]:
+    """The copy's certified values as read back from its code, and the code's text.
+
+    ``details``: ``certify``'s keyword arguments besides the act and the template.
+    """
+    content = certify(act, kind, template, mentions=ctx.mentions, **details).to_bytes()
+    decoded = CertifiedCopy.open(Header.read(content)[0], details["centre"].code)
+    # Every printed value must survive the trip through the code, or the copy is refused.
+    expected = printed_layout(template, ctx, decoded.calibration)
+    got = printed_layout(template, context_of(decoded, template), decoded.calibration)
+    if expected != got:
+        raise PrintError(tr("This copy cannot be certified: its code would not carry "
+                            "{value} exactly as printed", value=_first_difference(expected, got)),
+                         field="qr", rule="not_certifiable")
+    text = sign_code(content, signer)
+    needed = qr_side_needed_mm(text)
+    for _, element in template.elements():
+        if isinstance(element, QrCode) and min(element.width, element.height) < needed:
+            raise PrintError(tr("The verification code of this copy needs a QR code of at least "
+                                "{mm} mm: enlarge it in the template", mm=round(needed + 0.5)),
+                             field=element.id, rule="qr_too_small")
+    return decoded, text
 
 
 def render_copy(act_record: Any, kind: str, template: Template | None = None,
@@ -131,9 +160,12 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
     ``receipt`` (``paid_for``: the kind of copy paid for) or ``register_page``.
     Without ``template`` the default document of
     the event is used.  With ``signer`` (the centre's ``CentreIdentity``) the QR
-    code is signed; an act without NIU (not verified yet) cannot be certified.
+    code is signed (and the centre code printed is its certificate's), and the
+    PDF carries the template (``readback.attach_template``); an act without NIU
+    (not verified yet) cannot be certified.
     """
     kind = normal_kind(kind)
+    paid_for = normal_kind(paid_for) if paid_for else None
     if template is None:
         from common.acts.dictionary import EVENTS
 
@@ -146,17 +178,23 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
         raise PrintError(tr("An act without NIU cannot be certified: it must be verified first"),
                          field="niu", rule="no_niu")
     issued_at = (issued_at or dt.datetime.now(dt.UTC)).replace(second=0, microsecond=0)
-    ctx = print_context(act_record, kind, copy_number=copy_number, centre=centre,
-                        issued_at=issued_at, officer=officer, requester=requester,
-                        receipt_number=receipt_number, fee=fee, lang=template.language,
-                        paid_for=paid_for)
-    layout = printed_layout(template, ctx, calibration)
+    centre = centre or CentreInfo()
     if signer is not None:
-        seal = _seal(act_record, kind, ctx, layout, issued_at)
-        ctx = PrintContext(ctx.event_type, ctx.data, ctx.computed, ctx.mentions, ctx.copy_number,
-                           qr_text=seal_text(seal, signer, centre.code if centre else None))
-    pdf = render(template, ctx, strict=strict, calibration=calibration, title=template.name).pdf
-    return attach_layout(pdf, layout)
+        centre = dataclasses.replace(centre, code=signer_centre_code(signer))
+    details: dict[str, Any] = dict(copy_number=copy_number, centre=centre, issued_at=issued_at,
+                                   officer=officer, requester=requester,
+                                   receipt_number=receipt_number, fee=fee, paid_for=paid_for)
+    ctx = print_context(act_record, kind, lang=template.language, **details)
+    if signer is None or not any(isinstance(e, QrCode) for _, e in template.elements()):
+        return render(template, ctx, strict=strict, calibration=calibration,
+                      title=template.name).pdf
+    carried = template_bytes(template)
+    template = template_from_bytes(carried)  # exactly what a verifier will read
+    certified, text = _signed(act_record, kind, template, ctx, signer,
+                              dict(details, calibration=calibration))
+    pdf = render(template, context_of(certified, template, text), strict=strict,
+                 calibration=certified.calibration, title=template.name).pdf
+    return attach_template(pdf, carried)
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,35 @@
-"""The verification QR code of a printed copy: what it says, how it is signed, how it is checked.
+"""The verification QR code of a printed copy: its text, its signature, its two versions.
 
-The code carries, signed by the issuing centre's key: the act's NIU, the kind of
-document and copy number, when it was issued, the register number, the event
-date and the principal person's names (so a checker can compare them with the
-paper), and a digest of every value printed on the copy.  It also carries the
-centre's certificate in compact form (``credential.py``), so that anyone with
-only the country's CA certificate (and, better, its latest revocation list) can
-check a copy offline: ``verify_printed`` says genuine or not, and why.
+``ECR2:`` codes (made since issue 11) carry, signed by the issuing centre's key,
+every value the copy prints (``certified.CertifiedCopy``) and the digest of the
+template that laid them out; ``verification.py`` shows those values, or
+re-renders the copy from them and compares it with a PDF's pages.
 
-The bytes are written in base45 (RFC 9285) behind ``ECR1:`` so the QR code uses
-its compact alphanumeric mode: about 300 bytes give a version 12–13 code, which
-scans reliably at 35 mm from a 300 dpi print.
+``ECR1:`` codes, printed before, carried only the NIU, the document, copy
+number and time, the register number, the event date and the principal
+person's names, with a digest of a layout that the PDF itself had to supply
+(unsigned, so anyone could remove or replace it).  They are still read, and
+their signature checked, but a verifier never calls such a copy genuine: it
+lists the few values the code certifies and says that nothing else was checked
+(``CopySeal``, ``verify_code``).  Refusing them outright would void genuine
+papers in people's hands; accepting them as before would vouch for what the
+code never covered.
+
+Both carry the centre's certificate in compact form (``credential.py``), so
+that anyone with only the country's CA certificate (and, better, its latest
+revocation list) can check a code offline.  The bytes are written in base45
+(RFC 9285) behind the prefix so the QR code uses its compact alphanumeric mode.
 
 Signing goes through ``common.pki.verify.sign_detached``/``verify_with_chain``
-(ECDSA P-256, SHA-256).  This module never reads a database.
+(ECDSA P-256, SHA-256).  This module never reads a database or a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import struct
-import tempfile
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from cryptography import x509
@@ -34,18 +37,29 @@ from cryptography.exceptions import InvalidSignature
 
 from common.i18n import translator
 from common.pki.verify import sign_detached, verify_with_chain
-from printdesigner import credential, readback
-from printdesigner.errors import PrintError, VerificationError
+from common.wire.errors import ContainerRefused
+from printdesigner import credential
+from printdesigner.certified import (
+    EPOCH,
+    KIND_CODES,
+    KIND_NAMES,
+    CertifiedCopy,
+    Header,
+    kind_label,
+)
+from printdesigner.errors import PrintError
+from printdesigner.render import QR_BORDER_MODULES, qr_modules
 
 tr = translator("print")
 
-PREFIX = "ECR1:"
-_MAGIC = b"E\x01"
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-KIND_CODES = {"full": 1, "extract": 2, "extract_filiation": 3, "receipt": 4,
-              "register_page": 5, "other": 6}
-_KIND_NAMES = {v: k for k, v in KIND_CODES.items()}
+PREFIX = "ECR2:"
+PREFIX_V1 = "ECR1:"
+PREFIXES = (PREFIX, PREFIX_V1)
+_MAGIC_V1 = b"E\x01"
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+#: The smallest QR module printed (0.30 mm: 3.5 dots of a 300 dpi printer; the densest
+#: code measured reads back from a blurred 150 dpi scan in the tests).
+MIN_MODULE_MM = 0.30
 
 
 # ---------------------------------------------------------------- base45 (RFC 9285)
@@ -87,12 +101,12 @@ def b45decode(text: str) -> bytes:
     return bytes(out)
 
 
-# ---------------------------------------------------------------- what is signed
+# ---------------------------------------------------------------- ECR1: what it signed
 
 
 @dataclass(frozen=True)
 class CopySeal:
-    """The facts a printed copy's QR code vouches for."""
+    """What an ``ECR1:`` code vouched for (read for old papers; never made any more)."""
 
     niu: str
     kind: str
@@ -101,13 +115,13 @@ class CopySeal:
     register_number: str
     event_date: dt.date | None
     names: tuple[str, ...]
-    digest: bytes  # first 16 bytes of SHA-256 over the printed values
+    digest: bytes  # of a layout the PDF had to supply: no longer used
 
     def to_bytes(self) -> bytes:
-        minutes = int((self.issued_at - _EPOCH).total_seconds() // 60)
+        minutes = int((self.issued_at - EPOCH).total_seconds() // 60)
         ordinal = self.event_date.toordinal() if self.event_date else 0
         parts = [
-            _MAGIC, int(self.niu).to_bytes(8, "big"),
+            _MAGIC_V1, int(self.niu).to_bytes(8, "big"),
             struct.pack(">BHII", KIND_CODES[self.kind], self.copy_number, minutes, ordinal),
             _str8(self.register_number), bytes([len(self.names)]),
             *(_str8(n) for n in self.names), self.digest,
@@ -116,8 +130,8 @@ class CopySeal:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> tuple[CopySeal, int]:
-        if not data.startswith(_MAGIC):
-            raise ValueError("not an ECR seal")
+        if not data.startswith(_MAGIC_V1):
+            raise ValueError("not an ECR1 seal")
         niu = f"{int.from_bytes(data[2:10], 'big'):019d}"
         kind, copy_number, minutes, ordinal = struct.unpack(">BHII", data[10:21])
         register, pos = _read_str8(data, 21)
@@ -130,10 +144,18 @@ class CopySeal:
         digest = data[pos : pos + 16]
         if len(digest) != 16:
             raise ValueError("truncated")
-        return cls(niu, _KIND_NAMES[kind], copy_number,
-                   _EPOCH + dt.timedelta(minutes=minutes), register,
+        return cls(niu, KIND_NAMES[kind], copy_number,
+                   EPOCH + dt.timedelta(minutes=minutes), register,
                    dt.date.fromordinal(ordinal) if ordinal else None, tuple(names),
                    digest), pos + 16
+
+    def facts(self) -> list[tuple[str, str]]:
+        out = [(tr("Document"), kind_label(self.kind)), (tr("Copy no."), str(self.copy_number)),
+               (tr("Issued on"), self.issued_at.strftime("%Y-%m-%d %H:%M UTC")),
+               (tr("NIU"), self.niu), (tr("Act no."), self.register_number),
+               (tr("Date of the event"), self.event_date.isoformat() if self.event_date else ""),
+               (tr("Names"), " / ".join(self.names))]
+        return [(label, text) for label, text in out if text]
 
 
 def _str8(text: str) -> bytes:
@@ -147,12 +169,6 @@ def _read_str8(data: bytes, pos: int) -> tuple[str, int]:
     if len(raw) != n:
         raise ValueError("truncated")
     return raw.decode("utf-8"), pos + 1 + n
-
-
-def printed_digest(layout: Mapping[str, Any]) -> bytes:
-    """16 bytes of SHA-256 over the printed layout (``render.printed_layout``), canonically."""
-    canonical = json.dumps(layout, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(unicodedata.normalize("NFC", canonical).encode("utf-8")).digest()[:16]
 
 
 # ---------------------------------------------------------------- signing
@@ -172,12 +188,15 @@ class Signer(Protocol):
     def ca_certificates(self) -> tuple[x509.Certificate, ...]: ...
 
 
-def seal_text(seal: CopySeal, signer: Signer, centre_code: str | None = None) -> str:
-    """The QR code's text: the seal, the compact centre certificate and the signature."""
+def signer_centre_code(signer: Signer) -> str:
+    """The centre code the signer's certificate names (what a copy prints as its centre)."""
     from common.pki.authority import centre_code_of
 
-    # The code printed is the one the certificate names (it is rebuilt from it).
-    code = centre_code_of(signer.certificate) or centre_code or ""
+    return centre_code_of(signer.certificate) or ""
+
+
+def sign_code(content: bytes, signer: Signer, prefix: str = PREFIX) -> str:
+    """The QR code's text: ``content``, the compact centre certificate, the signature."""
     issuer = next((ca for ca in credential.issuers(signer.ca_certificates)
                    if ca.subject == signer.certificate.issuer), None)
     if issuer is None:
@@ -185,50 +204,75 @@ def seal_text(seal: CopySeal, signer: Signer, centre_code: str | None = None) ->
                             "cannot sign printed copies"), field="certificate",
                          rule="no_issuer")
     try:
-        compact = credential.compact(signer.certificate, issuer, code)
+        compact = credential.compact(signer.certificate, issuer, signer_centre_code(signer))
     except ValueError as exc:
         raise PrintError(tr("The centre's certificate cannot be printed in a QR code: {why}",
                             why=str(exc)), field="certificate", rule="bad_profile") from None
-    body = seal.to_bytes() + compact.to_bytes()
+    body = content + compact.to_bytes()
     signature = credential.raw_signature(sign_detached(signer.key, body))
-    return PREFIX + b45encode(body + signature)
+    return prefix + b45encode(body + signature)
 
 
-# ---------------------------------------------------------------- verifying
+def qr_side_needed_mm(text: str) -> float:
+    """The smallest printed side at which every module is at least ``MIN_MODULE_MM``."""
+    return (qr_modules(text) + 2 * QR_BORDER_MODULES) * MIN_MODULE_MM
+
+
+# ---------------------------------------------------------------- checking a code
 
 
 @dataclass(frozen=True)
 class VerificationResult:
-    """The verdict on a printed copy.
+    """The verdict on a printed copy, and exactly what it rests on.
 
-    ``genuine`` is true only when the QR code is signed by a centre certified by
-    the country's CA, not revoked, and (when the printed text could be read) the
-    paper shows what the code vouches for.  ``reason`` is a stable key:
-    ``not_a_seal``, ``signature_invalid``, ``chain_invalid``, ``revoked``,
-    ``expired``, ``not_yet_valid``, ``revocation_list_invalid``, ``altered``.
+    ``genuine`` is true only when every page of a PDF was compared with the copy
+    re-rendered from what its code certifies, and matched (``scope ==
+    "document"``).  When only the code could be checked (a scan, a photo, the
+    decoded text, a PDF whose template is unknown, an ``ECR1:`` code), ``genuine``
+    is false, ``scope`` is ``"values"`` and ``facts`` lists what the code
+    certifies, for a person to compare with the paper.  ``scope`` is ``None`` when
+    the code or the copy is refused.
+
+    ``reason`` is a stable key.  Refusals: ``not_a_seal``, ``unsupported``,
+    ``signature_invalid``, ``chain_invalid``, ``revoked``, ``expired``,
+    ``not_yet_valid``, ``revocation_list_invalid``, ``altered``.  Only the code
+    checked: ``not_compared`` (no PDF), ``template_unknown``, ``earlier_code``.
     """
 
     genuine: bool
     reason: str | None
     message: str
-    seal: CopySeal | None = None
+    scope: str | None = None
+    version: int | None = None
     centre_code: str | None = None
     certificate_serial: int | None = None
-    text_checked: bool = False
+    certified: CertifiedCopy | None = None
+    seal: CopySeal | None = None
+    facts: tuple[tuple[str, str], ...] = ()
     differences: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def code_genuine(self) -> bool:
+        """The code itself is signed by a centre the country certifies, not revoked."""
+        return self.scope is not None or self.reason == "altered"
+
     def as_dict(self) -> dict[str, Any]:
-        seal = self.seal
+        content = self.certified or self.seal
+        event_date = content.event_date if content else None
         return {
-            "genuine": self.genuine, "reason": self.reason, "message": self.message,
-            "centre_code": self.centre_code, "certificate_serial": self.certificate_serial,
-            "text_checked": self.text_checked, "differences": list(self.differences),
-            "niu": seal.niu if seal else None, "kind": seal.kind if seal else None,
-            "copy_number": seal.copy_number if seal else None,
-            "issued_at": seal.issued_at.isoformat() if seal else None,
-            "register_number": seal.register_number if seal else None,
-            "event_date": seal.event_date.isoformat() if seal and seal.event_date else None,
-            "names": list(seal.names) if seal else [],
+            "genuine": self.genuine, "scope": self.scope, "reason": self.reason,
+            "message": self.message, "code_genuine": self.code_genuine,
+            "version": self.version, "centre_code": self.centre_code,
+            "certificate_serial": self.certificate_serial,
+            "differences": list(self.differences),
+            "certified": [{"label": label, "value": value} for label, value in self.facts],
+            "niu": content.niu if content else None,
+            "kind": content.kind if content else None,
+            "copy_number": content.copy_number if content else None,
+            "issued_at": content.issued_at.isoformat() if content else None,
+            "register_number": content.register_number if content else None,
+            "event_date": event_date.isoformat() if event_date else None,
+            "names": list(content.names) if content else [],
         }  # fmt: skip
 
 
@@ -236,39 +280,45 @@ def _refused(reason: str, message: str, **kw: Any) -> VerificationResult:
     return VerificationResult(False, reason, message, **kw)
 
 
-def verify_text(text: str, ca_certs: Sequence[x509.Certificate],
-                revocation_list: x509.CertificateRevocationList | None = None,
-                pdf: bytes | None = None) -> VerificationResult:
-    """Check a decoded QR text; with the copy's ``pdf`` also check the page agrees."""
+def verify_code(text: str, ca_certs: Sequence[x509.Certificate],
+                revocation_list: x509.CertificateRevocationList | None = None
+                ) -> VerificationResult:
+    """Check a decoded QR text: its signature, its centre, its values (not the paper).
+
+    A good ``ECR2:`` code gives ``scope="values"``, reason ``not_compared`` and its
+    ``certified`` values; ``verification.verify_printed`` then compares a PDF.
+    """
     text = text.strip()
+    prefix = next((p for p in PREFIXES if text.startswith(p)), None)
     try:
-        if not text.startswith(PREFIX):
+        if prefix is None:
             raise ValueError("prefix")
-        raw = b45decode(text[len(PREFIX):])
-        seal, pos = CopySeal.from_bytes(raw)
+        raw = b45decode(text[len(prefix):])
+        seal: CopySeal | None = None
+        header: Header | None = None
+        if prefix == PREFIX_V1:
+            seal, pos = CopySeal.from_bytes(raw)
+            issued_at = seal.issued_at
+        else:
+            header, pos = Header.read(raw)
+            issued_at = header.issued_at
         compact, end = credential.CompactCertificate.from_bytes(raw, pos)
         signature = raw[end : end + 64]
         if len(signature) != 64 or len(raw) != end + 64:
             raise ValueError("length")
-    except (ValueError, KeyError, IndexError, struct.error, OverflowError, UnicodeDecodeError):
+    except (ValueError, KeyError, IndexError, struct.error, OverflowError, UnicodeDecodeError,
+            ContainerRefused):
         return _refused("not_a_seal", tr("This is not an ECR verification code, or it is damaged"))
     body = raw[:end]
-    context = dict(seal=seal, centre_code=compact.centre_code, certificate_serial=compact.serial)
-    certificate = None
-    for issuer, method in ((i, m) for i in credential.issuers(ca_certs)
-                           for m in credential.KEY_IDENTIFIER_METHODS):
-        try:
-            candidate = credential.rebuild(compact, issuer, method)
-            candidate.verify_directly_issued_by(issuer)
-        except (ValueError, TypeError, InvalidSignature):
-            continue
-        certificate = candidate
-        break
+    version = 1 if seal is not None else 2
+    context: dict[str, Any] = dict(version=version, centre_code=compact.centre_code,
+                                   certificate_serial=compact.serial, seal=seal)
+    certificate = _rebuilt_certificate(compact, ca_certs)
     if certificate is None:
         return _refused("chain_invalid", tr("The copy was not signed by a centre certified by "
                                             "this country's authority"), **context)
     verdict = verify_with_chain(credential.der_signature(signature), body, certificate,
-                                list(ca_certs), revocation_list, at=seal.issued_at)
+                                list(ca_certs), revocation_list, at=issued_at)
     if not verdict:
         return _refused(verdict.reason or "signature_invalid", verdict.message, **context)
     if revocation_list is not None and revocation_list.get_revoked_certificate_by_serial_number(
@@ -277,131 +327,38 @@ def verify_text(text: str, ca_certs: Sequence[x509.Certificate],
         # the seal claims, since the date is written by the same key.
         return _refused("revoked", tr("The centre that signed this copy has been revoked"),
                         **context)
-    if pdf is not None:
-        differences = _layout_differences(seal, pdf)
-        if differences is None:  # a PDF without its layout (printed and scanned back)
-            differences = _differences(seal, pdf_text(pdf))
-        if differences:
-            return _refused("altered", tr("The printed copy differs from what its code "
-                                          "certifies: {what}", what="; ".join(differences)),
-                            text_checked=True, differences=tuple(differences), **context)
-    return VerificationResult(True, None, tr("Genuine copy issued by centre {code}",
-                                             code=compact.centre_code),
-                              text_checked=pdf is not None, **context)
+    code = compact.centre_code
+    if header is None:  # an ECR1 code
+        assert seal is not None
+        return VerificationResult(
+            False, "earlier_code", tr(
+                "The code is genuine (centre {code}) but of an earlier kind (ECR1) that "
+                "certifies only the values below, not the rest of the paper (parents, "
+                "places…): compare them with the paper, and ask the centre for a new copy "
+                "to have everything checked", code=code),
+            scope="values", facts=tuple(seal.facts()), **context)
+    try:  # only now, the signature being good, are the values decompressed and decoded
+        certified = CertifiedCopy.open(header, code)
+    except ContainerRefused:
+        return _refused("unsupported", tr(
+            "This code was made by a newer version of ECR: update this program to check it"),
+            **context)
+    return VerificationResult(
+        False, "not_compared", tr(
+            "The code is genuine (centre {code}), but the paper itself was not checked: "
+            "compare every value below with the paper; any difference means a forgery",
+            code=code),
+        scope="values", certified=certified, facts=tuple(certified.facts()), **context)
 
 
-def _differences(seal: CopySeal, printed: str) -> list[str]:
-    """What the code certifies but the paper does not show (spacing and case aside)."""
-    paper = readback.squash(printed)
-    missing = [value for value in (*seal.names, seal.niu, seal.register_number)
-               if value and readback.squash(value) not in paper]
-    return [tr("{value} is not printed", value=value) for value in missing]
-
-
-def _layout_differences(seal: CopySeal, pdf: bytes) -> list[str] | None:
-    """Each signed value compared with the words drawn in its box; None without a layout."""
-    layout = readback.read_layout(pdf)
-    if layout is None:
-        return None
-    if printed_digest(layout) != seal.digest:
-        return [tr("the list of printed values does not match the code")]
-    found = readback.words(pdf)
-    watermark = str(layout.get("watermark") or "")
-    out = []
-    for entry in dict(layout.get("values") or {}).values():
-        text = str(entry["t"])
-        expected = readback.squash(text)
-        shown = readback.text_in_box(found, int(entry["p"]), list(entry["b"]), watermark)
-        if expected == shown:
-            continue
-        tokens = sorted(readback.squash(t) for t in text.split())
-        shown_tokens = sorted(readback.squash(w) for w in _box_tokens(found, entry, watermark))
-        if tokens != shown_tokens:
-            out.append(tr("{value} is not what is printed at its place", value=text))
-    return out
-
-
-def _box_tokens(found: list[readback.PrintedWord], entry: Mapping[str, Any],
-                watermark: str) -> list[str]:
-    x, y, w, h = entry["b"]
-    skip = readback.squash(watermark)
-    return [wd.text for wd in found if wd.page == int(entry["p"])
-            and x - 0.5 <= (wd.x0 + wd.x1) / 2 <= x + w + 0.5
-            and y - 0.5 <= (wd.y0 + wd.y1) / 2 <= y + h + 0.5
-            and not (skip and readback.squash(wd.text) in skip)]
-
-
-def verify_printed(text_or_image_path: str | Path, ca_certs: Sequence[x509.Certificate],
-                   revocation_list: x509.CertificateRevocationList | None = None
-                   ) -> VerificationResult:
-    """Is a printed copy genuine and unchanged?  Offline, with only the CA certificates.
-
-    The argument is either the QR code's decoded text (``ECR1:…``), or the path of
-    a PDF of the copy (its QR code is read from the rendered page and its text
-    compared with what the code certifies), or of a scanned or photographed image
-    (PNG/JPEG: the QR code is read; the names it certifies are in the result for
-    a person to compare with the paper).
-    """
-    value = str(text_or_image_path)
-    if value.strip().startswith(PREFIX):
-        return verify_text(value, ca_certs, revocation_list)
-    path = Path(value)
-    if not path.is_file():
-        raise VerificationError(tr("{path} is neither a verification code nor a readable file",
-                                   path=value), field="copy", rule="unreadable")
-    if path.read_bytes()[:5] == b"%PDF-":
-        pdf = path.read_bytes()
-        return verify_text(read_qr_from_pdf(pdf), ca_certs, revocation_list, pdf=pdf)
-    return verify_text(read_qr_from_image(path), ca_certs, revocation_list)
-
-
-def read_qr_from_image(path: Path) -> str:
-    """The text of the ECR QR code in an image (zxing-cpp)."""
-    import zxingcpp
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            results = zxingcpp.read_barcodes(image.convert("L"))
-    except (OSError, UnidentifiedImageError):
-        raise VerificationError(tr("{path} is not an image that can be read", path=str(path)),
-                                field="copy", rule="unreadable") from None
-    for result in results:
-        if result.text.startswith(PREFIX):
-            return result.text
-    raise VerificationError(tr("No ECR verification code was found in {path}", path=str(path)),
-                            field="copy", rule="no_code")
-
-
-def read_qr_from_pdf(pdf: bytes) -> str:
-    """Render the pages (poppler's pdftoppm) and read the QR code, last page first.
-
-    The code stands at the end of a document, so the last page is tried first, at
-    200 dpi (3 pixels or more per module of a 35 mm code), then at 300 dpi.
-    """
-    import io
-
-    import pypdf
-
-    try:
-        count = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    except (pypdf.errors.PyPdfError, ValueError):
-        raise VerificationError(tr("The PDF could not be read"), field="copy",
-                                rule="unreadable") from None
-    with tempfile.TemporaryDirectory(prefix="ecr-verify-") as tmp:
-        for dpi in ("200", "300"):
-            for page in range(count, 0, -1):
-                stem = Path(tmp) / f"page-{dpi}-{page}"
-                readback.run_poppler(["pdftoppm", "-r", dpi, "-gray", "-png", "-singlefile",
-                                      "-f", str(page), "-l", str(page), "-", str(stem)], pdf)
-                try:
-                    return read_qr_from_image(stem.with_suffix(".png"))
-                except VerificationError:
-                    continue
-    raise VerificationError(tr("No ECR verification code was found in the PDF"), field="copy",
-                            rule="no_code")
-
-
-def pdf_text(pdf: bytes) -> str:
-    return readback.run_poppler(["pdftotext", "-enc", "UTF-8", "-", "-"], pdf).decode(
-        "utf-8", "replace")
+def _rebuilt_certificate(compact: credential.CompactCertificate,
+                         ca_certs: Sequence[x509.Certificate]) -> x509.Certificate | None:
+    for issuer in credential.issuers(ca_certs):
+        for method in credential.KEY_IDENTIFIER_METHODS:
+            try:
+                candidate = credential.rebuild(compact, issuer, method)
+                candidate.verify_directly_issued_by(issuer)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            return candidate
+    return None

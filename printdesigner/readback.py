@@ -1,23 +1,19 @@
-"""Reading a printed copy's PDF back: its signed layout, and the words where they stand.
+"""Reading a printed copy's PDF back: the template it carries, its pages, its words.
 
-A copy's PDF carries, in its document information, the list of every value the
-centre printed with its page and box (``/ECRPrinted``); the QR code signs a
-digest of that list.  The verifier recomputes the digest (the list is genuine),
-then reads the words actually drawn in each box (poppler's ``pdftotext -bbox``)
-and compares: a name retyped over a genuine copy is found even when the same
-name appears elsewhere on the page.
+A signed copy's PDF carries its template as an attached file (``TEMPLATE_FILE``,
+the canonical JSON of ``certified.template_bytes``).  Nothing here is trusted:
+the verifier uses the attachment only if its digest is the one the QR code
+signs (``verification.py``).  Pages are read with poppler (``pdftoppm`` for what
+a reader sees, ``pdftotext`` for the text layer).
 """
 
 from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import subprocess
-import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 import pypdf
 
@@ -27,7 +23,8 @@ from printdesigner.text import reader_reorders, reading_order
 
 tr = translator("print")
 
-LAYOUT_KEY = "/ECRPrinted"
+TEMPLATE_FILE = "ecr-template.json"
+MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
 _MM = 72 / 25.4
 _WORD = re.compile(
     r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>')
@@ -44,24 +41,23 @@ class PrintedWord:
     y1: float  # mm from the page's top-left
 
 
-def attach_layout(pdf: bytes, layout: dict[str, Any]) -> bytes:
-    """The same PDF with ``layout`` (JSON) in its document information."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    writer = pypdf.PdfWriter(clone_from=reader)
-    writer.add_metadata({LAYOUT_KEY: json.dumps(layout, ensure_ascii=True, sort_keys=True,
-                                                separators=(",", ":"))})
+def attach_template(pdf: bytes, template: bytes) -> bytes:
+    """The same PDF with ``template`` (a template's canonical JSON) attached."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(TEMPLATE_FILE, template)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def read_layout(pdf: bytes) -> dict[str, Any] | None:
+def attached_template(pdf: bytes) -> bytes | None:
+    """The bytes of the template a PDF says it carries (unchecked), if any."""
     try:
-        info = pypdf.PdfReader(io.BytesIO(pdf)).metadata or {}
-        raw = info.get(LAYOUT_KEY)
-        return json.loads(str(raw)) if raw else None
-    except (pypdf.errors.PyPdfError, ValueError):
+        found = pypdf.PdfReader(io.BytesIO(pdf)).attachments.get(TEMPLATE_FILE) or []
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError):
         return None
+    first = found[0] if found else None
+    return first if isinstance(first, bytes) and len(first) <= MAX_TEMPLATE_BYTES else None
 
 
 def run_poppler(args: list[str], data: bytes) -> bytes:
@@ -92,27 +88,6 @@ def words(pdf: bytes) -> list[PrintedWord]:
     return out
 
 
-def squash(text: str) -> str:
-    """Text compared without spacing, case or compatibility forms."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
-def text_in_box(found: list[PrintedWord], page: int, box: list[float],
-                ignore: str = "") -> str:
-    """The words whose centre lies in ``box`` (x, y, w, h mm), in reading order, squashed.
-
-    Words made only of letters of ``ignore`` (the watermark, drawn across the page)
-    are left out.
-    """
-    x, y, w, h = box
-    inside = [wd for wd in found if wd.page == page
-              and x - 0.5 <= (wd.x0 + wd.x1) / 2 <= x + w + 0.5
-              and y - 0.5 <= (wd.y0 + wd.y1) / 2 <= y + h + 0.5]
-    skip = squash(ignore)
-    inside = [wd for wd in inside if not (skip and squash(wd.text) and squash(wd.text) in skip)]
-    return squash(reading_text(inside))
-
-
 def reading_text(inside: list[PrintedWord]) -> str:
     """Words grouped into lines (by the middle of their boxes), each line in reading order."""
     lines: list[list[PrintedWord]] = []
@@ -129,4 +104,3 @@ def reading_text(inside: list[PrintedWord]) -> str:
     for line in lines:
         parts += reading_order([v.text for v in sorted(line, key=lambda v: v.x0)])
     return " ".join(parts)
-    return squash("".join(parts))

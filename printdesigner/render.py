@@ -168,7 +168,7 @@ class _PageDrawer:
                                               id=e.id)))
             return
         side = min(e.width, e.height) * mm
-        widget = QrCodeWidget(self.ctx.qr_text, barLevel="M", barBorder=2)
+        widget = _qr_widget(self.ctx.qr_text)
         x0, y0, x1, y1 = widget.getBounds()
         drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
         drawing.add(widget)
@@ -196,6 +196,21 @@ class _PageDrawer:
         asset = self.t.assets[bg.asset]
         self.c.drawImage(ImageReader(io.BytesIO(asset.data)), self.px(0), self.py(self.height_mm),
                          self.width_mm * mm, self.height_mm * mm, preserveAspectRatio=False)
+
+
+#: Quiet zone drawn around a QR code, in modules (inside the element's square).
+QR_BORDER_MODULES = 2
+
+
+def _qr_widget(text: str) -> QrCodeWidget:
+    return QrCodeWidget(text, barLevel="M", barBorder=QR_BORDER_MODULES)
+
+
+def qr_modules(text: str) -> int:
+    """How many modules a side of the QR code of ``text`` has, as drawn here."""
+    widget = _qr_widget(text)
+    widget.getBounds()  # encodes
+    return int(widget.qr.getModuleCount())
 
 
 def render(template: Template, ctx: PrintContext, *, calibration: Calibration = NO_CALIBRATION,

@@ -62,9 +62,22 @@ def fresh_db(admin_dsn: str) -> Iterator[str]:
     try:
         yield _dsn_for(name)
     finally:
+        from common.db.testing import drop_database
+
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                         .format(sql.Identifier(name)))
+            drop_database(conn, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_application_role_left_behind() -> Iterator[None]:
+    """Each centre database has its own role on the server: the dropped ones go too."""
+    yield
+    from common.db.testing import drop_orphan_app_roles
+
+    try:
+        drop_orphan_app_roles(ADMIN_DSN)
+    except psycopg.OperationalError:
+        pass  # no server: the tests that needed one have said so
 
 
 @pytest.fixture

@@ -194,23 +194,163 @@ def cmd_pki_crl(args: argparse.Namespace) -> int:
         write_file_atomically(Path(args.out), crl.public_bytes(serialization.Encoding.DER))
     _emit(args, {"next_update": crl.next_update_utc, "revoked": len(crl)},
           tr("Revocation list issued: {count} revoked certificates, next update {date}",
-             count=len(crl), date=crl.next_update_utc.isoformat()))
+             count=len(crl), date=crl.next_update_utc.isoformat() if crl.next_update_utc else "-"))
     return EXIT_OK
 
 
+def _tls(args: argparse.Namespace) -> tuple[str, str, str] | None:
+    given = [args.tls_ca, args.tls_cert, args.tls_key]
+    if not any(given):
+        return None
+    if not all(given):
+        raise UserError(tr("TLS needs --tls-ca, --tls-cert and --tls-key together"),
+                        field="tls_ca", rule="required")
+    return (args.tls_ca, args.tls_cert, args.tls_key)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from common.transport.mqtt import BrokerAddress
-    from xmserver.service import EnrollmentService, run_forever
+    import socket
+
+    from xmserver.supervisor import WorkerSpec, supervise
 
     dsn = dsn_from(args.db)
     with scec_connection(dsn):
-        pass
-    pki = pki_store.load_pki(_pki_dir(args))
-    service = EnrollmentService(dsn, pki, BrokerAddress.parse(args.broker), args.topic_root)
+        pass  # the schema is migrated once, before the workers start
+    pki_store.load_pki(_pki_dir(args))  # a wrong passphrase is refused here, not in N workers
+    if not 1 <= args.workers <= 64:
+        raise UserError(tr("--workers must be between 1 and 64"), field="workers",
+                        rule="out_of_range")
+    tls = _tls(args)
+    prefix = args.instance or socket.gethostname().split(".")[0]
+    specs = [WorkerSpec(dsn, str(_pki_dir(args)), args.broker, tls, args.topic_root,
+                        f"{prefix}-{i}") for i in range(1, args.workers + 1)]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())
-    run_forever(service, stop)
+    supervise(specs, stop)
+    return EXIT_OK
+
+
+def cmd_broker_config(args: argparse.Namespace) -> int:
+    from xmserver.broker import refresh_revocation_list, write_broker_config
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    out = Path(args.out)
+    with scec_connection(dsn_from(args.db)) as conn:
+        if args.refresh_crl:
+            path = refresh_revocation_list(conn, pki, out)
+            _emit(args, {"revocation_list": str(path)},
+                  tr("Revocation list written to {path}: restart the broker to load it",
+                     path=path))
+            return EXIT_OK
+        if not args.host:
+            raise UserError(tr("Give --host NAME (the name or address centres connect to)"),
+                            field="host", rule="required")
+        made = write_broker_config(conn, pki, out, hosts=args.host, port=args.port,
+                                   enroll_port=args.enroll_port, topic_root=args.topic_root,
+                                   bind=args.bind, run_as=args.user, renew=args.renew)
+    _emit(args, {"folder": str(made.folder), "files": made.files, "renewed": made.renewed},
+          tr("Broker configuration in {folder}: mosquitto -c {folder}/mosquitto.conf; the "
+             "workers connect with --tls-ca ca.pem --tls-cert worker.pem --tls-key worker.key",
+             folder=made.folder))
+    return EXIT_OK
+
+
+def cmd_act_show(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        found = register.act(conn, args.niu)
+    record = found["record"]
+    text = tr("{niu}: {event} of centre {centre}, register number {number}, stored {stored}",
+              niu=found["niu"], event=found["event_type"], centre=found["centre"],
+              number=record.get("register_number"), stored=found["stored_at"])
+    _emit(args, found, text)
+    return EXIT_OK
+
+
+def cmd_quarantine_list(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        rows = register.quarantine_list(conn, limit=args.limit, reason=args.reason)
+    text = "\n".join(f"{r['id']:>6}  {r['received_at']:%Y-%m-%d %H:%M}  {r['reason']:<16} "
+                     f"{r['claimed_sender'] or '?':<7} {r['carrier']:<4} {r['size']:>7} B"
+                     f"  ×{r['times']}" for r in rows)
+    _emit(args, rows, text or tr("The quarantine is empty"))
+    return EXIT_OK
+
+
+def cmd_quarantine_show(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        item, data = register.quarantine_item(conn, args.id)
+    if args.out:
+        write_file_atomically(Path(args.out), data)
+        item["written_to"] = args.out
+    _emit(args, item, "\n".join(f"{k}: {v}" for k, v in item.items()))
+    return EXIT_OK
+
+
+def cmd_quarantine_purge(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        n = register.purge_quarantine(conn, item=args.id, older_than_days=args.older_than)
+    _emit(args, {"purged": n}, tr("{count} quarantined containers purged", count=n))
+    return EXIT_OK
+
+
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        rows = register.conflicts(conn, open_only=not args.all, limit=args.limit)
+    text = "\n".join(f"{r['id']:>6}  {r['niu']}  {r['centre']}  {r['reason']:<16} "
+                     f"{r['received_at']:%Y-%m-%d %H:%M}" for r in rows)
+    _emit(args, rows, text or tr("No conflict to review"))
+    return EXIT_OK
+
+
+def cmd_conflicts_show(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        item = register.conflict(conn, args.id)
+    _emit(args, item, json_text(item))
+    return EXIT_OK
+
+
+def cmd_t2d_import(args: argparse.Namespace) -> int:
+    from xmserver.t2d import import_folder
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    with scec_connection(dsn_from(args.db)) as conn:
+        reports = import_folder(conn, pki, Path(args.directory))
+    lines = []
+    for r in reports:
+        lines.append(tr("centre {centre}: {files} containers read, {stored} stored ({acts} acts),"
+                        " {dup} already received, {answered} questions answered,"
+                        " {quarantined} quarantined, {refused} damaged files refused",
+                        centre=r.centre, files=r.files, stored=r.stored, acts=r.acts_stored,
+                        dup=r.duplicates, answered=r.answered, quarantined=len(r.quarantined),
+                        refused=len(r.refused)))
+        lines.extend(f"  {name}: {reason}" for name, reason in r.quarantined + r.refused)
+    _emit(args, [vars(r) for r in reports], "\n".join(lines))
+    return EXIT_OK if all(not r.quarantined and not r.refused for r in reports) else 1
+
+
+def cmd_t2d_export(args: argparse.Namespace) -> int:
+    from xmserver.t2d import export_folder
+
+    pki = pki_store.load_pki(_pki_dir(args))
+    with scec_connection(dsn_from(args.db)) as conn:
+        report = export_folder(conn, pki, Path(args.directory), args.centre)
+    _emit(args, vars(report),
+          tr("{count} containers for centre {centre} in {folder} ({new} new)",
+             count=report.total, centre=report.centre, folder=report.folder,
+             new=len(report.written)))
     return EXIT_OK
 
 
@@ -266,10 +406,72 @@ def build_parser() -> argparse.ArgumentParser:
     crl.add_argument("--out", default=None)
     crl.set_defaults(handler=cmd_pki_crl)
 
-    run = sub.add_parser("run", help=tr("run a worker (enrollment requests over MQTT)"))
+    run = sub.add_parser("run", help=tr("run workers: containers from centres, enrollment"))
     run.add_argument("--broker", default="127.0.0.1:1883")
     run.add_argument("--topic-root", default="ecr")
+    run.add_argument("--workers", type=int, default=1, help=tr("worker processes to start"))
+    run.add_argument("--instance", default=None,
+                     help=tr("name of this machine's worker slots (default: the host name)"))
+    run.add_argument("--tls-ca", default=None, help=tr("the country's CA certificates (PEM)"))
+    run.add_argument("--tls-cert", default=None, help=tr("the workers' client certificate"))
+    run.add_argument("--tls-key", default=None, help=tr("the workers' client key"))
     run.set_defaults(handler=cmd_run)
+
+    broker = sub.add_parser("broker-config", help=tr("write the Mosquitto configuration (TLS, "
+                                                     "certificates, ACL, revocation list)"))
+    broker.add_argument("--out", required=True, help=tr("folder to write"))
+    broker.add_argument("--host", action="append", default=[],
+                        help=tr("name or address of the broker, as centres reach it (repeat)"))
+    broker.add_argument("--port", type=int, default=8883)
+    broker.add_argument("--enroll-port", type=int, default=8884)
+    broker.add_argument("--bind", default="0.0.0.0")  # noqa: S104
+    broker.add_argument("--topic-root", default="ecr")
+    broker.add_argument("--user", default=None, help=tr("system user Mosquitto runs as"))
+    broker.add_argument("--renew", action="store_true", help=tr("new broker and worker keys"))
+    broker.add_argument("--refresh-crl", action="store_true",
+                        help=tr("only write the current revocation list"))
+    broker.set_defaults(handler=cmd_broker_config)
+
+    act = sub.add_parser("act", help=tr("read the national register")).add_subparsers(
+        dest="act_command", metavar="ACTION", required=True)
+    show = act.add_parser("show", help=tr("show an act by its NIU"))
+    show.add_argument("niu")
+    show.set_defaults(handler=cmd_act_show)
+
+    quarantine = sub.add_parser("quarantine", help=tr("containers refused as a whole")
+                                ).add_subparsers(dest="q_command", metavar="ACTION", required=True)
+    ql = quarantine.add_parser("list", help=tr("list quarantined containers"))
+    ql.add_argument("--reason", default=None)
+    ql.add_argument("--limit", type=int, default=100)
+    ql.set_defaults(handler=cmd_quarantine_list)
+    qs = quarantine.add_parser("show", help=tr("show one quarantined container"))
+    qs.add_argument("id", type=int)
+    qs.add_argument("--out", default=None, help=tr("write its bytes to this file"))
+    qs.set_defaults(handler=cmd_quarantine_show)
+    qp = quarantine.add_parser("purge", help=tr("forget quarantined containers"))
+    qp.add_argument("--id", type=int, default=None)
+    qp.add_argument("--older-than", type=int, default=None, metavar="DAYS")
+    qp.set_defaults(handler=cmd_quarantine_purge)
+
+    conflicts = sub.add_parser("conflicts", help=tr("acts received with another content")
+                               ).add_subparsers(dest="c_command", metavar="ACTION", required=True)
+    cl = conflicts.add_parser("list", help=tr("list conflicts to review"))
+    cl.add_argument("--all", action="store_true", help=tr("resolved ones too"))
+    cl.add_argument("--limit", type=int, default=100)
+    cl.set_defaults(handler=cmd_conflicts_list)
+    cs = conflicts.add_parser("show", help=tr("show a conflict: what is stored, what came"))
+    cs.add_argument("id", type=int)
+    cs.set_defaults(handler=cmd_conflicts_show)
+
+    t2d = sub.add_parser("t2d", help=tr("removable media")).add_subparsers(
+        dest="t2d_command", metavar="ACTION", required=True)
+    ti = t2d.add_parser("import", help=tr("ingest the containers centres wrote to a folder"))
+    ti.add_argument("directory")
+    ti.set_defaults(handler=cmd_t2d_import)
+    te = t2d.add_parser("export", help=tr("write what the SCEC has for a centre to a folder"))
+    te.add_argument("--centre", required=True)
+    te.add_argument("directory")
+    te.set_defaults(handler=cmd_t2d_export)
     return p
 
 

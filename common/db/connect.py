@@ -26,10 +26,20 @@ password kept in the home's secrets folder (``<home>/keys/db/<role>.password``,
 written by :func:`provision_role_password`), else with the DSN's own password
 when the DSN names that role, else through libpq's usual means (``.pgpass``,
 ``PGPASSWORD``).  Every role authenticates with SCRAM-SHA-256, embedded or not.
+
+The application role: ``role="ecr_app"`` (:data:`APP_ROLE`) means *this
+database's* application role, ``ecr_app_<database>`` (:func:`app_role_name`,
+``DatabaseConfig.app_role``).  Each centre database has its own, with its own
+password and CONNECT on that database only; ``ecr_app`` itself is the group
+role holding the API's grants inside each database and cannot log in (issue
+11, finding 10; migration 0412).  A DSN naming a role ``ecr_app…`` itself (a
+workstation configured with it) is taken as it is.
 """
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import re
 import secrets
 from collections.abc import Iterator, Mapping
@@ -58,6 +68,28 @@ POOL_MAX_SIZE = 4
 CONNECT_TIMEOUT = 5  # seconds: a server that does not answer is reported quickly
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+#: The group role of the application; as a ``role`` argument, this database's login role.
+APP_ROLE = "ecr_app"
+_PLAIN_DBNAME = re.compile(r"[a-z0-9_]{1,55}")
+
+
+def _md5_hex(text: str) -> str:
+    # a name, not a secret: MD5 because SQL has it built in (ecr._app_role_name)
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def app_role_name(dbname: str) -> str:
+    """The application's login role for database ``dbname`` (SQL: ``ecr._app_role_name``).
+
+    ``ecr_app_<dbname>`` when the name is lower-case letters, digits and ``_``
+    (55 at most), else a readable part and 16 hex digits of its MD5, so that
+    two databases never share a role and the name fits PostgreSQL's 63 bytes.
+    """
+    if _PLAIN_DBNAME.fullmatch(dbname):
+        return f"{APP_ROLE}_{dbname}"
+    readable = re.sub(r"[^a-zA-Z0-9_]", "_", dbname).lower()[:38]
+    return f"{APP_ROLE}_{readable}_{_md5_hex(dbname)[:16]}"
 
 
 class DatabaseUnavailable(UserError):
@@ -122,6 +154,23 @@ class DatabaseConfig:
     @property
     def is_embedded(self) -> bool:
         return self.dsn is None
+
+    @property
+    def app_role(self) -> str:
+        """The login role of this database's application (what ``role="ecr_app"`` means).
+
+        A DSN naming a role ``ecr_app…`` (a workstation configured with the
+        application role) gives that role; otherwise it is derived from the
+        database's name (libpq's default: the user's name).
+        """
+        if self.dsn is None:
+            return app_role_name(self.dbname)
+        params = psycopg.conninfo.conninfo_to_dict(self.dsn)
+        user = params.get("user")
+        if isinstance(user, str) and (user == APP_ROLE or user.startswith(APP_ROLE + "_")):
+            return user
+        dbname = params.get("dbname") or user or _os_user()
+        return app_role_name(str(dbname))
 
     @property
     def db_dir(self) -> Path:
@@ -244,19 +293,36 @@ def provision_role_password(config: DatabaseConfig, role: str) -> str:
     The role must exist (a migration creates it); the password is sent as a
     SCRAM verifier, so it never reaches the server's logs in clear.
     """
+    role = _resolve_role(config, role)
     _check_role_name(role)
     folder = config.secrets_dir
     if folder is None:
         raise UserError(tr("Role passwords are kept in a centre home; none is configured"),
                         field="home", rule="required")
-    password = secrets.token_urlsafe(32)
     with owner_connection(config) as conn:
-        verifier = conn.pgconn.encrypt_password(
-            password.encode(), role.encode(), b"scram-sha-256").decode()
-        conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
-            sql.Identifier(role), sql.Literal(verifier)))
+        password = set_role_password(conn, role)
     store_role_password(folder, role, password)
     return password
+
+
+def set_role_password(conn: psycopg.Connection[Any], role: str) -> str:
+    """Give ``role`` a new random password on ``conn`` (an owner connection); return it.
+
+    Sent as a SCRAM verifier, so the password never reaches the server's logs.
+    The caller keeps it (:func:`store_role_password`).
+    """
+    _check_role_name(role)
+    password = secrets.token_urlsafe(32)
+    verifier = conn.pgconn.encrypt_password(
+        password.encode(), role.encode(), b"scram-sha-256").decode()
+    conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+        sql.Identifier(role), sql.Literal(verifier)))
+    return password
+
+
+def stored_role_password(config: DatabaseConfig, role: str) -> str | None:
+    """``role``'s password as kept in the home's secrets folder, if it is there."""
+    return _stored_password(config, _resolve_role(config, role))
 
 
 def store_role_password(folder: Path, role: str, password: str) -> None:
@@ -264,6 +330,15 @@ def store_role_password(folder: Path, role: str, password: str) -> None:
     _check_role_name(role)
     files.make_private_dir(folder)
     files.atomic_write(folder / f"{role}.password", (password + "\n").encode())
+
+
+def dsn_without_password(dsn: str) -> str:
+    """``dsn`` with its password left out (not kept anywhere)."""
+    params = dict(psycopg.conninfo.conninfo_to_dict(dsn))
+    if "password" not in params:
+        return dsn
+    params.pop("password")
+    return psycopg.conninfo.make_conninfo("", **params)
 
 
 def move_password_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
@@ -306,9 +381,21 @@ def _use_embedded(config: DatabaseConfig) -> embedded.EmbeddedServer | None:
             reason=str(exc), rule="embedded_server_failed") from exc
 
 
+def _resolve_role(config: DatabaseConfig, role: str) -> str:
+    return config.app_role if role == APP_ROLE else role
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "postgres"
+
+
 def _params(config: DatabaseConfig, role: str | None,
             server: embedded.EmbeddedServer | None) -> dict[str, Any]:
     if role is not None:
+        role = _resolve_role(config, role)
         _check_role_name(role)
     password = _stored_password(config, role) if role is not None else None
     if config.is_embedded:
@@ -347,13 +434,28 @@ def _connect(config: DatabaseConfig, params: Mapping[str, Any], *, role: str | N
     try:
         return psycopg.connect(**params, autocommit=autocommit)
     except psycopg.OperationalError as exc:
-        raise _unavailable(config, exc, role) from exc
+        user = params.get("user")
+        raise _unavailable(config, exc, str(user) if role is not None and user else role
+                           ) from exc
 
 
 def _unavailable(config: DatabaseConfig, exc: psycopg.Error,
                  role: str | None) -> DatabaseUnavailable:
     reason = _one_line(str(exc))
-    if exc.sqlstate in ("28P01", "28000") or "password authentication failed" in reason:
+    if role == APP_ROLE and (exc.sqlstate in ("28P01", "28000", "42501")
+                             or "permission denied for database" in reason
+                             or "not permitted to log in" in reason
+                             or "password authentication failed" in reason):
+        # a workstation still configured with the shared role of earlier versions
+        return DatabaseUnavailable(
+            tr("The database no longer accepts the shared role ecr_app: each centre database "
+               "now has its own application role ({role}); ask the administrator for its "
+               "password and enter it in the database settings",
+               role=app_role_name(str(psycopg.conninfo.conninfo_to_dict(config.dsn or "")
+                                      .get("dbname") or "ecr"))),
+            reason=reason, rule="app_role_changed")
+    if (exc.sqlstate in ("28P01", "28000") or "password authentication failed" in reason
+            or "no password supplied" in reason):
         return DatabaseUnavailable(
             tr("The database refused the login of {role}: {reason}",
                role=role or tr("the owner"), reason=reason),

@@ -31,7 +31,7 @@ import psycopg
 from psycopg import sql
 
 from common.db import embedded
-from common.db.connect import DatabaseConfig, conninfo
+from common.db.connect import DatabaseConfig, app_role_name, conninfo
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,40 @@ class EmbeddedTestServer:
             yield psycopg.conninfo.make_conninfo(**params)  # type: ignore[arg-type]
         finally:
             with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+                drop_database(conn, name)
+
+
+def drop_database(conn: psycopg.Connection[object], name: str) -> None:
+    """Drop a test database and its application role (roles belong to the server)."""
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with contextlib.suppress(psycopg.Error):  # still granted something elsewhere: kept
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(
+            sql.Identifier(app_role_name(name))))
+
+
+def drop_orphan_app_roles(admin_dsn: str) -> list[str]:
+    """Drop the application roles whose database is gone (tests that drop their own).
+
+    A role ``ecr_app_…`` that belongs to ``ecr_app`` and is granted nothing by
+    any database of the server is of no use; one still named in another
+    database's privileges is kept.  Returns the roles dropped.
+    """
+    dropped: list[str] = []
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        orphans = conn.execute("""
+            SELECT r.rolname FROM pg_roles r
+            JOIN pg_auth_members m ON m.member = r.oid
+            JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = 'ecr_app'
+            WHERE r.rolname LIKE 'ecr\\_app\\_%'
+              AND NOT EXISTS (SELECT 1 FROM pg_database d, aclexplode(d.datacl) a
+                              WHERE a.grantee = r.oid)""").fetchall()
+        for (role,) in orphans:
+            try:
+                conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+            except psycopg.Error:
+                continue
+            dropped.append(role)
+    return dropped
 
 
 @contextmanager

@@ -99,12 +99,41 @@ def translate(domain: str, msgid: str, lang: str | None = None) -> str:
     return _catalogue(domain, lang).get(msgid, msgid)
 
 
+#: Unicode categories of characters a reader cannot see, or that move the text
+#: around them: control characters (terminal escapes), format characters (bidi
+#: overrides such as U+202E, zero-width spaces such as U+200B), surrogates,
+#: private-use and unassigned code points, line and paragraph separators.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def visible(text: str) -> str:
+    """``text`` with each hidden character written as its code point (``U+202E``).
+
+    Line breaks and tabs are kept.  Every value a message quotes goes through it
+    (``tr`` does it), so a name typed with a right-to-left override or a
+    zero-width space is shown for what it is, and cannot reorder or hide the
+    rest of the message.
+    """
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(f"U+{ord(ch):04X}" if ch not in "\n\t"
+                   and unicodedata.category(ch) in _HIDDEN else ch for ch in text)
+
+
 def translator(domain: str) -> Callable[..., str]:
-    """Return ``tr(msgid, **params)`` bound to one catalogue domain."""
+    """Return ``tr(msgid, **params)`` bound to one catalogue domain.
+
+    Text parameters are quoted with ``visible``: they are what users typed.
+    """
 
     def tr(msgid: str, /, **params: object) -> str:
         text = translate(domain, msgid)
-        return text.format(**params) if params else text
+        if not params:
+            return text
+        return text.format(**{key: visible(value) if isinstance(value, str) else value
+                              for key, value in params.items()})
 
     tr.domain = domain  # type: ignore[attr-defined]
     return tr

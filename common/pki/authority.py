@@ -275,3 +275,59 @@ def build_revocation_list(issuing_key: ec.EllipticCurvePrivateKey,
             revoked_cert = revoked_cert.add_extension(x509.CRLReason(entry.reason), critical=False)
         builder = builder.add_revoked_certificate(revoked_cert.build())
     return builder.sign(issuing_key, hashes.SHA256())
+
+
+#: Broker and worker certificates: renewed with the broker configuration.
+SERVICE_DAYS = 397
+
+
+def issue_service_certificate(issuing_key: ec.EllipticCurvePrivateKey,
+                              issuing_certificate: x509.Certificate,
+                              public_key: ec.EllipticCurvePublicKey, common_name: str, *,
+                              server_names: Iterable[str] = (), client: bool = False,
+                              now: dt.datetime | None = None,
+                              validity_days: int = SERVICE_DAYS) -> x509.Certificate:
+    """A TLS certificate for one of the SCEC's own services, issued by the issuing CA.
+
+    With ``server_names`` it is a server certificate (``serverAuth``; the names,
+    DNS names or IP addresses, in subjectAltName, which is what clients check);
+    with ``client`` a client certificate (``clientAuth``) whose CN is the MQTT
+    user name the broker's ACL knows (``xmserver`` for the workers).  Its CN is
+    never six digits, so it can never be taken for a centre.
+    """
+    import ipaddress
+
+    if re.fullmatch(r"[0-9]{6}", common_name):
+        raise ValueError("a service certificate cannot carry a centre code as its name")
+    now = now or dt.datetime.now(dt.UTC)
+    country = issuing_certificate.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)
+    organisation = issuing_certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    subject = x509.Name([
+        *(x509.NameAttribute(NameOID.COUNTRY_NAME, str(a.value)) for a in country),
+        *(x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(a.value)) for a in organisation),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+    ])
+    usages = []
+    names: list[x509.GeneralName] = []
+    for name in server_names:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            names.append(x509.DNSName(name))
+    if names:
+        usages.append(x509.oid.ExtendedKeyUsageOID.SERVER_AUTH)
+    if client:
+        usages.append(x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH)
+    if not usages:
+        raise ValueError("a service certificate is for a server, a client or both")
+    builder = (
+        _builder(subject, issuing_certificate.subject, public_key,
+                 certificate_key_identifier(issuing_certificate), now,
+                 dt.timedelta(days=validity_days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(sign=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+    )
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    return builder.sign(issuing_key, hashes.SHA256())

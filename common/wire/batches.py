@@ -86,9 +86,19 @@ def open_act_batch(data: bytes, recipient: RecipientKey, directory: SignerDirect
 
 
 def seal_receipt(receipt: Receipt, *, centre: str, sequence: int, sender: SenderKey,
-                 recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
+                 recipient: RecipientCertificate,
+                 dictionary: int = compression.STORED) -> tuple[uuid.UUID, bytes]:
+    """A receipt; ``dictionary`` should be the one of the container it answers.
+
+    NIUs of one container share most of their digits, so compressed a receipt costs
+    about 2.5 bytes per act instead of 22 (200 entries: 499 bytes, 4,420 stored), and
+    the centre surely knows the dictionary it sealed its own container with (a newer
+    one would be refused by an older centre as ``unknown_dictionary``).
+    """
+    if dictionary != compression.STORED and not compression.available(dictionary):
+        dictionary = compression.STORED
     return seal(Kind.RECEIPT, centre, sequence, encode_receipt(receipt), sender, recipient,
-                dictionary=compression.STORED)
+                dictionary=dictionary)
 
 
 def open_receipt(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,

@@ -1,5 +1,9 @@
 """``ecr user add|list|suspend|set-password|set-privilege|unlock``.
 
+``ecr user unlock N --as-owner`` is the way back when the officer is locked
+out: it needs the database owner's access (the standalone PC, or the server
+with ``--db`` naming the owner), opens no session and is audited.
+
 The acting user is ``--as NUMBER`` (password from ECR_PASSWORD or the first
 line of stdin); a password being set comes from ECR_NEW_PASSWORD or the next
 line of stdin, never from the command line (it would stay in shell history).
@@ -46,14 +50,20 @@ def register(sub: Any) -> None:
     a.add_argument("number", type=int)
     a.set_defaults(handler=cmd_set_password)
 
-    a = s.add_parser("unlock", help=tr("unlock an account locked by failed logins"))
-    a.add_argument("number", type=int)
-    a.set_defaults(handler=cmd_unlock)
-
-    for name, parser in s.choices.items():
-        del name
+    for parser in s.choices.values():
         add_actor_option(parser)
         add_db_option(parser)
+
+    a = s.add_parser("unlock", help=tr("unlock an account locked by failed logins"))
+    a.add_argument("number", type=int)
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--as", dest="actor", type=int, metavar="NUMBER",
+                     help=tr("user number acting (password from ECR_PASSWORD or stdin)"))
+    who.add_argument("--as-owner", action="store_true",
+                     help=tr("as the database owner, without a session: on the standalone PC "
+                             "or the centre's server, when the officer is locked out"))
+    add_db_option(a)
+    a.set_defaults(handler=cmd_unlock)
 
 
 def _line(u: User) -> str:
@@ -100,6 +110,13 @@ def cmd_set_password(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    if args.as_owner:
+        from ecr_tk.services.centre import owner_unlock
+
+        user = owner_unlock(args.home, args.number, args.db)
+        emit(args, user.as_dict(), tr("User {number} unlocked by the database owner",
+                                      number=user.number))
+        return 0
     with session(args) as s:
         user = s.users.unlock(args.number)
     emit(args, user.as_dict(), tr("User {number} unlocked", number=user.number))

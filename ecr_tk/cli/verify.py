@@ -1,13 +1,19 @@
 """``ecr verify``: is a printed copy genuine and unchanged?  Offline, with the CA certificate.
 
-    ecr verify copie.pdf                  the PDF of a copy (code and page compared)
-    ecr verify scan.png                   a scan or photo of the paper (code checked)
-    ecr verify 'ECR1:…'                   the text a QR reader app decoded
+    ecr verify copie.pdf                  the PDF of a copy: code checked, every page compared
+    ecr verify scan.png                   a scan or photo of the paper: the code only
+    ecr verify 'ECR2:…'                   the text a QR reader app decoded: the code only
     ecr verify copie.pdf --ca ca.pem --crl revocations.crl
 
 The country's CA certificates come from ``--ca`` (PEM), else from the centre's
 keys folder; the latest revocation list from ``--crl``, else the centre's copy
-when there is one.  Exit code 0 when genuine, 1 when not (the reason is said).
+when there is one.  The output lists every value the code certifies.
+
+Exit code 0 when the copy is genuine (a PDF whose every page matches what its
+code certifies); 3 when only the code could be checked (a scan, a photo, the
+decoded text, a PDF without its template, an ``ECR1:`` code): the code is
+genuine but a person must compare the values listed with the paper; 1 when the
+code or the copy is refused (the reason is said).
 """
 
 from __future__ import annotations
@@ -91,22 +97,26 @@ def load_crl(args: argparse.Namespace) -> x509.CertificateRevocationList | None:
                         rule="not_a_crl") from None
 
 
+#: Exit code when only the code was checked: the paper is for a person to compare.
+EXIT_VALUES_ONLY = 3
+
+
 def verify(args: argparse.Namespace) -> int:
-    from printdesigner.qr import verify_printed
+    from printdesigner.verification import verify_printed
 
     result = verify_printed(args.copy, load_ca(args), load_crl(args))
-    seal = result.seal
-    lines = [("✔ " if result.genuine else "✘ ") + result.message]
-    if seal is not None:
-        lines += [
-            tr("NIU: {niu}", niu=seal.niu),
-            tr("Document: {kind}, copy no. {n}, issued {at}", kind=seal.kind,
-               n=seal.copy_number, at=seal.issued_at.strftime("%Y-%m-%d %H:%M UTC")),
-            tr("Certificate no.: {number}", number=seal.register_number),
-            tr("Names certified: {names}", names=" / ".join(seal.names)),
-        ]
-        if not result.text_checked and result.genuine:
-            lines.append(tr("Compare these names with the paper: only a PDF can be compared "
-                            "automatically"))
+    mark = "✔ " if result.genuine else "⚠ " if result.scope == "values" else "✘ "
+    if result.differences:
+        lines = [mark + tr("The copy differs from what its code certifies:")]
+        lines += [f"  – {difference}" for difference in result.differences]
+    else:
+        lines = [mark + result.message]
+    if result.facts:
+        lines.append(tr("What the code certifies:") if result.scope != "document"
+                     else tr("What the code certifies, and every page shows:"))
+        width = max(len(label) for label, _ in result.facts)
+        lines += [f"  {label.ljust(width)}  {value}" for label, value in result.facts]
     emit(args, result.as_dict(), "\n".join(lines))
-    return 0 if result.genuine else 1
+    if result.genuine:
+        return 0
+    return EXIT_VALUES_ONLY if result.scope == "values" else 1

@@ -32,6 +32,11 @@ RULE_MESSAGES: Mapping[str, str] = {
     "session_unknown": N_("Unknown session: please log in again"),
     "session_closed": N_("This session was closed: please log in again"),
     "session_expired": N_("The session expired after inactivity: please log in again"),
+    "session_revoked": N_("This session was closed when the account changed (password, "
+                          "suspension or lock): please log in again"),
+    "session_too_old": N_("The session reached its maximum length of {minutes} minutes: "
+                          "please log in again"),
+    "bad_kdf": N_("The password's key-derivation parameters are out of bounds"),
     "user_suspended": N_("This user is suspended"),
     "user_locked": N_(
         "This account is locked after too many failed logins: ask the officer to unlock it"),

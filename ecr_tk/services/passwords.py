@@ -40,6 +40,19 @@ class KdfParams:
 
 DEFAULT_PARAMS = KdfParams()
 
+# Bounds of the parameters, enforced by the database (ecr._kdf_ok, migration
+# 0411) whatever the client; a test checks that both agree.  Below, a guess is
+# too cheap; above, a login would take too long or too much memory.
+BOUNDS = {"time_cost": (2, 8), "memory_cost": (19456, 262144), "parallelism": (1, 8)}
+MAX_TIME_X_MEMORY = 1024 * 1024  # passes x KiB: 1 GiB-pass at most
+
+
+def params_within_bounds(params: KdfParams) -> bool:
+    """Whether ``params`` are inside :data:`BOUNDS` (what the database accepts)."""
+    values = params.as_dict()
+    return (all(low <= values[key] <= high for key, (low, high) in BOUNDS.items())
+            and params.time_cost * params.memory_cost <= MAX_TIME_X_MEMORY)
+
 
 def new_salt() -> bytes:
     return os.urandom(SALT_LENGTH)

@@ -54,6 +54,9 @@ log = logging.getLogger("ecr.transmitter")
 SESSION_EXPIRY = 7 * 24 * 3600
 KEEPALIVE = 300
 CONNECT_TIMEOUT = 30.0
+#: ``ecr sync`` ends only after this long without anything from the broker since it
+#: connected, so that what the broker kept for the centre is delivered and applied.
+QUIET_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,8 @@ class Transmitter:
         self._unacked: dict[int, int] = {}  # paho mid → sequence, PUBACK awaited
         self._sync_mid: int | None = None
         self._sync_asked_at: float | None = None
+        self._connected_at = 0.0
+        self._last_message = 0.0
 
     # ------------------------------------------------------------------ running
     def run(self, stop: threading.Event, *, until_done: bool = False,
@@ -177,12 +182,17 @@ class Transmitter:
                 if self._client is None and not self._connect(stop, deadline):
                     continue
                 self._step()
-                if until_done and self.done():
+                if until_done and self.done() and self._quiet():
                     return True
                 self._drain(0.5)
             return self.done()
         finally:
             self._close("")
+
+    def _quiet(self) -> bool:
+        """Nothing came from the broker for a moment since we connected: what it kept for
+        us while we were away (receipts, routed mentions) has been delivered."""
+        return time.monotonic() - max(self._connected_at, self._last_message) >= QUIET_SECONDS
 
     def done(self) -> bool:
         figures = self.store.status()
@@ -197,7 +207,12 @@ class Transmitter:
         # our own backoff decides when to come back, not paho's
         client.reconnect_delay_set(min_delay=3600, max_delay=3600)
         client.max_inflight_messages_set(self.config.limits.window + 2)
-        client.on_message = lambda c, u, m: self.events.put(("message", gen, bytes(m.payload)))
+        # Manual acknowledgement: the broker forgets an answer (a receipt, a routed
+        # mention) only once it is applied in the database; one that arrives as
+        # ``ecr sync`` ends is delivered again at the next connection.
+        client.manual_ack_set(True)
+        client.on_message = lambda c, u, m: self.events.put(
+            ("message", gen, bytes(m.payload), m.mid, m.qos))
         client.on_publish = lambda c, u, mid, rc, p: self.events.put(("puback", gen, mid, rc))
         client.on_disconnect = lambda c, u, f, rc, p: self.events.put(("lost", gen, rc))
         try:
@@ -212,6 +227,7 @@ class Transmitter:
             stop.wait(delay)
             return False
         self._client = client
+        self._connected_at = time.monotonic()
         self.backoff.reset()
         client.subscribe(self.down, qos=1)
         self.store.set_link(str(self.config.broker))
@@ -292,6 +308,9 @@ class Transmitter:
             applied = apply_answer(self.store, self.sealer, event[2], self.config.spool,
                                    self.config.keys)
             log.debug("transmission: %s", applied)
+            self._last_message = time.monotonic()
+            if gen == self._generation and self._client is not None:
+                self._client.ack(event[3], event[4])  # applied (or refused): done with it
             return
         if gen != self._generation:
             return  # about a connection already closed

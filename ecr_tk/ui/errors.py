@@ -50,6 +50,7 @@ def connection_message(exc: BaseException) -> str:
 
 #: Refusals that end the session: the main window locks (or logs out) instead.
 SESSION_RULES = frozenset({"session_expired", "session_closed", "session_unknown",
+                           "session_revoked", "session_too_old",
                            "user_suspended", "user_locked"})
 
 

@@ -84,7 +84,8 @@ class SetupAssistant(ttk.Frame):
         s.add("address", tr("Server address"), entry(30), required=True,
               hint=tr("e.g. 192.168.1.10 or server:5432"))
         s.add("database", tr("Database name"), entry(20))
-        s.add("user", tr("Database user"), entry(20))
+        s.add("user", tr("Database user"), entry(20),
+              hint=tr("to join: empty for the centre's application role (ecr_app_<database>)"))
         s.add("db_password", tr("Database password"), entry(24, secret=True))
         self.status = ttk.Label(card, text="", style="Card.Error.TLabel", wraplength=560,
                                 justify="left")
@@ -109,10 +110,6 @@ class SetupAssistant(ttk.Frame):
         self.buttons.pack(fill="x", pady=(10, 0))
         self.create_button.configure(
             text=tr("Connect") if mode == JOIN else tr("Create the centre"))
-        user = self.server_form.inputs["user"]
-        assert isinstance(user, ttk.Entry)
-        if mode == JOIN and not user.get():
-            user.insert(0, "ecr_app")
 
     def value(self, form: Form, key: str) -> str:
         widget = form.inputs[key]
@@ -132,8 +129,13 @@ class SetupAssistant(ttk.Frame):
             if not address.strip():
                 self.server_form.show_message("address", tr("The server's address is required"))
                 return
-            dsn = server_dsn(address, self.value(self.server_form, "database"),
-                             self.value(self.server_form, "user"),
+            user = self.value(self.server_form, "user")
+            if mode == JOIN and not user.strip():
+                # a workstation joins as the centre database's own application role
+                from common.db.connect import app_role_name
+
+                user = app_role_name(self.value(self.server_form, "database").strip() or "ecr")
+            dsn = server_dsn(address, self.value(self.server_form, "database"), user,
                              self.value(self.server_form, "db_password"))
         if mode == JOIN:
             self._run(lambda: join_centre(self.app.home_arg, dsn or ""))

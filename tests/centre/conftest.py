@@ -2,7 +2,7 @@
 
 ``centre`` is a centre made by ``Centre.init`` (home in tmp_path, database from
 ``fresh_db``); ``staff`` logs in its officer, one secretary and one agent;
-``app_conn`` is a plain connection as the application role ``ecr_app``, for
+``app_conn`` is a plain connection as the application role (``ecr_app_<db>``), for
 the tests that try to get around the API with raw SQL.
 """
 
@@ -54,9 +54,11 @@ def staff(centre: Centre) -> Staff:
 
 @pytest.fixture
 def app_conn(centre: Centre) -> Iterator[psycopg.Connection[Any]]:
-    """A raw connection as ecr_app, the role every workstation uses."""
+    """A raw connection as the application role, the one every workstation uses
+    (``ecr_app_<database>``, a member of ``ecr_app``)."""
     with psycopg.connect(conninfo(centre.config, "ecr_app"), autocommit=True) as conn:
-        assert conn.execute("SELECT current_user").fetchone() == ("ecr_app",)
+        assert conn.execute("SELECT current_user").fetchone() == (centre.config.app_role,)
+        assert centre.config.app_role.startswith("ecr_app_")
         yield conn
 
 

@@ -420,11 +420,16 @@ def test_a_workstation_joins_the_centre_with_the_server_address_only(
     assert not setup.centre_form.winfo_ismapped()  # nothing about the centre is asked
     hands.type_into(setup.server_form.inputs["address"], f"{params['host']}:{params['port']}")
     hands.type_into(setup.server_form.inputs["database"], params["dbname"])
-    hands.type_into(setup.server_form.inputs["user"], params["user"])
+    # no user typed: the workstation joins as the centre database's own application
+    # role, never as the owner (the test server trusts 127.0.0.1: no password asked)
     hands.click(setup.create_button)
     login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
                      timeout=60, what="the login window after joining")
     assert str(login.centre_label.cget("text")) == "Centre d'état civil de Thiès"
+    joined = CentreHome.open(tmp_path / "workstation-2").settings["database.dsn"]
+    from common.db.connect import app_role_name
+
+    assert psycopg.conninfo.conninfo_to_dict(joined)["user"] == app_role_name(params["dbname"])
     bench = log_in(hands, app, SECRETARY)
     assert "Moussa Faye" in str(bench.user_label.cget("text"))
     app._close_session()

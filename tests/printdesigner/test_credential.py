@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from common.pki.authority import CountryAuthority
 from printdesigner import credential
-from printdesigner.qr import CopySeal, seal_text, verify_text
+from printdesigner.qr import PREFIX_V1, CopySeal, sign_code, verify_code
 from tests.printdesigner.conftest import Centre, make_centre
 
 
@@ -47,6 +47,7 @@ def test_both_key_identifier_methods_rebuild_and_verify(authority: CountryAuthor
         seal = CopySeal("0102032026000423", "full", 1,
                         dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1), "123/2026", None,
                         ("x",), bytes(16))
-        result = verify_text(seal_text(seal, centre), centre.ca_certificates)
-        assert result.genuine, (method, result.reason, result.message)
+        result = verify_code(sign_code(seal.to_bytes(), centre, PREFIX_V1),
+                             centre.ca_certificates)
+        assert result.code_genuine, (method, result.reason, result.message)
         assert result.certificate_serial == centre.certificate.serial_number

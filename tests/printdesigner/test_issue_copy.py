@@ -11,7 +11,7 @@ from cryptography import x509
 from common.acts import examples
 from ecr_tk.services import Centre
 from printdesigner.documents import issued_copy_pdf, load_signer, write_pdf
-from printdesigner.qr import verify_printed
+from printdesigner.verification import verify_printed
 from tests.printdesigner.conftest import Centre as SigningCentre
 from tests.printdesigner.pdfread import flat, pdftotext, pypdf_text
 from tests.printdesigner.test_store import (  # noqa: F401  (fixtures)

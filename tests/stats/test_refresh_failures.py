@@ -9,13 +9,14 @@ import psycopg
 
 from common.acts import examples
 from common.db.migrate import migrate
+from ecr_tk.services.passwords import DEFAULT_PARAMS
 
 
 def test_a_validation_commits_even_when_its_statistics_cannot_be_written(fresh_db: str) -> None:
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         migrate(conn, "centre")
-        conn.execute("SELECT ecr.init_centre('221003', 'Centre', 1, 'Officier', %s, '{}', %s)",
-                     (b"s" * 16, b"p" * 32))
+        conn.execute("SELECT ecr.init_centre('221003', 'Centre', 1, 'Officier', %s, %s, %s)",
+                     (b"s" * 16, json.dumps(DEFAULT_PARAMS.as_dict()), b"p" * 32))
         good, bad = copy.deepcopy(examples.BIRTH), copy.deepcopy(examples.BIRTH)
         bad["child"]["weight_g"] = "heavy"  # what no validator lets through
         ids = []

@@ -3,8 +3,8 @@
 ``enrolled`` is the ``centre`` of tests/centre/conftest.py with a certificate
 issued by a test country authority for the key ``ecr init`` made, installed in
 its keys folder as ``ecr enroll`` would; ``scec`` answers its containers on the
-real broker (see ``scec_standin``: it stands in for XMServer until the two
-branches meet).
+real broker (see ``scec_standin``: a programmable SCEC for edge cases; the real
+one is exercised in tests/faults).
 """
 
 from __future__ import annotations

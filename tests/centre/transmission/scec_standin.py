@@ -1,7 +1,9 @@
 """A test-only SCEC, built from the real wire functions, answering a centre's containers.
 
-It stands in for XMServer (``xmserver run``, built on another branch) until the
-two branches meet; the lead runs the real end-to-end test after merging.  It
+A programmable SCEC for the transmitter's edge cases (refuse chosen NIUs, hold
+receipts back, drop containers unread), which the real XMServer cannot be told
+to do; the real SCEC (``xmserver run``) is tested against real centres in
+tests/faults (end to end and the 14 faults) and tests/gui/test_transmission.py.  It
 follows docs/protocol.md: each container opened with the real opener, acts
 stored once per NIU (same content again → ``ALREADY_STORED``), a sequence seen
 under another message id refused, a signed receipt per container published with

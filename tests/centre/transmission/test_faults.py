@@ -2,8 +2,8 @@
 
 Real PostgreSQL, the real Mosquitto, the real ``ecr transmitter`` process, real
 ``ecr backup`` / ``ecr restore``.  The SCEC is the stand-in of ``scec_standin``
-(built from the real wire functions): it stands in for XMServer until the two
-branches meet; the lead runs the real end-to-end tests after merging.  Each test
+(built from the real wire functions), which can hold receipts back on demand; the
+same faults against the real SCEC are in tests/faults/test_faults.py.  Each test
 ends by checking that every validated act was stored once at the SCEC and
 acknowledged once at the centre.
 """
@@ -160,6 +160,7 @@ def test_a_centre_restored_from_an_older_backup_gets_back_in_step_without_reusin
     _, first = validated_birth(staff, given="Awa")  # pending when the backup is taken
     archive = tmp_path / "old.tar"
     monkeypatch.setenv("ECR_PASSWORD", PASSWORDS[OFFICER])
+    monkeypatch.setenv("ECR_BACKUP_PASSPHRASE", "une phrase de passe pour les tests")
     assert main(["--home", str(home.path), "backup", str(archive), "--as", str(OFFICER)]) == 0
     _, second = validated_birth(staff, given="Fatou")
     assert service.sync(home, wait=60)["done"]

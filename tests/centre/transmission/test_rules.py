@@ -1,7 +1,7 @@
 """The transmission rules at the database: refusals kept, audit marks, one transmitter, mentions.
 
 Over the real Mosquitto with the SCEC stand-in of ``scec_standin`` (real wire
-functions; it stands in for XMServer until the two branches meet).
+functions; a programmable SCEC for edge cases, the real one is in tests/faults).
 """
 
 from __future__ import annotations

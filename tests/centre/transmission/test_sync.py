@@ -1,8 +1,8 @@
-"""``ecr sync`` against the real Mosquitto and a SCEC stand-in (not XMServer yet).
+"""``ecr sync`` against the real Mosquitto and a programmable SCEC stand-in.
 
 The stand-in (``scec_standin``) is built from the real wire functions and stands
-in for XMServer until the two branches meet; the lead runs the real end-to-end
-test after merging.
+in for XMServer where a test must steer the answers; the real SCEC is in
+tests/faults.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The SCEC's side of the folder (``xmserver t2d import|export``, on another branch)
 is played by the SCEC stand-in (``scec_standin``), built from the real wire
-functions, until the two branches meet.
+functions (the real SCEC's T2D is tested in tests/faults/test_end_to_end.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A Mosquitto started by the test: a TLS listener with a server certificate from
 the test country's PKI and client certificates required (the certificate's CN
 as the user name), plus a plain listener on which the SCEC stand-in (real wire
-functions; it stands in for XMServer until the two branches meet) connects.
+functions; a programmable SCEC for edge cases, the real one is in tests/faults) connects.
 The broker's real configuration (``xmserver broker-config``, ACLs, revocation
 list) is another branch's; this checks the centre's side of the TLS handshake.
 """

@@ -341,3 +341,35 @@ def test_warning_rules_are_exactly_those_the_validator_warns_with() -> None:
 
     assert {rule for _k, _c, _p, rule in WARNINGS} == WARNING_RULES
     assert not WARNING_RULES & {rule for _k, _c, _p, rule in REFUSALS}
+
+
+# (event, changes, path, rule, what the message must show instead of the hidden character)
+HIDDEN = [
+    ("birth", (("child.surname", "Ndiaye\u202e"),), "child.surname", "name_characters",
+     "U+202E"),
+    ("birth", (("child.given_names", "Awa\u200bNdèye"),), "child.given_names",
+     "name_characters", "U+200B"),
+    ("birth", (("occurred_on", "2025-12-28\u202e"),), "occurred_on", "invalid_date",
+     "2025-12-28U+202E"),
+    ("birth", (("occurred_time", "06:45\u2066"),), "occurred_time", "invalid_time",
+     "06:45U+2066"),
+    ("birth", (("child.sex", "F\u200b"),), "child.sex", "not_in_code_list", "FU+200B"),
+    ("birth", (("mother.nationality", "S\u202eN"),), "mother.nationality", "invalid_country",
+     "SU+202EN"),
+    ("birth", (("place.area_code", "07\ufeff02"),), "place.area_code", "invalid_format",
+     "07U+FEFF02"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "changes", "path", "rule", "shown"), HIDDEN)
+def test_a_refusal_message_shows_a_hidden_character_it_quotes_as_its_code_point(
+    key: str, changes: tuple[tuple[str, Any], ...], path: str, rule: str, shown: str
+) -> None:
+    import unicodedata
+
+    report = check(key, mutate(EXAMPLES[key], *changes))
+    problem = next(p for p in report.errors if (p.path, p.rule) == (path, rule))
+    for lang in ("fr", "en"):
+        message = problem.message(lang)
+        assert shown in message, message
+        assert not [ch for ch in message if unicodedata.category(ch) in ("Cc", "Cf")], message

@@ -156,17 +156,17 @@ def test_describe_never_shows_the_password() -> None:
 def test_an_application_role_logs_in_with_its_provisioned_password(home: Path) -> None:
     config = DatabaseConfig.embedded(home)
     with owner_connection(config) as conn:
-        conn.execute("CREATE ROLE ecr_app NOLOGIN")
-    provision_role_password(config, "ecr_app")
-    secret = home / "keys" / "db" / "ecr_app.password"
+        conn.execute("CREATE ROLE ecr_reader NOLOGIN")
+    provision_role_password(config, "ecr_reader")
+    secret = home / "keys" / "db" / "ecr_reader.password"
     assert secret.stat().st_mode & 0o777 == 0o600
-    pool = open_pool(config, role="ecr_app")
+    pool = open_pool(config, role="ecr_reader")
     try:
         with pool.connection() as conn:
             row = conn.execute("SELECT current_user, current_setting('application_name'), "
                                "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
                                ).fetchone()
-        assert row == ("ecr_app", "ecr", False)
+        assert row == ("ecr_reader", "ecr", False)
         assert pool.max_size == 4
     finally:
         pool.close()

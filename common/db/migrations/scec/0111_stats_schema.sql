@@ -1,0 +1,1 @@
+-- same as: centre/0101_stats_schema.sql

@@ -1,0 +1,1 @@
+-- same as: centre/0102_stats_views_v1.sql

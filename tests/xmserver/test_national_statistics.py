@@ -1,0 +1,50 @@
+"""National statistics: the centres' statistics SQL, unchanged, over the national register.
+
+The SCEC's migrations 0111/0112 are the centre's 0101 and generated views file by
+reference (``-- same as:``), so the two can never drift; acts stored by ingest are
+folded into the facts by ``refresh_statistics`` (the workers do it when idle).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+
+from common.acts.dictionary import DICTIONARY_VERSION
+from common.db.migrate import load_migrations
+from common.stats.reader import DirectReader, read_table
+from tests.xmserver.senders import CODE, OTHER, enroll, records
+from xmserver.ingest import ingest, refresh_statistics
+
+CENTRE_MIGRATIONS = Path(__file__).resolve().parents[2] / "common" / "db" / "migrations" / "centre"
+
+
+def test_every_statistics_file_of_the_centres_is_applied_at_the_scec_unchanged() -> None:
+    scec = {m.sql for m in load_migrations("scec")}
+    shared = [CENTRE_MIGRATIONS / "0101_stats_schema.sql",
+              *CENTRE_MIGRATIONS.glob(f"01[0-9][0-9]_stats_views_v{DICTIONARY_VERSION}.sql")]
+    assert len(shared) == 2
+    for f in shared:
+        assert f.read_text("utf-8") in scec, f"{f.name} has no '-- same as:' file at the SCEC"
+
+
+def test_the_national_tables_count_every_centres_acts(scec, tmp_path) -> None:
+    senders = {code: enroll(scec, tmp_path, code) for code in (CODE, OTHER)}
+    stored: dict[str, list] = {}
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        for code, sender in senders.items():
+            stored[code] = records(60, code=code)
+            ingest(conn, scec.pki, sender.acts(stored[code], 1)[1])
+        assert conn.execute("SELECT count(*) FROM stats.all_acts").fetchone()[0] == 0
+        assert refresh_statistics(conn) == 120
+        assert refresh_statistics(conn) == 0
+        assert conn.execute("SELECT count(*) FROM stats.all_acts").fetchone()[0] == 120
+        lb3 = read_table(DirectReader(conn), "LB-3")
+    got: Counter[str] = Counter()
+    for r in lb3.rows:
+        got[r["centre_code"]] += r["births"]
+    want = Counter({code: sum(1 for a in acts if a.event_type == "birth")
+                    for code, acts in stored.items()})
+    assert got == want and sum(want.values()) > 0

@@ -1,0 +1,560 @@
+"""Ingest: one container from a centre into the national register, in one transaction.
+
+``ingest`` is the one path by which anything a centre sends reaches the
+central database: the MQTT workers (``xmserver run``) and the removable-media
+import (``xmserver t2d import``) both call it with the container's bytes.  It
+follows docs/protocol.md:
+
+* the container is opened with the wire layer's opener (every check: recipient,
+  signature, signer's certificate and revocation, age, payload); a refusal puts
+  the bytes in ``quarantine`` with the reason and nothing else happens;
+* the replay rule is the database's: ``seen_message`` keyed by (centre,
+  sequence) and by message id.  The same container again (same sequence, same
+  message id) is a no-op that returns its stored receipt; a sequence or a
+  message id already used otherwise is quarantined as a ``replay``;
+* acts are stored once per NIU; the same content again is ``ALREADY_STORED``
+  (new marginal mentions appended); other content under a known NIU is kept in
+  ``conflict`` and refused, never overwritten; an act the data dictionary
+  refuses, or an act of another centre, is refused alone;
+* the receipt is sealed and written to ``outgoing`` in the same transaction as
+  what it acknowledges, so a receipt can be late but never lost or untrue.
+
+The caller publishes the returned ``outgoing`` rows after the commit (and marks
+them published); a relay publishes whatever a killed worker did not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from cryptography import x509
+
+from common.acts.actjson import ActRecord, canonical_json
+from common.acts.niu import niu_problem
+from common.acts.summary import search_entries, summarize
+from common.acts.validation import validate
+from common.transport.mqtt import centre_of_topic
+from common.wire import batches, compression
+from common.wire.acts_codec import decode_acts
+from common.wire.container import OpenedMessage, RecipientCertificate, open_container
+from common.wire.errors import ContainerRefused
+from common.wire.mentions import decode_mentions, mention_id
+from common.wire.message import Header, Kind
+from common.wire.receipts import ActOutcome, Receipt, ReceiptEntry
+from common.wire.sync import Status, decode_sync_request
+from common.wire.trust import Signer
+from xmserver.directory import DatabaseDirectory
+from xmserver.pki_store import ScecPki
+
+log = logging.getLogger("xmserver.ingest")
+
+Conn = psycopg.Connection[Any]
+
+#: What a centre may send the SCEC through ingest.
+FROM_CENTRE = (Kind.ACT_BATCH, Kind.MENTION_OUT, Kind.SYNC_REQUEST)
+
+#: Registration years the register accepts (the NIU carries the year).
+FIRST_YEAR = 1800
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A container the SCEC must publish on a centre's ``down`` topic."""
+
+    id: int
+    centre: str
+    kind: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What ingest did with one container."""
+
+    outcome: str  # "stored" | "duplicate" | "answered" | "quarantined"
+    centre: str = ""
+    kind: str = ""
+    sequence: int | None = None
+    reason: str = ""
+    entries: tuple[ReceiptEntry, ...] = ()
+    outgoing: tuple[Outgoing, ...] = ()
+
+    @property
+    def stored(self) -> int:
+        return sum(1 for e in self.entries if e.outcome == ActOutcome.STORED)
+
+
+class _NoReplayCheck:
+    """The database directory, with the replay question left to ``ingest`` itself.
+
+    The opener would refuse a container already seen; the protocol wants the
+    same container again to bring its receipt again, so ingest decides after
+    opening, under the centre's row lock.
+    """
+
+    def __init__(self, conn: Conn) -> None:
+        self._directory = DatabaseDirectory(conn)
+
+    def find_signer(self, key_identifier: bytes | None, issuer_der: bytes | None,
+                    serial: int | None) -> Signer | None:
+        return self._directory.find_signer(key_identifier, issuer_der, serial)
+
+    def already_seen(self, sender: str, sequence: int, message_id: uuid.UUID) -> bool:
+        return False
+
+
+def content_of(act: ActRecord) -> bytes:
+    """The act's content as the SCEC compares it: the record without status and mentions."""
+    doc = act.to_dict()
+    doc.pop("status")
+    doc.pop("mentions")
+    return canonical_json(doc)
+
+
+# ----------------------------------------------------------------------------- entry point
+def ingest(conn: Conn, pki: ScecPki, data: bytes, *, carrier: str = "mqtt", topic: str = "",
+           now: dt.datetime | None = None) -> Ingested:
+    """Open and store one container; never raises for what the container holds.
+
+    ``conn`` is an owner connection to the central database in autocommit mode
+    (each step opens its own transaction).  Database errors propagate: the
+    caller retries later (and does not acknowledge the MQTT message meanwhile).
+    """
+    data = bytes(data)
+    now = now or dt.datetime.now(dt.UTC)
+    topic_centre = centre_of_topic(topic) if topic else None
+    try:
+        with conn.transaction():
+            opened = open_container(data, pki.recipient_key(), _NoReplayCheck(conn),
+                                    expected=FROM_CENTRE, now=now)
+    except ContainerRefused as refusal:
+        return _quarantine_alone(conn, data, carrier, topic, topic_centre or "", refusal)
+    header = opened.header
+    if topic_centre is not None and topic_centre != header.centre:
+        return _quarantine_alone(conn, data, carrier, topic, topic_centre, ContainerRefused(
+            "signer_mismatch", f"signed by {header.centre}, published on {topic_centre}'s topic"))
+    if header.kind == Kind.SYNC_REQUEST:
+        return _answer_sync(conn, pki, opened, data, carrier, topic, now)
+    try:
+        payload = _decode(opened, now)
+    except ContainerRefused as refusal:
+        return _store(conn, pki, opened, data, carrier, topic, None, refusal)
+    if header.kind == Kind.ACT_BATCH:
+        years = {y for y in map(_year, payload) if y is not None}
+        for year in sorted(years):
+            ensure_partition(conn, year)
+    return _store(conn, pki, opened, data, carrier, topic, payload, None)
+
+
+def _decode(opened: OpenedMessage, now: dt.datetime) -> list[Any]:
+    """The container's acts or mentions (each act is checked on its own later)."""
+    if opened.header.kind == Kind.ACT_BATCH:
+        return list(decode_acts(opened.body, validate=False,
+                                vocabulary=compression.vocabulary(opened.header.dictionary)))
+    return decode_mentions(opened.body)
+
+
+def _year(act: ActRecord) -> int | None:
+    niu = act.niu
+    if not isinstance(niu, str) or niu_problem(niu) is not None:
+        return None
+    year = int(niu[6:10])
+    return year if FIRST_YEAR <= year <= 9999 else None
+
+
+_partitions: set[tuple[str, str, str, int]] = set()
+
+
+def ensure_partition(conn: Conn, year: int) -> None:
+    """The register's partition for ``year`` (its own short transaction, once per process
+    and database)."""
+    key = (conn.info.host, str(conn.info.port), conn.info.dbname, year)
+    if key in _partitions:
+        return
+    with conn.transaction():
+        conn.execute("SELECT ensure_act_partition(%s)", (year,))
+    _partitions.add(key)
+
+
+# ----------------------------------------------------------------------------- quarantine
+def _quarantine(conn: Conn, data: bytes, carrier: str, topic: str, claimed: str,
+                refusal: ContainerRefused) -> None:
+    conn.execute(
+        "INSERT INTO quarantine (carrier, topic, claimed_sender, reason, detail, size, sha256,"
+        " data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (sha256) DO UPDATE SET times = quarantine.times + 1,"
+        " last_seen_at = now()",
+        (carrier, topic[:300], claimed[:20], refusal.reason, refusal.detail[:500], len(data),
+         hashlib.sha256(data).digest(), data))
+    log.warning("quarantined a container from %r (%s): %s %s", claimed or "?", carrier,
+                refusal.reason, refusal.detail)
+
+
+def _quarantine_alone(conn: Conn, data: bytes, carrier: str, topic: str, claimed: str,
+                      refusal: ContainerRefused) -> Ingested:
+    with conn.transaction():
+        _quarantine(conn, data, carrier, topic, claimed, refusal)
+    return Ingested("quarantined", claimed, reason=refusal.reason)
+
+
+def quarantine_failure(conn: Conn, data: bytes, carrier: str, topic: str,
+                       exc: BaseException) -> Ingested:
+    """Set aside a container on which ingest failed (a bug): kept for ``quarantine retry``."""
+    claimed = centre_of_topic(topic) or ""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()
+    return _quarantine_alone(conn, data, carrier, topic, claimed, ContainerRefused(
+        "bad_payload", f"internal error {type(exc).__name__}: retry after the fix"))
+
+
+# ----------------------------------------------------------------------------- storing
+@dataclass
+class _Batch:
+    """The rows one container adds, gathered before they are written together."""
+
+    entries: list[ReceiptEntry] = field(default_factory=list)
+    new_acts: list[tuple[Any, ...]] = field(default_factory=list)
+    conflicts: list[tuple[Any, ...]] = field(default_factory=list)
+    mention_updates: list[tuple[str, int, str, int]] = field(default_factory=list)
+
+
+def _store(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier: str,
+           topic: str, payload: list[Any] | None, refusal: ContainerRefused | None) -> Ingested:
+    header = opened.header
+    centre = header.centre
+    with conn.transaction():
+        conn.execute("SELECT 1 FROM centre WHERE code = %s FOR UPDATE", (centre,))
+        seen = conn.execute(
+            "SELECT sender, sequence, message_id FROM seen_message"
+            " WHERE (sender = %s AND sequence = %s) OR message_id = %s",
+            (centre, header.sequence, header.message_id)).fetchall()
+        if seen:
+            if any(tuple(r) == (centre, header.sequence, header.message_id) for r in seen):
+                return Ingested("duplicate", centre, header.kind.name, header.sequence,
+                                outgoing=_replies(conn, [header.message_id], "RECEIPT"))
+            replay = ContainerRefused("replay", f"sequence {header.sequence} of {centre}")
+            _quarantine(conn, data, carrier, topic, centre, replay)
+            return Ingested("quarantined", centre, header.kind.name, header.sequence,
+                            reason="replay")
+        _record_audit_marks(conn, header)
+        if refusal is not None:
+            _quarantine(conn, data, carrier, topic, centre, refusal)
+            entries: tuple[ReceiptEntry, ...] = ()
+            outcome, reason = "quarantined", refusal.reason
+        else:
+            assert payload is not None
+            batch = (_acts(conn, header, payload, opened.signer)
+                     if header.kind == Kind.ACT_BATCH
+                     else _mentions(conn, header, payload))
+            entries, outcome, reason = tuple(batch.entries), "stored", ""
+        conn.execute(
+            "INSERT INTO seen_message (sender, sequence, message_id, created_at, kind, carrier,"
+            " entries) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (centre, header.sequence, header.message_id,
+             dt.datetime.fromtimestamp(header.created, dt.UTC), header.kind.name, carrier,
+             len(entries)))
+        receipt = Receipt(header.message_id, header.sequence, entries,
+                          refusal.reason if refusal is not None else "")
+        sent = send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,
+                     lambda seq, to: batches.seal_receipt(
+                         receipt, centre=centre, sequence=seq, sender=pki.sender_key(),
+                         recipient=to, dictionary=header.dictionary))
+    return Ingested(outcome, centre, header.kind.name, header.sequence, reason, entries, (sent,))
+
+
+def _acts(conn: Conn, header: Header, acts: list[ActRecord], signer: Signer) -> _Batch:
+    batch = _Batch()
+    today = dt.datetime.fromtimestamp(header.created, dt.UTC).date() + dt.timedelta(days=1)
+    nius = [a.niu for a in acts if isinstance(a.niu, str)]
+    held: dict[str, tuple[bytes, list[Any]]] = {
+        str(niu): (bytes(sha), list(mentions or []))
+        for niu, sha, mentions in conn.execute(
+            "SELECT niu, content_sha256, record->'mentions' FROM act WHERE niu = ANY(%s)"
+            " FOR UPDATE", (nius,)).fetchall()}
+    received = dt.datetime.now(dt.UTC)
+    for act in acts:
+        problem = _act_problem(act, header.centre, today)
+        niu = str(act.niu or "")
+        if problem is not None:
+            batch.entries.append(ReceiptEntry(niu[:64] or "?", ActOutcome.REFUSED, problem))
+            continue
+        content = content_of(act)
+        sha = hashlib.sha256(content).digest()
+        mentions = [dict(m) for m in act.mentions]
+        if niu not in held:
+            held[niu] = (sha, mentions)
+            batch.new_acts.append(_act_row(act, sha, header.message_id, received))
+            batch.entries.append(ReceiptEntry(niu, ActOutcome.STORED))
+            continue
+        stored_sha, stored_mentions = held[niu]
+        if stored_sha != sha:
+            batch.conflicts.append((niu, header.centre, "niu_conflict", header.message_id,
+                                    header.sequence, stored_sha, sha, act.to_json().decode()))
+            batch.entries.append(ReceiptEntry(niu, ActOutcome.REFUSED, "niu_conflict"))
+        elif mentions[:len(stored_mentions)] == stored_mentions:
+            if len(mentions) > len(stored_mentions):
+                held[niu] = (sha, mentions)
+                batch.mention_updates.append((json.dumps(mentions, ensure_ascii=False),
+                                              len(mentions), niu, int(niu[6:10])))
+                batch.entries.append(ReceiptEntry(niu, ActOutcome.STORED))
+            else:
+                batch.entries.append(ReceiptEntry(niu, ActOutcome.ALREADY_STORED))
+        elif stored_mentions[:len(mentions)] == mentions:
+            batch.entries.append(ReceiptEntry(niu, ActOutcome.ALREADY_STORED))
+        else:
+            batch.conflicts.append((niu, header.centre, "mention_conflict", header.message_id,
+                                    header.sequence, stored_sha, sha, act.to_json().decode()))
+            batch.entries.append(ReceiptEntry(niu, ActOutcome.REFUSED, "mention_conflict"))
+    _write_acts(conn, batch)
+    return batch
+
+
+def _act_problem(act: ActRecord, centre: str, today: dt.date) -> str | None:
+    """Why the register cannot take this act (a receipt reason), or None."""
+    if not isinstance(act.niu, str) or niu_problem(act.niu) is not None or _year(act) is None:
+        return "invalid_niu"
+    if act.niu[:6] != centre or act.centre_code != centre:
+        return "foreign_act"  # a centre sends only the acts it registered
+    if act.status != "validated":
+        return "not_validated"
+    if int(act.niu[6:10]) > today.year:
+        return "invalid_niu"
+    try:
+        report = validate(act.event_type, act.data, today=today, registered_on=act.registered_on)
+    except (ValueError, TypeError, KeyError):  # an unknown event type, a malformed value
+        return "invalid_act"
+    return "invalid_act" if report.errors else None
+
+
+_ACT_COLUMNS = ("niu", "reg_year", "centre", "event_type", "register_number", "registered_on",
+                "occurred_on", "record", "content_sha256", "mention_count", "name_keys",
+                "message_id", "received_at")
+
+
+def _act_row(act: ActRecord, sha: bytes, message_id: uuid.UUID,
+             received: dt.datetime) -> tuple[Any, ...]:
+    niu = str(act.niu)
+    keys: set[str] = set()
+    for entry in search_entries(act.event_type, act.data):
+        keys.update(k for k in (entry.surname_key, entry.given_names_key, *entry.tokens) if k)
+    return (niu, int(niu[6:10]), niu[:6], act.event_type, act.register_number,
+            act.registered_on, summarize(act.event_type, act.data).occurred_on,
+            act.to_json().decode(), sha, len(act.mentions), sorted(keys), message_id, received)
+
+
+def _write_acts(conn: Conn, batch: _Batch) -> None:
+    if batch.new_acts:
+        with conn.cursor() as cur, cur.copy(
+                f"COPY act ({', '.join(_ACT_COLUMNS)}) FROM STDIN") as copy:
+            for row in batch.new_acts:
+                copy.write_row(row)
+    if batch.conflicts:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO conflict (niu, centre, reason, message_id, sequence, stored_sha256,"
+                " received_sha256, received) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (niu, message_id) DO NOTHING", batch.conflicts)
+    if batch.mention_updates:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "UPDATE act SET record = jsonb_set(record, '{mentions}', %s::jsonb),"
+                " mention_count = %s, updated_at = now() WHERE niu = %s AND reg_year = %s",
+                batch.mention_updates)
+
+
+def _mentions(conn: Conn, header: Header, mentions: list[dict[str, Any]]) -> _Batch:
+    batch = _Batch()
+    for mention in mentions:
+        mid = mention_id(mention)
+        if mention["origin_centre"] != header.centre:
+            batch.entries.append(ReceiptEntry(mid, ActOutcome.REFUSED, "foreign_mention"))
+            continue
+        row = conn.execute(
+            "INSERT INTO routed_mention (mention_id, from_centre, target_centre, target_niu,"
+            " body, message_id) VALUES (%s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (mention_id) DO NOTHING RETURNING 1",
+            (mid, header.centre, mention["niu"][:6], mention["niu"],
+             json.dumps(mention, ensure_ascii=False), header.message_id)).fetchone()
+        batch.entries.append(ReceiptEntry(mid, ActOutcome.STORED if row is not None
+                                          else ActOutcome.ALREADY_STORED))
+    return batch
+
+
+def _record_audit_marks(conn: Conn, header: Header) -> None:
+    """Anchor the centre's audit chain; a changed past is kept as a ``history_alert``."""
+    for mark in header.audit:
+        row = conn.execute(
+            "INSERT INTO audit_mark (centre, audit_seq, hash, message_id) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (centre, audit_seq) DO UPDATE SET audit_seq = audit_mark.audit_seq"
+            " RETURNING hash", (header.centre, mark.seq, mark.hash, header.message_id)).fetchone()
+        if row is not None and bytes(row[0]) != mark.hash:
+            conn.execute(
+                "INSERT INTO history_alert (centre, audit_seq, recorded_hash, reported_hash,"
+                " message_id) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (header.centre, mark.seq, bytes(row[0]), mark.hash, header.message_id))
+            log.error("centre %s reports another hash for its audit row %d: its history "
+                      "changed (restore, or rewritten)", header.centre, mark.seq)
+
+
+# ----------------------------------------------------------------------------- answers
+def centre_recipient(conn: Conn, code: str) -> Signer | None:
+    """The certificate to seal for when the SCEC writes first to a centre (locks its row)."""
+    row = conn.execute(
+        "SELECT cc.der FROM centre c JOIN centre_certificate cc ON cc.centre_code = c.code"
+        " WHERE c.code = %s AND c.status = 'active' AND cc.revoked_at IS NULL"
+        " AND cc.not_after > now() ORDER BY cc.not_after DESC LIMIT 1 FOR UPDATE OF c",
+        (code,)).fetchone()
+    return None if row is None else Signer(code, x509.load_der_x509_certificate(bytes(row[0])))
+
+
+def send(conn: Conn, pki: ScecPki, centre: str, to: Signer, kind: str,
+         in_reply_to: uuid.UUID | None, seal: Any, *, crl_number: int | None = None) -> Outgoing:
+    """Seal a container for ``centre`` under its next SCEC sequence and queue it (caller's txn)."""
+    row = conn.execute("UPDATE centre SET next_outgoing = next_outgoing + 1 WHERE code = %s"
+                       " RETURNING next_outgoing - 1", (centre,)).fetchone()
+    assert row is not None  # the signer is a known centre
+    sequence = int(row[0])
+    message_id, sealed = seal(sequence, RecipientCertificate.of(to.certificate))
+    out = conn.execute(
+        "INSERT INTO outgoing (centre, sequence, kind, message_id, in_reply_to, crl_number, data)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (centre, sequence, kind, message_id, in_reply_to, crl_number, sealed)).fetchone()
+    assert out is not None
+    return Outgoing(int(out[0]), centre, kind, sealed)
+
+
+def _replies(conn: Conn, message_ids: Sequence[uuid.UUID], kind: str) -> tuple[Outgoing, ...]:
+    rows = conn.execute("SELECT id, centre, kind, data FROM outgoing"
+                        " WHERE in_reply_to = ANY(%s) AND kind = %s ORDER BY id",
+                        (list(message_ids), kind)).fetchall()
+    return tuple(Outgoing(int(i), str(c), str(k), bytes(d)) for i, c, k, d in rows)
+
+
+def _answer_sync(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier: str,
+                 topic: str, now: dt.datetime) -> Ingested:
+    header = opened.header
+    centre = header.centre
+    if dt.datetime.fromtimestamp(header.created, dt.UTC) < now - batches.SYNC_MAX_AGE:
+        return _quarantine_alone(conn, data, carrier, topic, centre,
+                                 ContainerRefused("too_old", "a sync request is answered "
+                                                  "within 60 days"))
+    try:
+        request = decode_sync_request(opened.body)
+    except ContainerRefused as refusal:
+        return _quarantine_alone(conn, data, carrier, topic, centre, refusal)
+    with conn.transaction():
+        conn.execute("SELECT 1 FROM centre WHERE code = %s FOR UPDATE", (centre,))
+        held = [uuid.UUID(str(m)) for (m,) in conn.execute(
+            "SELECT message_id FROM seen_message WHERE sender = %s AND message_id = ANY(%s)",
+            (centre, list(request.message_ids))).fetchall()]
+        again = _replies(conn, [header.message_id], "STATUS")
+        receipts = _replies(conn, held, "RECEIPT")
+        if again:
+            return Ingested("answered", centre, header.kind.name, 0, outgoing=again + receipts)
+        entries = _held_entries(conn, centre, request.act_ids)
+        highest = conn.execute("SELECT coalesce(max(sequence), 0) FROM seen_message"
+                               " WHERE sender = %s", (centre,)).fetchone()
+        assert highest is not None
+        status = Status(header.message_id, int(highest[0]), entries, tuple(held))
+        _record_audit_marks(conn, header)
+        sent = send(conn, pki, centre, opened.signer, "STATUS", header.message_id,
+                     lambda seq, to: batches.seal_status(status, centre=centre, sequence=seq,
+                                                         sender=pki.sender_key(), recipient=to))
+    return Ingested("answered", centre, header.kind.name, 0, entries=entries,
+                    outgoing=(sent, *receipts))
+
+
+def _held_entries(conn: Conn, centre: str, act_ids: Iterable[str]) -> tuple[ReceiptEntry, ...]:
+    ids = list(act_ids)
+    nius = [i for i in ids if not i.startswith("m:")]
+    mids = [i for i in ids if i.startswith("m:")]
+    stored = {str(n) for (n,) in conn.execute(
+        "SELECT niu FROM act WHERE niu = ANY(%s) AND centre = %s", (nius, centre)).fetchall()}
+    conflicts = {str(n) for (n,) in conn.execute(
+        "SELECT niu FROM conflict WHERE niu = ANY(%s) AND centre = %s AND resolved_at IS NULL",
+        (nius, centre)).fetchall()}
+    mentions = {str(m) for (m,) in conn.execute(
+        "SELECT mention_id FROM routed_mention WHERE mention_id = ANY(%s) AND from_centre = %s",
+        (mids, centre)).fetchall()}
+    out = []
+    for i in ids:
+        if i in conflicts:
+            out.append(ReceiptEntry(i, ActOutcome.REFUSED, "niu_conflict"))
+        elif i in stored or i in mentions:
+            out.append(ReceiptEntry(i, ActOutcome.ALREADY_STORED))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- relay
+def mark_published(conn: Conn, ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        conn.execute("UPDATE outgoing SET published_at = now() WHERE id = ANY(%s)"
+                     " AND published_at IS NULL", (ids,))
+
+
+def claim_unpublished(conn: Conn, *, older_than: dt.timedelta = dt.timedelta(seconds=10),
+                      retry_after: dt.timedelta = dt.timedelta(seconds=60),
+                      limit: int = 200) -> list[Outgoing]:
+    """Outgoing containers nobody published (a worker killed after its commit): take them.
+
+    ``SKIP LOCKED`` and ``attempted_at`` keep two relays from publishing the
+    same row at once; publishing twice would be harmless anyway (receipts are
+    idempotent at the centre, by message id).
+    """
+    with conn.transaction():
+        rows = conn.execute(
+            "UPDATE outgoing SET attempted_at = now() WHERE id IN ("
+            " SELECT id FROM outgoing WHERE published_at IS NULL AND created_at < now() - %s"
+            " AND (attempted_at IS NULL OR attempted_at < now() - %s)"
+            " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+            " RETURNING id, centre, kind, data", (older_than, retry_after, limit)).fetchall()
+    return sorted((Outgoing(int(i), str(c), str(k), bytes(d)) for i, c, k, d in rows),
+                  key=lambda o: o.id)
+
+
+def refresh_statistics(conn: Conn, limit: int = 1000) -> int:
+    """Fold stored acts into the national statistics' facts (the centres' SQL, unchanged)."""
+    row = conn.execute("SELECT stats.refresh_pending(%s)", (limit,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoing]:
+    """Seal the stored mentions for the centres that hold their target acts (``MENTION_IN``).
+
+    One transaction per target centre (its row lock numbers its containers), so
+    workers never wait on each other's centres in a cycle.
+    """
+    sent: list[Outgoing] = []
+    targets = [str(t) for (t,) in conn.execute(
+        "SELECT DISTINCT target_centre FROM routed_mention WHERE routed_in IS NULL"
+        " LIMIT 100").fetchall()]
+    for target in targets:
+        with conn.transaction():
+            signer = centre_recipient(conn, target)
+            if signer is None:
+                continue  # not enrolled yet, or revoked: routed when it can be
+            rows = conn.execute(
+                "SELECT mention_id, body FROM routed_mention WHERE target_centre = %s"
+                " AND routed_in IS NULL ORDER BY stored_at, mention_id LIMIT %s"
+                " FOR UPDATE SKIP LOCKED", (target, limit)).fetchall()
+            if not rows:
+                continue
+            bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
+            out = send(conn, pki, target, signer, "MENTION_IN", None,
+                        lambda seq, to, bodies=bodies, target=target: batches.seal_mentions(
+                            bodies, centre=target, sequence=seq, sender=pki.sender_key(),
+                            recipient=to, kind=Kind.MENTION_IN))
+            conn.execute("UPDATE routed_mention SET routed_in = (SELECT message_id FROM outgoing"
+                         " WHERE id = %s) WHERE mention_id = ANY(%s)",
+                         (out.id, [str(m) for m, _ in rows]))
+            sent.append(out)
+    return sent

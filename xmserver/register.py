@@ -1,0 +1,116 @@
+"""What the SCEC's administrators read and manage: acts, quarantine, conflicts, history alerts.
+
+Read-only queries for ``xmserver act show``, ``quarantine list|show``,
+``conflicts list|show``; ``purge_quarantine`` is the one deletion, and it
+only forgets refused bytes (never an act).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from common.acts.niu import niu_problem
+from common.errors import UserError
+from common.i18n import translator
+from xmserver.ingest import Conn
+
+tr = translator("scec")
+
+
+def _niu(text: str) -> str:
+    value = "".join(text.split())
+    problem = niu_problem(value)
+    if problem is not None:
+        raise UserError(tr("{value} is not a NIU: {problem}", value=text[:40], problem=problem),
+                        field="niu", rule="niu_format")
+    return value
+
+
+def act(conn: Conn, niu_text: str) -> dict[str, Any]:
+    niu = _niu(niu_text)
+    row = conn.execute(
+        "SELECT record, centre, event_type, stored_at, received_at, updated_at, message_id,"
+        " mention_count FROM act WHERE niu = %s AND reg_year = %s",
+        (niu, int(niu[6:10]))).fetchone()
+    if row is None:
+        raise UserError(tr("No act {niu} in the national register", niu=niu), field="niu",
+                        rule="not_found")
+    conflicts = conn.execute("SELECT id, reason, received_at FROM conflict WHERE niu = %s"
+                             " ORDER BY id", (niu,)).fetchall()
+    return {"niu": niu, "centre": row[1], "event_type": row[2], "stored_at": row[3],
+            "received_at": row[4], "updated_at": row[5], "message_id": str(row[6]),
+            "mentions": row[7], "record": row[0],
+            "conflicts": [{"id": c[0], "reason": c[1], "received_at": c[2]} for c in conflicts]}
+
+
+def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None
+                    ) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, received_at, last_seen_at, times, carrier, claimed_sender, reason, detail,"
+        " size FROM quarantine WHERE %s::text IS NULL OR reason = %s ORDER BY id DESC LIMIT %s",
+        (reason, reason, max(1, min(limit, 10_000)))).fetchall()
+    keys = ("id", "received_at", "last_seen_at", "times", "carrier", "claimed_sender", "reason",
+            "detail", "size")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def quarantine_item(conn: Conn, item: int) -> tuple[dict[str, Any], bytes]:
+    row = conn.execute(
+        "SELECT id, received_at, last_seen_at, times, carrier, topic, claimed_sender, reason,"
+        " detail, size, encode(sha256, 'hex'), data FROM quarantine WHERE id = %s",
+        (item,)).fetchone()
+    if row is None:
+        raise UserError(tr("No quarantined container {id}", id=item), field="id",
+                        rule="not_found")
+    keys = ("id", "received_at", "last_seen_at", "times", "carrier", "topic", "claimed_sender",
+            "reason", "detail", "size", "sha256")
+    return dict(zip(keys, row[:-1], strict=True)), bytes(row[-1])
+
+
+def purge_quarantine(conn: Conn, *, item: int | None = None,
+                     older_than_days: int | None = None) -> int:
+    if item is None and older_than_days is None:
+        raise UserError(tr("Say what to purge: --id ID or --older-than DAYS"), field="id",
+                        rule="required")
+    if older_than_days is not None and older_than_days < 0:
+        raise UserError(tr("--older-than must be a number of days ≥ 0"), field="older_than",
+                        rule="out_of_range")
+    with conn.transaction():
+        if item is not None:
+            return conn.execute("DELETE FROM quarantine WHERE id = %s", (item,)).rowcount
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days or 0)
+        return conn.execute("DELETE FROM quarantine WHERE last_seen_at < %s",
+                            (cutoff,)).rowcount
+
+
+def conflicts(conn: Conn, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, niu, centre, reason, sequence, received_at, resolved_at FROM conflict"
+        " WHERE NOT %s OR resolved_at IS NULL ORDER BY id DESC LIMIT %s",
+        (open_only, max(1, min(limit, 10_000)))).fetchall()
+    keys = ("id", "niu", "centre", "reason", "sequence", "received_at", "resolved_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def conflict(conn: Conn, item: int) -> dict[str, Any]:
+    row = conn.execute(
+        "SELECT c.id, c.niu, c.centre, c.reason, c.message_id, c.sequence, c.received_at,"
+        " c.resolved_at, c.resolution, c.received, a.record"
+        " FROM conflict c LEFT JOIN act a ON a.niu = c.niu"
+        " AND a.reg_year = substr(c.niu, 7, 4)::smallint WHERE c.id = %s", (item,)).fetchone()
+    if row is None:
+        raise UserError(tr("No conflict {id}", id=item), field="id", rule="not_found")
+    keys = ("id", "niu", "centre", "reason", "message_id", "sequence", "received_at",
+            "resolved_at", "resolution", "received", "stored")
+    out = dict(zip(keys, row, strict=True))
+    out["message_id"] = str(out["message_id"])
+    return out
+
+
+def history_alerts(conn: Conn) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT centre, audit_seq, encode(recorded_hash, 'hex'),"
+                        " encode(reported_hash, 'hex'), seen_at FROM history_alert"
+                        " ORDER BY id").fetchall()
+    keys = ("centre", "audit_seq", "recorded_hash", "reported_hash", "seen_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
