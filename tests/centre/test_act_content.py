@@ -244,7 +244,6 @@ def test_acts_stored_before_the_check_are_derived_again_and_listed(
     open); 0403 comes last, as on a centre that upgrades."""
     from common.db import migrate as migrations
     from ecr_tk.services import Centre
-
     from ecr_tk.services import centre as centre_service
 
     real = migrations.load_migrations
