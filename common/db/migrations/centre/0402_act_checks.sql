@@ -738,20 +738,15 @@ END $$;
 -- Refuse an act: SQLSTATE EC009, the first problem's rule as the message, its
 -- field as DETAIL, and as HINT the event type, the first problem's parameters
 -- and the first problems in full (ecr_tk/services/_db.py renders them with the
--- dictionary's sentences).  What a linked act says (its child's sex, names,
--- date of birth, its type) is left out: the refusal rolls back everything,
--- the audit row of that read included, so it must tell nobody what was read.
+-- dictionary's sentences).
 CREATE FUNCTION ecr._refuse_act(p_event text, p_errors jsonb) RETURNS void
 LANGUAGE plpgsql SET search_path = ecr, pg_temp AS $$
-DECLARE
-    told jsonb := (SELECT jsonb_agg(CASE WHEN e ->> 'rule' LIKE 'link\_%'
-                                         THEN jsonb_set(e, '{params}', (e -> 'params') - 'linked')
-                                         ELSE e END ORDER BY o)
-                   FROM jsonb_array_elements(p_errors) WITH ORDINALITY AS x(e, o) WHERE o <= 20);
 BEGIN
-    PERFORM _refuse('EC009', told -> 0 ->> 'rule', told -> 0 ->> 'path',
-                    jsonb_build_object('event_type', p_event, 'params', told -> 0 -> 'params',
-                                       'errors', told));
+    PERFORM _refuse('EC009', p_errors -> 0 ->> 'rule', p_errors -> 0 ->> 'path',
+                    jsonb_build_object('event_type', p_event, 'params', p_errors -> 0 -> 'params',
+                                       'errors', (SELECT jsonb_agg(e ORDER BY o) FROM
+                                           jsonb_array_elements(p_errors) WITH ORDINALITY AS x(e, o)
+                                           WHERE o <= 20)));
 END $$;
 
 REVOKE ALL ON FUNCTION ecr._act_date(text), ecr._act_years(date, date),
