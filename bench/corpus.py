@@ -3,17 +3,18 @@
 Benchmarks need a million acts; taking each through the workflow functions
 (draft → verify → validate, one audited transaction each) would take hours.
 So this loader computes exactly what the services compute and store for an act
-(``ecr_tk.services._dictionary.derive``: summary, person search keys, duplicate
-keys, timeliness), in worker processes, and COPYs the rows into ``ecr.acts`` and
+(``common.acts.derived.derive``: summary, person search keys, duplicate keys,
+timeliness, the values the centre database derives itself for an act drafted
+through its API, and that tests/centre/test_act_sql.py holds equal), in worker
+processes, and COPYs the rows into ``ecr.acts`` and
 ``ecr.act_person_keys`` as the owner with triggers off
 (``session_replication_role = replica``), then rebuilds what
 ``_store_person_keys`` would have kept beside them: the name vocabulary's
 counts and each act's name words (``ecr._rebuild_name_vocabulary``,
 ``ecr._rebuild_name_words``).
-Validation is skipped (``derive(known_valid=True)``, four fifths of the CPU):
-the generator's acts are valid by construction, and tests/common/acts checks
-thousands of them.  It is a benchmark fixture, never a way in for real data:
-real acts only enter through the SECURITY DEFINER API.
+Each act is validated on the way (a generator bug would fail the load).  It is a
+benchmark fixture, never a way in for real data: real acts only enter through
+the SECURITY DEFINER API.
 """
 
 from __future__ import annotations
@@ -61,12 +62,10 @@ def _derive_chunk(args: tuple[int, int, int, str]) -> tuple[list[tuple[Any, ...]
     rows as COPY text: the worker processes do the JSON and text work, so the
     one process that writes to the database only numbers and writes.
     """
+    from common.acts.derived import derive
     from common.acts.generator import generate_acts
-    from ecr_tk.services import _dictionary
-    from ecr_tk.services.settings import Rules
 
     seed, start, count, centre = args
-    rules = Rules()
     acts: list[tuple[Any, ...]] = []
     keys: list[str] = []
     # Each chunk is a generator of its own, seeded by (seed, start): deterministic
@@ -74,20 +73,21 @@ def _derive_chunk(args: tuple[int, int, int, str]) -> tuple[list[tuple[Any, ...]
     for i, act in enumerate(generate_acts(count, seed=seed * 1_000_003 + start,
                                           centre_code=centre)):
         act_id = start + i + 1
-        d = _dictionary.derive(act.event_type, act.data, act.registered_on, rules,
-                               known_valid=True)
-        dup = d.duplicate
+        derived = derive(act.event_type, act.data, today=act.registered_on,
+                         registered_on=act.registered_on)
+        if not derived.ok:
+            raise ValueError(f"generated act {act_id} is invalid: {derived.report.errors[0]}")
+        d = derived.stored()
         tail = "\t".join(_text(v) for v in (
-            json.dumps(act.data, ensure_ascii=False), json.dumps(d.summary, ensure_ascii=False),
-            d.occurred_on, act.registered_on, d.timeliness,
-            dup.principal_key if dup else None, dup.principal_date if dup else None,
-            dup.mother_key if dup else None))
-        principal = d.summary.get("persons", [{}])[0]
+            json.dumps(act.data, ensure_ascii=False), json.dumps(d["summary"], ensure_ascii=False),
+            d["occurred_on"], act.registered_on, d["timeliness"], d["principal_key"],
+            d["principal_date"], d["mother_key"]))
+        principal = d["summary"].get("persons", [{}])[0]
         sample = (str(principal.get("surname") or ""), str(principal.get("given_names") or ""),
-                  d.occurred_on.isoformat() if d.occurred_on else "")
+                  d["occurred_on"] or "")
         acts.append((act_id, act.event_type, act.registered_on, tail, sample))
         keys.extend(f"{act_id}\t{_text(k['role'])}\t{_text(k['part'])}\t{_text(k['key'])}\t"
-                    f"{_text(k['phonetic'])}\n" for k in d.person_keys)
+                    f"{_text(k['phonetic'])}\n" for k in d["person_keys"])
     return acts, "".join(keys)
 
 

@@ -5,14 +5,18 @@ share/ecr`` on Linux, ``~/Library/Application Support/ecr`` on macOS,
 ``%LOCALAPPDATA%\\ecr`` on Windows)::
 
     settings.json   versioned settings, flat dotted keys ("centre.code")
-    keys/           private keys and role passwords (0700; keys/db/ for the database)
+    keys/           private keys and role passwords (keys/db/ for the database)
     db/             the embedded PostgreSQL (standalone centres)
     templates/      document templates
     t2d/            transfer-to-device spool
     backups/        where ``ecr backup`` writes by default
     logs/           log files
-    autosave/       drafts being typed, saved locally until they reach the database (0700)
-    prints/         PDFs of copies and receipts printed at this workstation (0700)
+    autosave/       drafts being typed, saved locally until they reach the database
+    prints/         PDFs of copies and receipts printed at this workstation
+
+The home and every folder in it are readable by the centre's account only
+(0700; the home is 0701 when, run as root, the embedded server's own account
+must traverse it to reach ``db/``).
 
 Every setting is declared once below (:data:`SETTINGS`) with its default and
 its rule; the file stores only what differs from nothing (all declared keys are
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common.db import files
+from common.db import embedded, files
 from common.db.connect import DatabaseConfig, move_password_out_of_dsn
 from common.errors import UserError
 from common.i18n import LANGUAGES, N_, translator
@@ -47,8 +51,6 @@ tr = translator("db")
 SETTINGS_VERSION = 1
 VERSION_KEY = "settings_version"
 FOLDERS = ("keys", "db", "templates", "t2d", "backups", "logs", "autosave", "prints")
-# Folders holding personal data or secrets: readable by the centre's account only.
-PRIVATE_FOLDERS = frozenset({"keys", "autosave", "prints"})
 
 
 class HomeError(UserError):
@@ -316,11 +318,18 @@ def _password_out_of_dsn(home: Path, values: Mapping[str, Any]) -> dict[str, Any
 
 
 def _make_folders(home: Path) -> None:
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """The home and its folders, readable by the centre's account only.
+
+    Run as root, the embedded server runs as its own account, which must
+    traverse the home to reach ``db/`` (o+x: never list, never read): the home
+    is then 0701, and ``db/`` is left to ``common.db.embedded``.
+    """
+    files.make_private_dir(home)
+    home.chmod(0o701 if embedded.runs_as_other_account() else 0o700)
     for name in FOLDERS:
-        (home / name).mkdir(exist_ok=True, mode=0o700 if name in PRIVATE_FOLDERS else 0o755)
-    for name in PRIVATE_FOLDERS:
-        (home / name).chmod(0o700)
+        (home / name).mkdir(exist_ok=True, mode=0o700)
+        if name != files.DB_DIR:
+            (home / name).chmod(0o700)
 
 
 def _default_workstation() -> str:

@@ -288,8 +288,11 @@ def render() -> str:
         "`validation.validate(event_type, data, today=..., rules=..., registered_on=...)` "
         "returns a report of errors (the act is refused) and warnings (please check). "
         "Each problem names the field's path and a stable rule key; its message, in "
-        "French or English, starts with the field's label.  National settings "
-        "(`RegistrationRules`) and their defaults:", "",
+        "French or English, starts with the field's label.  The centre database "
+        "applies the same errors itself, to whatever a client sends, when an act is "
+        "drafted, changed, verified and validated (SQL generated from the dictionary by "
+        "`tools/gen_act_sql.py`; `docs/security.md`); warnings are the client's.  "
+        "National settings (`RegistrationRules`) and their defaults:", "",
         "| setting | default |", "|---|---|",
     ]  # fmt: skip
     for name, value in DEFAULT_RULES.__dict__.items():

@@ -12,7 +12,6 @@ the keys folder ``--pki-dir`` / ``XMSERVER_PKI_DIR``, and the keys' passphrase
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
@@ -25,7 +24,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from common.cli import EXIT_OK, run_handler
+from common.cli import EXIT_OK, json_text, run_handler, terminal_safe
 from common.errors import UserError
 from common.i18n import set_language, translator
 from common.pki.keys import write_file_atomically
@@ -39,10 +38,9 @@ tr = translator("scec")
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
     if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(payload) + "\n")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(terminal_safe(text) + "\n")
 
 
 def _pki_dir(args: argparse.Namespace) -> Path:

@@ -53,6 +53,18 @@ def _no_constant(name: str) -> Any:
     raise _refuse(tr("JSON value {value} is not allowed in an act", value=name), "json_syntax")
 
 
+#: No field holds a number of more digits (a NIU is text): a longer one is refused
+#: before Python converts it (beyond 4,300 digits that conversion itself fails).
+MAX_NUMBER_DIGITS = 30
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _refuse(tr("A number in the act document has more than {limit} digits",
+                         limit=MAX_NUMBER_DIGITS), "json_number_too_long")
+    return int(text)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -81,7 +93,8 @@ def loads(text: str | bytes, *, max_bytes: int = MAX_ACT_BYTES) -> Any:
             raise _refuse(tr("The act document is not UTF-8 text (byte {position})",
                              position=err.start), "json_encoding") from None  # fmt: skip
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant,
+                          parse_int=_int)
     except json.JSONDecodeError as err:
         raise _refuse(
             tr("Invalid JSON at line {line}, column {column}: {reason}",

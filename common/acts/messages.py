@@ -153,6 +153,10 @@ _RULES: dict[str, Callable[[Params], str]] = {
     "link_birth_date_mismatch": lambda p: tr(
         "differs from the date of birth on the linked birth act ({linked})", linked=p["linked"]
     ),
+    "link_names_mismatch": lambda p: tr(
+        "has no given name in common with the child of the linked birth act ({linked})",
+        linked=p["linked"],
+    ),
     "link_marriage_date_mismatch": lambda p: tr(
         "differs from the date on the linked marriage act ({linked})", linked=p["linked"]
     ),
@@ -166,9 +170,12 @@ WARNING_RULES: frozenset[str] = frozenset({"mother_age_unusual", "court_decision
 def rule_text(rule: str, params: Params) -> str:
     """The translated sentence of ``rule`` (in the current language)."""
     render = _RULES.get(rule)
-    if render is None:
-        return tr("is refused (rule {rule})", rule=rule)
-    return render(params)
+    if render is not None:
+        try:
+            return render(params)
+        except KeyError:  # parameters from elsewhere (the centre database) that lack one
+            pass
+    return tr("is refused (rule {rule})", rule=rule)
 
 
 def with_field(label: str, text: str) -> str:

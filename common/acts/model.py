@@ -261,15 +261,20 @@ class EventType:
     def path_label(self, path: str, lang: str | None = None) -> str:
         """The human name of a path: group labels joined, repeated items numbered.
 
-        ``witnesses[1].surname`` → "Witness 2 › Surname" ("Témoin 2 › Nom").
+        ``witnesses[1].surname`` → "Witness 2 › Surname" ("Témoin 2 › Nom").  A path
+        that leaves the dictionary (an unknown key, whatever its characters: ``"A"``,
+        ``"a-b"``) ends with that key as it is.
         """
         parts: list[str] = []
         node: Field | Group = self.root
-        for name, index in split_path(path):
-            found = node.child(name) if isinstance(node, Group) else None
-            if found is None:
-                parts.append(name)
+        steps = path.split(".") if path else []
+        for i, step in enumerate(steps):
+            m = _PART.match(step)
+            found = node.child(m.group(1)) if m and isinstance(node, Group) else None
+            if m is None or found is None:
+                parts.append(".".join(steps[i:]))
                 break
+            index = None if m.group(2) is None else (int(m.group(2)) if m.group(2) else -1)
             node = found
             if isinstance(node, Group) and index is not None and index >= 0:
                 parts.append(node.item_label(index, lang))

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 # Letters NFKD does not decompose, spelled the way people type them without the key.
-_SPELLED = str.maketrans(
+# (SPELLED, REWRITES, CLASSES and VOWELS are public: tools/gen_act_sql.py writes them
+# into the centre database, which computes the same keys: common/acts/sqlgen.py.)
+SPELLED = str.maketrans(
     {
         "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
         "ı": "i", "ŀ": "l", "ħ": "h", "ŧ": "t", "ŋ": "ng", "ɖ": "d", "ɗ": "d",
@@ -44,7 +48,7 @@ def search_key(name: str) -> str:
     """The normalised form of a name used for search (see module docstring)."""
     decomposed = unicodedata.normalize("NFKD", name)
     out: list[str] = []
-    for ch in decomposed.casefold().translate(_SPELLED):
+    for ch in decomposed.casefold().translate(SPELLED):
         cat = unicodedata.category(ch)
         if cat[0] == "M":  # combining accents, Arabic harakat…
             continue
@@ -79,12 +83,12 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 # --- the phonetic key ---------------------------------------------------------------
 
-_LATIN = re.compile(r"[a-z]+")
+LATIN = re.compile(r"[a-z]+")
 
 # Ordered rewrites of French spelling (and of the French transliteration of
 # African and Arabic names) into a reduced phoneme alphabet.  Upper case letters
 # are phonemes already decided: C = the "ch" sound, K = hard k/g placeholder.
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(a), b)
     for a, b in (
         (r"([a-z])\1+", r"\1"),  # doubled letters: Diallo = Dialo, Mohammed = Mohamed
@@ -108,23 +112,25 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-_CLASSES = str.maketrans(
+#: The sound class of each letter left by the rewrites (vowels aside).
+CLASSES: Mapping[str, str] = MappingProxyType(
     {
         "b": "P", "p": "P", "k": "K", "K": "K", "g": "K", "d": "T", "t": "T", "l": "L",
         "m": "N", "n": "N", "r": "R", "j": "J", "s": "S", "f": "F", "v": "F", "C": "C",
     }
 )  # fmt: skip
-_VOWELS = frozenset("aeiou")
+_CLASSES = str.maketrans(dict(CLASSES))
+VOWELS = frozenset("aeiou")
 
 
 def _phonetic_word(word: str) -> str:
     s = word
-    for pattern, replacement in _REWRITES:
+    for pattern, replacement in REWRITES:
         s = pattern.sub(replacement, s)
     if not s:
         return word[:1].upper()
-    first = "A" if s[0] in _VOWELS else s[0].translate(_CLASSES)
-    rest = "".join(ch.translate(_CLASSES) for ch in s[1:] if ch not in _VOWELS)
+    first = "A" if s[0] in VOWELS else s[0].translate(_CLASSES)
+    rest = "".join(ch.translate(_CLASSES) for ch in s[1:] if ch not in VOWELS)
     key = first + rest
     return re.sub(r"(.)\1+", r"\1", key)
 
@@ -137,7 +143,7 @@ def phonetic_key(name: str) -> str:
     with any non-Latin letter gets its compact key instead.
     """
     compact = compact_key(name)
-    if not compact or not _LATIN.fullmatch(compact):
+    if not compact or not LATIN.fullmatch(compact):
         return compact
     return _phonetic_word(compact)
 

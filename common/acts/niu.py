@@ -29,13 +29,13 @@ tr = translator("acts")
 
 NIU_LENGTH = 19
 SERIAL_MAX = 9_999_999
-_DIGITS = re.compile(r"[0-9]{19}")
+NIU_FORMAT = re.compile(r"[0-9]{19}")
 _SEPARATORS = str.maketrans("", "", " -\u00a0\u202f\u2009\u2010\u2011\t")
 
 
 def niu_problem(value: str) -> str | None:
     """The rule a canonical NIU breaks (``niu_format``, ``niu_check_digits``) or ``None``."""
-    if not _DIGITS.fullmatch(value):
+    if not NIU_FORMAT.fullmatch(value):
         return "niu_format"
     if int(value) % 97 != 1:
         return "niu_check_digits"

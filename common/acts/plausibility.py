@@ -17,11 +17,11 @@ from common.acts.model import EventType, Group
 from common.acts.report import Problem
 from common.acts.rules import RegistrationRules
 from common.acts.structure import MIN_DATE
-from common.acts.timeliness import categorize
+from common.acts.timeliness import Timeliness, categorize
 
-_RANK_LIMIT = {"single": 1, "twin": 2, "triplet": 3, "quadruplet": 4}
-_DISSOLUTIONS = frozenset({"divorce", "annulment", "judicial_separation"})
-_FILIATIONS = frozenset({"adoption", "legitimation", "recognition"})
+RANK_LIMIT = {"single": 1, "twin": 2, "triplet": 3, "quadruplet": 4}
+DISSOLUTIONS = frozenset({"divorce", "annulment", "judicial_separation"})
+FILIATIONS = frozenset({"adoption", "legitimation", "recognition"})
 
 
 def completed_years(born: date, on: date) -> int:
@@ -41,6 +41,8 @@ class Check:
     registered_on: date | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: The registration's category, once ``_registration`` could compute it.
+    timeliness: Timeliness | None = None
 
     def error(self, path: str, rule: str, **params: object) -> None:
         self.errors.append(Problem(path, rule, params, self.ev.key))
@@ -85,9 +87,9 @@ def check(c: Check, data: Mapping[str, object]) -> None:
         _death(c)
     if c.ev.key == "marriage":
         _marriage(c)
-    if c.ev.key in _DISSOLUTIONS:
+    if c.ev.key in DISSOLUTIONS:
         _dissolution(c)
-    if c.ev.key in _FILIATIONS:
+    if c.ev.key in FILIATIONS:
         _filiation(c)
 
 
@@ -133,7 +135,7 @@ def _registration(c: Check, data: Mapping[str, object]) -> None:
     registered = c.registered_on or c.today
     if registered < occurred:
         return  # the date in the future is already refused
-    category = categorize(c.ev.key, occurred, registered, c.rules)
+    category = c.timeliness = categorize(c.ev.key, occurred, registered, c.rules)
     decision = "registration_court_decision"
     given = data.get(decision) is not None
     if category == "delayed" and not given:
@@ -180,7 +182,7 @@ def _delivery(c: Check) -> None:
         if birth_type != "single":
             c.error("rank_in_delivery", "rank_required")
         return
-    limit = _RANK_LIMIT.get(birth_type)  # "higher" (five or more): up to the field's maximum
+    limit = RANK_LIMIT.get(birth_type)  # "higher" (five or more): up to the field's maximum
     if limit is not None and rank > limit:
         c.error("rank_in_delivery", "rank_exceeds_birth_type", rank=rank, birth_type=birth_type)
 

@@ -7,8 +7,9 @@ dates, times, NIUs, ICD-10 codes, and names with control characters.  A JSON
 ``null`` is the same as an absent key.
 
 It also returns the *typed* value of every valid leaf by concrete path
-(``{"mother.birth_date": date(1990, 1, 2)}``) and every object instance, so that
-the plausibility rules never re-parse anything.
+(``{"mother.birth_date": date(1990, 1, 2)}``), every object instance and every
+link to another act (NIU leaves), so that nothing after it (plausibility rules,
+summaries, search keys: ``derived.py``) re-parses or re-walks the data.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from common.acts.niu import niu_problem
 from common.acts.report import Problem
 
 MIN_DATE = date(1850, 1, 1)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-_ICD10 = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?")
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TIME_FORMAT = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+ICD10_FORMAT = re.compile(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?")
 # Besides letters and combining marks, a name may hold spaces, apostrophes,
 # hyphens and a full stop ("St."), and the zero-width (non-)joiners some scripts need.
-_NAME_PUNCTUATION = frozenset(" '’‘ʼʻ`´-‐‑.\u200c\u200d\u00a0")
+NAME_PUNCTUATION = frozenset(" '’‘ʼʻ`´-‐‑.\u200c\u200d\u00a0")
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Walk:
     errors: list[Problem] = field(default_factory=list)
     values: dict[str, object] = field(default_factory=dict)
     objects: list[tuple[str, Group]] = field(default_factory=list)
+    #: ``(path, field name, NIU)`` of every valid NIU leaf: the act's links to other acts.
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
     def error(self, path: str, rule: str, **params: object) -> None:
         self.errors.append(Problem(path, rule, params, self.event_key))
@@ -48,7 +51,7 @@ class Walk:
 
 def parse_date(text: str) -> date | None:
     """A strict ISO calendar date ``yyyy-mm-dd``, or ``None``."""
-    if not _DATE.fullmatch(text):
+    if not DATE_FORMAT.fullmatch(text):
         return None
     try:
         return date.fromisoformat(text)
@@ -129,9 +132,12 @@ class _Refused(Exception):
 
 def _leaf(w: Walk, f: Field, value: object, path: str) -> None:
     try:
-        w.values[path] = _typed(f, value)
+        w.values[path] = typed = _typed(f, value)
     except _Refused as refused:
         w.error(path, refused.rule, **refused.params)
+        return
+    if f.kind is Kind.NIU:
+        w.links.append((path, f.name, str(typed)))
 
 
 def _typed(f: Field, value: object) -> object:
@@ -157,7 +163,7 @@ def _typed(f: Field, value: object) -> object:
             raise _Refused("invalid_date", value=value)
         return d
     if kind is Kind.TIME:
-        if not _TIME.fullmatch(value):
+        if not TIME_FORMAT.fullmatch(value):
             raise _Refused("invalid_time", value=value)
         return time.fromisoformat(value)
     if kind is Kind.CODE:
@@ -168,7 +174,7 @@ def _typed(f: Field, value: object) -> object:
         if value not in COUNTRIES:
             raise _Refused("invalid_country", code=value)
     elif kind is Kind.ICD10:
-        if not _ICD10.fullmatch(value):
+        if not ICD10_FORMAT.fullmatch(value):
             raise _Refused("invalid_icd10", code=value)
     elif kind is Kind.NIU:
         problem = niu_problem(value)
@@ -189,7 +195,7 @@ def _text(f: Field, value: str) -> None:
         raise _Refused("too_long", maximum=f.max_length)
     if f.kind is Kind.NAME:
         for ch in value:
-            if unicodedata.category(ch)[0] not in "LM" and ch not in _NAME_PUNCTUATION:
+            if unicodedata.category(ch)[0] not in "LM" and ch not in NAME_PUNCTUATION:
                 raise _Refused("name_characters", character=ch)
     if f.pattern is not None and not re.fullmatch(f.pattern, value):
         raise _Refused("invalid_format", value=value)

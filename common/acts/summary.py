@@ -10,18 +10,23 @@ The persons an act is *about* are declared by the dictionary
   search without any extension);
 * ``duplicate_key`` / ``may_be_duplicates`` implement VITAL_EVENTS.md §3: same
   type, same principal person's normalised name, occurrence within ±3 days, and
-  for births the same mother.
+  for births the same mother;
+* ``person_keys`` gives the rows of name words the centre database indexes.
 
-Pure: works on the data as given (validated or not), never raises on odd values.
+``summarize`` works on the data as given (validated or not), never raises on odd
+values; ``summary_of`` reads a walked act's typed values instead (``derived.py``
+walks an act once and derives everything from that walk).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from common.acts.dictionary import event
+from common.acts.model import EventType
 from common.acts.names import compact_key, name_tokens, phonetic_key, search_key
 from common.acts.structure import parse_date
 
@@ -116,20 +121,58 @@ def _persons_at(data: Mapping[str, object], path: str, role: str) -> Iterator[Pe
 
 
 def summarize(event_key: str, data: Mapping[str, object]) -> ActSummary:
+    """The summary of ``data`` as given (validated or not)."""
     ev = event(event_key)
     occurred = data.get("occurred_on")
+    return _summary(ev, parse_date(occurred) if isinstance(occurred, str) else None,
+                    lambda path, role: _persons_at(data, path, role))
 
+
+def summary_of(ev: EventType, values: Mapping[str, object],
+               objects: Sequence[tuple[str, object]]) -> ActSummary:
+    """The summary of a walked act, from its typed values and object instances
+    (``structure.walk``): what ``summarize`` gives for valid data, without reading
+    the data again."""
+    occurred = values.get("occurred_on")
+    present = [p for p, _ in objects]
+
+    def persons(path: str, role: str) -> Iterator[PersonSummary]:
+        if path in present:
+            yield _typed_person(values, role, path)
+            return
+        item = re.compile(re.escape(path) + r"\[[0-9]+\]")
+        for p in present:
+            if item.fullmatch(p):
+                yield _typed_person(values, role, p)
+
+    return _summary(ev, occurred if isinstance(occurred, date) else None, persons)
+
+
+def _summary(ev: EventType, occurred: date | None,
+             persons: Callable[[str, str], Iterator[PersonSummary]]) -> ActSummary:
+    """The persons the dictionary declares for ``ev``, as ``persons(path, role)`` finds them."""
     def one(path: str | None, role: str) -> PersonSummary | None:
-        return next(_persons_at(data, path, role), None) if path else None
+        return next(persons(path, role), None) if path else None
 
     return ActSummary(
-        event_type=ev.key,
-        occurred_on=parse_date(occurred) if isinstance(occurred, str) else None,
-        principal=tuple(_persons_at(data, ev.principal_person, "principal")),
+        event_type=ev.key, occurred_on=occurred,
+        principal=tuple(persons(ev.principal_person, "principal")),
         mother=None if ev.mother_path == ev.principal_person else one(ev.mother_path, "mother"),
         father=one(ev.father_path, "father"),
-        parents=tuple(_persons_at(data, ev.parents_path, "parent")) if ev.parents_path
-        else (),
+        parents=tuple(persons(ev.parents_path, "parent")) if ev.parents_path else (),
+    )  # fmt: skip
+
+
+def _typed_person(values: Mapping[str, object], role: str, path: str) -> PersonSummary:
+    def text(name: str) -> str | None:
+        v = values.get(f"{path}.{name}")
+        return v if isinstance(v, str) and v.strip() else None
+
+    born, age = values.get(f"{path}.birth_date"), values.get(f"{path}.age")
+    return PersonSummary(
+        role=role, path=path, surname=text("surname"), given_names=text("given_names"),
+        sex=text("sex"), birth_date=born if isinstance(born, date) else None,
+        age=age if isinstance(age, int) and not isinstance(age, bool) else None,
     )  # fmt: skip
 
 
@@ -187,13 +230,47 @@ class DuplicateKey:
 
 
 def duplicate_key(event_key: str, data: Mapping[str, object]) -> DuplicateKey:
-    s = summarize(event_key, data)
-    ev = event(event_key)
+    return duplicate_key_of(summarize(event_key, data))
+
+
+def duplicate_key_of(s: ActSummary) -> DuplicateKey:
+    """The duplicate key of a summarised act."""
+    ev = event(s.event_type)
     principal = "+".join(sorted(p.name_key() for p in s.principal))
     mother = None
     if ev.mother_path is not None and ev.mother_path != ev.principal_person:
         mother = s.mother.name_key() if s.mother else ""
     return DuplicateKey(ev.key, principal, s.occurred_on, mother)
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """One word of one name of an indexed person: a row the centre's search reads.
+
+    ``role`` is ``principal`` or ``parent`` (mother, father and filiation parents
+    alike), ``part`` is ``surname`` or ``given``; ``key`` is a word of the name
+    (``name_tokens``) and ``phonetic`` its sound key.
+    """
+
+    role: str
+    part: str
+    key: str
+    phonetic: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "part": self.part, "key": self.key,
+                "phonetic": self.phonetic}  # fmt: skip
+
+
+def person_keys(s: ActSummary) -> tuple[PersonKey, ...]:
+    """Every name word of every indexed person of a summarised act, in order."""
+    keys: list[PersonKey] = []
+    for p in s.persons():
+        role = "principal" if p.role == "principal" else "parent"
+        for part, name in (("surname", p.surname), ("given", p.given_names)):
+            for token in name_tokens(name or ""):
+                keys.append(PersonKey(role, part, token, phonetic_key(token)))
+    return tuple(keys)
 
 
 def may_be_duplicates(a: DuplicateKey, b: DuplicateKey,

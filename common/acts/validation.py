@@ -15,21 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from common.acts.dictionary import event
-from common.acts.model import Kind, get_value, split_path
+from common.acts.model import EventType, Kind, get_value, split_path
+from common.acts.names import phonetic_tokens
 from common.acts.plausibility import Check, check
 from common.acts.report import Problem, Report
 from common.acts.rules import DEFAULT_RULES, Deadline, RegistrationRules
-from common.acts.structure import parse_date, walk
+from common.acts.structure import Walk, parse_date, walk
 
 __all__ = [
     "DEFAULT_RULES",
+    "LINK_TARGETS",
     "Deadline",
     "Problem",
     "RegistrationRules",
     "Report",
     "check_link",
+    "examine",
     "validate",
 ]
 
@@ -48,17 +52,30 @@ def validate(
     registered now may leave it ``None``: ``today`` is then the registration date
     for the timeliness rule).  Raises only ``UnknownEventType``.
     """
-    ev = event(event_key)
-    w = walk(ev.key, ev.root, data)
-    if not isinstance(data, Mapping):
+    w, c = examine(event(event_key), data, today=today, rules=rules,
+                   registered_on=registered_on)
+    if c is None:
         return Report(tuple(w.errors))
-    c = Check(ev, w.values, w.objects, today, rules, registered_on)
-    check(c, data)
     return Report(tuple(w.errors) + tuple(c.errors), tuple(c.warnings))
 
 
-#: What each NIU field links to: the event type of the linked act.
-_LINK_TARGETS = {"birth_act_niu": "birth", "marriage_act_niu": "marriage"}
+def examine(ev: EventType, data: object, *, today: date,
+            rules: RegistrationRules = DEFAULT_RULES,
+            registered_on: date | None = None) -> tuple[Walk, Check | None]:
+    """The one walk of ``data`` and the plausibility rules run on what it found
+    (``None`` when the data is not even an object): what ``validate`` reports and
+    ``derived.derive`` derives from."""
+    w = walk(ev.key, ev.root, data)
+    if not isinstance(data, Mapping):
+        return w, None
+    c = Check(ev, w.values, w.objects, today, rules, registered_on)
+    check(c, data)
+    return w, c
+
+
+#: What each NIU field links to (by the field's name): the event type of the linked act.
+LINK_TARGETS: Mapping[str, str] = MappingProxyType(
+    {"birth_act_niu": "birth", "marriage_act_niu": "marriage"})
 
 
 def check_link(
@@ -73,13 +90,17 @@ def check_link(
     ``link_path`` is the concrete path of the NIU field (``"birth_act_niu"`` in a
     death, ``"child.birth_act_niu"``, ``"spouses[1].birth_act_niu"``);
     ``linked_data`` the data of the act that NIU designates, fetched by the caller.
-    A person linked to a birth act must have the child's sex and date of birth;
+    A person linked to a birth act must have the child's sex and date of birth,
+    and share at least one given name with the child, by spelling or by sound
+    (``names.phonetic_tokens``: "Mouhamed" is "Mohamed"; a surname may have
+    changed since the birth, by marriage or adoption, so it is not compared);
     a dissolution linked to a marriage act must have its marriage date.
+    Values missing on either side are not compared.
     """
     ev = event(event_key)
     parts = split_path(link_path)
     name = parts[-1][0]
-    expected = _LINK_TARGETS.get(name)
+    expected = LINK_TARGETS.get(name)
     errors: list[Problem] = []
 
     def refuse(path: str, rule: str, **params: object) -> None:
@@ -105,6 +126,11 @@ def check_link(
     if isinstance(born, str) and isinstance(linked_born, str):
         if parse_date(born) != parse_date(linked_born):
             refuse(f"{person}.birth_date", "link_birth_date_mismatch", linked=linked_born)
+    given, linked_given = get_value(data, f"{person}.given_names"), child.get("given_names")
+    if isinstance(given, str) and isinstance(linked_given, str):
+        mine_words, their_words = phonetic_tokens(given), phonetic_tokens(linked_given)
+        if mine_words and their_words and not set(mine_words) & set(their_words):
+            refuse(f"{person}.given_names", "link_names_mismatch", linked=linked_given)
     return Report(tuple(errors))
 
 

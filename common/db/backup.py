@@ -1,25 +1,27 @@
 """Backup and restore of a centre: its database and its home's settings and keys.
 
-A backup is ONE tar file::
+A backup is ONE file: a tar (manifest, ``database.dump``, ``home/...``) sealed
+with the officer's passphrase; its format is in ``backup_archive`` (the tar)
+and ``backup_cipher`` (the seal), and docs/administration.md, "Backups".
 
-    manifest.json      format, version, centre, server and pg_dump versions, and
-                       the size and SHA-256 of every other member
-    database.dump      pg_dump custom format (compressed) of the centre database
-    roles.json         the roles the database grants to (``ecr_app``...) and
-                       their memberships: roles are cluster-wide, pg_dump omits them
-    home/settings.json, home/keys/..., home/templates/...
-
-The embedded server's owner password (``keys/db/postgres.password``) is not
-archived: it belongs to the cluster, and the restored home has its own.
+What is never in it: the machine secret (``keys/machine.secret``, the
+passphrase of the centre's key on this PC) and the database servers' owner
+passwords (``keys/db/postgres.password``, the networked owner's): they belong to
+this PC or that server.  The centre's private keys are re-encrypted with the
+backup passphrase for the archive, and again with the new PC's own secret at a
+restore.  Of ``keys/db/`` only the passwords of the login roles the database
+grants to (``ecr_app``) are kept.
 
 ``restore`` writes into a FRESH home (no centre yet) and an EMPTY database, and
-never half-restores: the archive is read and every checksum verified before
-anything is written; the roles and the whole database are then restored by
-``psql --single-transaction`` (one transaction: all or nothing); the home's
-files are removed again if that fails.  A marker file makes an interrupted
-restore visible (``CentreHome.open`` refuses the home until it is redone).
-Ownership is given to the restoring owner (``pg_restore --no-owner``), as if
-its migrations had created everything; privileges are kept.
+never half-restores.  The whole file is authenticated while it is unpacked into
+a private staging folder, before anything is used; a wrong passphrase, a
+damaged, cut or lengthened file, or an earlier unsealed format is refused.  The
+database is then rebuilt in ONE transaction: this program's own migrations,
+replayed up to the backup's version, make the schema and the roles, and only
+the dump's rows are loaded into it (``restore_data``): no SQL from the archive
+runs, as the superuser or otherwise.  The home's files are removed again if
+that fails.  A marker file makes an interrupted restore visible
+(``CentreHome.open`` refuses the home until it is redone).
 
 Tools: the embedded server is dumped with its own pg_dump (PostgreSQL 18).  For
 a DSN, the ``pg_dump`` on PATH is used if its major version is at least the
@@ -30,25 +32,34 @@ the archive (the bundled one always qualifies for archives ECR made).
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import tarfile
 import tempfile
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import psycopg
+from cryptography.hazmat.primitives import serialization
 from psycopg import sql
 
-from common.db import embedded, files
+from common.db import embedded, files, migrate, restore_data
+from common.db.backup_archive import (
+    DUMP,
+    HOME_PREFIX,
+    ArchivedFile,
+    BackupError,
+    BackupManifest,
+    sha256_of,
+    verify_archive,
+    write_sealed,
+)
 from common.db.connect import (
     DatabaseConfig,
     connection_params,
@@ -60,63 +71,15 @@ from common.i18n import translator
 
 tr = translator("db")
 
-ARCHIVE_FORMAT = "ecr-backup"
-ARCHIVE_VERSION = 1
-MANIFEST = "manifest.json"
-DUMP = "database.dump"
-ROLES = "roles.json"
-HOME_PREFIX = "home/"
 # What of the home goes into a backup (the t2d spool, backups and logs do not).
 HOME_ITEMS = (files.SETTINGS_FILE, files.KEYS_DIR, files.TEMPLATES_DIR)
-_NOT_ARCHIVED = {f"{'/'.join(files.SECRETS_DIR)}/{embedded.OWNER}.password"}
+MACHINE_SECRET = f"{files.KEYS_DIR}/machine.secret"
+MIN_PASSPHRASE_LENGTH = 12
+_SECRETS = "/".join(files.SECRETS_DIR) + "/"
+_PRIVATE_KEY_PEM = re.compile(rb"^-----BEGIN (?:ENCRYPTED |EC |RSA )?PRIVATE KEY-----")
 _VERSION = re.compile(r"\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?")
-_CHUNK = 1 << 20
-_SET_LINE = re.compile(r"^SET ([a-z_][a-z0-9_.]*) = .*;$")
-
-
-class BackupError(UserError):
-    """A backup or restore refused or failed; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class ArchivedFile:
-    name: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class BackupManifest:
-    """What an archive holds (``manifest.json``)."""
-
-    created_at: str
-    centre_code: str
-    centre_name: str
-    source: str
-    server_version: str
-    dump_tool_version: str
-    dump_tool_major: int
-    files: tuple[ArchivedFile, ...]
-    format: str = ARCHIVE_FORMAT
-    version: int = ARCHIVE_VERSION
-
-    def to_json(self) -> bytes:
-        body = asdict(self)
-        body["files"] = [asdict(f) for f in self.files]
-        return json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode()
-
-    @classmethod
-    def from_json(cls, data: bytes) -> BackupManifest:
-        raw = json.loads(data.decode("utf-8"))
-        if not isinstance(raw, dict) or raw.get("format") != ARCHIVE_FORMAT:
-            raise ValueError("not an ECR backup manifest")
-        if raw.get("version") != ARCHIVE_VERSION:
-            raise ValueError(f"unsupported backup format version {raw.get('version')}")
-        listed = tuple(ArchivedFile(str(f["name"]), int(f["size"]), str(f["sha256"]))
-                       for f in raw["files"])
-        return cls(str(raw["created_at"]), str(raw["centre_code"]), str(raw["centre_name"]),
-                   str(raw["source"]), str(raw["server_version"]),
-                   str(raw["dump_tool_version"]), int(raw["dump_tool_major"]), listed)
+__all__ = ["BackupError", "BackupManifest", "backup", "check_passphrase", "find_tool",
+           "restore", "verify_archive"]
 
 
 @dataclass(frozen=True)
@@ -128,27 +91,43 @@ class PgTool:
     version: str
 
 
+def check_passphrase(passphrase: str) -> None:
+    """Refuse a backup passphrase too short to resist guessing (field ``passphrase``)."""
+    if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
+        raise BackupError(tr("The backup passphrase must have at least {n} characters (a "
+                             "sentence of a few words is easy to remember)",
+                             n=MIN_PASSPHRASE_LENGTH),
+                          field="passphrase", rule="passphrase_too_short")
+
+
 # --------------------------------------------------------------------------- backup
 
 
-def backup(config: DatabaseConfig, out_file: Path) -> BackupManifest:
-    """Write a backup of ``config``'s database (and home, if any) to ``out_file``.
+def backup(config: DatabaseConfig, out_file: Path, passphrase: str) -> BackupManifest:
+    """Write a backup of ``config``'s database (and home, if any), sealed with ``passphrase``.
 
-    Refuses to overwrite an existing file.  The archive is written under a
-    temporary name and renamed when complete, so ``out_file`` is never partial.
+    Refuses to overwrite an existing file.  The archive is written (mode 0600)
+    under a temporary name and renamed when complete, so ``out_file`` is never
+    partial.  The plain dump is staged in the home's private ``backups/`` folder
+    (or the system's temporary folder), never beside ``out_file``, which may be
+    on a USB stick.
     """
+    check_passphrase(passphrase)
     out = Path(out_file).absolute()
     if out.exists():
         raise BackupError(tr("{path} already exists: choose another file name", path=out),
                           field="out_file", rule="exists")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with server_in_use(config) as server, \
-            tempfile.TemporaryDirectory(prefix=".ecr-backup-", dir=out.parent) as tmp_name:
-        tmp = Path(tmp_name)
+    with server_in_use(config) as server, _staging(config) as tmp:
         with owner_connection(config) as conn:
             server_num = int(conn.execute("SHOW server_version_num").fetchone()[0])  # type: ignore[index]
             server_version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
-            roles = _referenced_roles(conn)
+            schema = migrate.applied_migrations(conn)
+            login_roles = _granted_login_roles(conn)
+        if not schema:
+            raise BackupError(tr("The database ({where}) is not an ECR database (it records no "
+                                 "migration): nothing to back up", where=config.describe()),
+                              field="database", rule="not_ecr_database")
         dump_tool = (_bundled("pg_dump") if config.is_embedded
                      else find_tool("pg_dump", server_num // 10000))
         params = connection_params(config, None, server)
@@ -158,33 +137,34 @@ def backup(config: DatabaseConfig, out_file: Path) -> BackupManifest:
         if failure is not None:
             raise BackupError(tr("The database dump failed, no backup was written: {reason}",
                                  reason=failure), rule="dump_failed")
-        (tmp / ROLES).write_bytes(json.dumps(roles, indent=2, sort_keys=True).encode())
-        members = [(DUMP, tmp / DUMP), (ROLES, tmp / ROLES), *_home_members(config.home)]
-        listed = tuple(ArchivedFile(name, path.stat().st_size, _sha256(path))
+        members = [(DUMP, tmp / DUMP),
+                   *_home_members(config.home, login_roles, passphrase, tmp / "keys")]
+        listed = tuple(ArchivedFile(name, path.stat().st_size, sha256_of(path))
                        for name, path in members)
         centre = _centre_of(config.home)
         manifest = BackupManifest(
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             centre_code=centre.get("centre.code", ""), centre_name=centre.get("centre.name", ""),
             source=config.describe(), server_version=server_version,
-            dump_tool_version=dump_tool.version, dump_tool_major=dump_tool.major, files=listed)
-        partial = tmp / "archive.tar"
-        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-            _add_bytes(tar, MANIFEST, manifest.to_json())
-            for name, path in members:
-                info = tar.gettarinfo(str(path), arcname=name)
-                info.uid = info.gid = 0
-                info.uname = info.gname = ""
-                with path.open("rb") as fh:
-                    tar.addfile(info, fh)
-        with partial.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(partial, out)
-        files.fsync_dir(out.parent)
+            dump_tool_version=dump_tool.version, dump_tool_major=dump_tool.major,
+            schema=tuple(schema), files=listed)
+        write_sealed(out, passphrase, manifest, members)
     return manifest
 
 
-def _home_members(home: Path | None) -> list[tuple[str, Path]]:
+@contextmanager
+def _staging(config: DatabaseConfig) -> Iterator[Path]:
+    parent: Path | None = None
+    if config.home is not None:
+        parent = config.home / "backups"
+        files.make_private_dir(parent)
+    with tempfile.TemporaryDirectory(prefix=".ecr-backup-", dir=parent) as name:
+        yield Path(name)
+
+
+def _home_members(home: Path | None, login_roles: set[str], passphrase: str,
+                  rewrapped: Path) -> list[tuple[str, Path]]:
+    """The home's files to archive; private keys re-encrypted with the backup passphrase."""
     if home is None:
         return []
     found: list[tuple[str, Path]] = []
@@ -195,10 +175,48 @@ def _home_members(home: Path | None) -> list[tuple[str, Path]]:
         elif top.is_dir():
             for path in sorted(top.rglob("*")):
                 relative = path.relative_to(home).as_posix()
-                if path.is_file() and not path.is_symlink() and relative not in _NOT_ARCHIVED \
-                        and not path.name.endswith(".tmp"):
-                    found.append((HOME_PREFIX + relative, path))
+                if not path.is_file() or path.is_symlink() or path.name.endswith(".tmp") \
+                        or relative == MACHINE_SECRET:
+                    continue
+                if relative.startswith(_SECRETS):
+                    if relative.count("/") != 2 or not relative.endswith(".password") \
+                            or path.name.removesuffix(".password") not in login_roles:
+                        continue  # a server's owner password: it stays with that server
+                elif relative.startswith(files.KEYS_DIR + "/") and _is_private_key(path):
+                    path = _rewrap_for_archive(home, path, passphrase, rewrapped)
+                found.append((HOME_PREFIX + relative, path))
     return found
+
+
+def _is_private_key(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return _PRIVATE_KEY_PEM.match(fh.read(64)) is not None
+
+
+def _rewrap_for_archive(home: Path, path: Path, passphrase: str, folder: Path) -> Path:
+    from common.pki.keys import CENTRE_PASSPHRASE_ENV, centre_passphrase
+
+    keys_dir = home / files.KEYS_DIR
+    try:
+        if not os.environ.get(CENTRE_PASSPHRASE_ENV) and not (home / MACHINE_SECRET).exists():
+            raise ValueError(f"neither {CENTRE_PASSPHRASE_ENV} nor {MACHINE_SECRET} is there")
+        key = serialization.load_pem_private_key(path.read_bytes(),
+                                                 password=centre_passphrase(keys_dir))
+    except (ValueError, TypeError, UserError) as exc:
+        raise BackupError(tr("The key {path} cannot be opened to back it up (set "
+                             "ECR_KEY_PASSPHRASE if the centre uses one): {reason}",
+                             path=path, reason=str(exc) or type(exc).__name__),
+                          field="keys", rule="key_unreadable") from None
+    files.make_private_dir(folder)
+    target = folder / path.relative_to(keys_dir).as_posix().replace("/", "__")
+    files.atomic_write(target, _encrypted_pem(key, passphrase.encode("utf-8")))
+    return target
+
+
+def _encrypted_pem(key: Any, passphrase: bytes) -> bytes:
+    return bytes(key.private_bytes(serialization.Encoding.PEM,
+                                   serialization.PrivateFormat.PKCS8,
+                                   serialization.BestAvailableEncryption(passphrase)))
 
 
 def _centre_of(home: Path | None) -> dict[str, str]:
@@ -212,65 +230,41 @@ def _centre_of(home: Path | None) -> dict[str, str]:
         raw, dict) else {}
 
 
-def _referenced_roles(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    """Roles the database's privileges name, with the roles they belong to or contain.
-
-    The owner, superusers and predefined ``pg_*`` roles are left out: the
-    restoring owner takes the owner's place, the others exist everywhere.
-    """
+def _granted_login_roles(conn: psycopg.Connection[Any]) -> set[str]:
+    """Login roles this database grants privileges to (``ecr_app``): theirs are the passwords
+    a backup keeps.  The owner, superusers and predefined ``pg_*`` roles are left out."""
     rows = conn.execute("""
-        SELECT DISTINCT grantee FROM (
+        SELECT r.rolname FROM pg_roles r WHERE r.oid IN (
             SELECT (aclexplode(relacl)).grantee FROM pg_class WHERE relacl IS NOT NULL
-            UNION SELECT (aclexplode(attacl)).grantee FROM pg_attribute WHERE attacl IS NOT NULL
             UNION SELECT (aclexplode(proacl)).grantee FROM pg_proc WHERE proacl IS NOT NULL
             UNION SELECT (aclexplode(nspacl)).grantee FROM pg_namespace WHERE nspacl IS NOT NULL
-            UNION SELECT (aclexplode(typacl)).grantee FROM pg_type WHERE typacl IS NOT NULL
-            UNION SELECT (aclexplode(defaclacl)).grantee FROM pg_default_acl
             UNION SELECT (aclexplode(datacl)).grantee FROM pg_database
-                  WHERE datname = current_database() AND datacl IS NOT NULL
-        ) AS g(grantee) WHERE grantee <> 0""").fetchall()
-    wanted: set[int] = {int(r[0]) for r in rows}
-    edges = conn.execute("SELECT roleid, member, admin_option FROM pg_auth_members").fetchall()
-    changed = True
-    while changed:  # both ways: what a role inherits, and who inherits from it
-        before = len(wanted)
-        for roleid, member, _admin in edges:
-            if roleid in wanted or member in wanted:
-                wanted.update((int(roleid), int(member)))
-        changed = len(wanted) != before
-    roles = conn.execute("""
-        SELECT oid, rolname, rolcanlogin, rolinherit, rolconnlimit FROM pg_roles
-        WHERE oid = ANY(%s) AND NOT rolsuper AND rolname NOT LIKE 'pg\\_%%'
-          AND rolname <> current_user ORDER BY rolname""", (list(wanted),)).fetchall()
-    names = {int(r[0]): str(r[1]) for r in roles}
-    out = []
-    for oid, name, login, inherit, connlimit in roles:
-        member_of = sorted({names[int(rid)] for rid, mem, _a in edges
-                            if int(mem) == oid and int(rid) in names})
-        out.append({"name": name, "login": bool(login), "inherit": bool(inherit),
-                    "connection_limit": int(connlimit), "member_of": member_of})
-    return out
+                  WHERE datname = current_database() AND datacl IS NOT NULL)
+          AND r.rolcanlogin AND NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%%'
+          AND r.rolname <> current_user""").fetchall()
+    return {str(r[0]) for r in rows}
 
 
 # --------------------------------------------------------------------------- restore
 
 
-def restore(config: DatabaseConfig, in_file: Path) -> BackupManifest:
+def restore(config: DatabaseConfig, in_file: Path, passphrase: str) -> BackupManifest:
     """Restore the archive ``in_file`` into a fresh home and empty database.
 
     ``config`` says where: ``DatabaseConfig.embedded(new_home)`` or
     ``DatabaseConfig.networked(dsn, home=new_home)``.  The restored settings
-    keep everything but the database location, which becomes ``config``'s.
+    keep everything but the database location, which becomes ``config``'s (a
+    password in that DSN goes to ``keys/db/``, as ``ecr init`` does).
     """
     home = config.home
     if home is None:
         raise BackupError(tr("A restore needs the new centre's home folder"), field="home",
                           rule="required")
     _check_fresh_home(home)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.make_private_dir(home)
     with tempfile.TemporaryDirectory(prefix=".ecr-restore-", dir=home) as staging_name:
         staging = Path(staging_name)
-        manifest = verify_archive(in_file, extract_to=staging)
+        manifest = verify_archive(in_file, passphrase, extract_to=staging)
         restorer = _restore_tool(manifest.dump_tool_major)
         home_files = [f.name[len(HOME_PREFIX):] for f in manifest.files
                       if f.name.startswith(HOME_PREFIX)]
@@ -280,121 +274,130 @@ def restore(config: DatabaseConfig, in_file: Path) -> BackupManifest:
                 raise BackupError(tr("{path} already exists in the new home: restore into an "
                                      "empty folder", path=home / relative),
                                   field="home", rule="not_fresh")
-        with server_in_use(config) as server:
-            params = connection_params(config, None, server)
-            with owner_connection(config) as conn:
-                _check_empty_database(conn, config)
-                roles = json.loads((staging / ROLES).read_text("utf-8"))
-                roles_sql = _roles_sql(conn, roles, staging / "home")
-                _check_server_not_older(conn, manifest)
-                known = {str(r[0]) for r in conn.execute("SELECT name FROM pg_settings")}
-            script = staging / "restore.sql"
-            _write_restore_script(restorer, staging / DUMP, script, roles_sql, known)
+        with server_in_use(config), owner_connection(config, autocommit=False) as conn:
             marker = home / files.RESTORING_MARKER
             files.atomic_write(marker, b"restore in progress\n")
             written: list[Path] = []
             try:
-                for relative in home_files:
-                    data = (staging / "home" / relative).read_bytes()
-                    if relative == files.SETTINGS_FILE:
-                        data = _with_database(data, config)
-                    target = home / relative
-                    _make_parents(home, target)
-                    files.atomic_write(target, data, mode=0o600)
-                    written.append(target)
-                failure = _run_tool(
-                    _bundled("psql"),
-                    ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-                     "-f", str(script), f"--dbname={_conninfo_without_password(params)}"],
-                    params)
-                if failure is not None:
-                    raise BackupError(tr("The database restore failed, nothing was restored: "
-                                         "{reason}", reason=failure), rule="restore_failed")
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrate.LOCK_KEY,))
+                    _check_empty_database(conn, config)
+                    _check_server_not_older(conn, manifest)
+                    _write_home(home, staging / "home", home_files, config, passphrase,
+                                written)
+                    _load_database(conn, restorer, staging, manifest)
+                    _set_role_passwords(conn, staging / "home", home_files)
             except BaseException:
                 for path in written:
                     path.unlink(missing_ok=True)
                 if not redo:  # a redo may leave older leftovers: keep them marked
                     marker.unlink(missing_ok=True)
                 raise
-            with owner_connection(config) as conn:
-                conn.execute("ANALYZE")
+            conn.autocommit = True
+            conn.execute("ANALYZE")
             marker.unlink()
             files.fsync_dir(home)
     return manifest
 
 
-def verify_archive(in_file: Path, *, extract_to: Path | None = None) -> BackupManifest:
-    """Read the whole archive and check every member against the manifest.
-
-    Raises :class:`BackupError` (rule ``corrupt_archive``) for a truncated,
-    altered or foreign file.  With ``extract_to``, members are written there
-    (names checked: nothing can land outside it).
-    """
-    path = Path(in_file)
+def _load_database(conn: psycopg.Connection[Any], restorer: PgTool, staging: Path,
+                   manifest: BackupManifest) -> None:
     try:
-        with tarfile.open(path, "r:") as tar:
-            first = tar.next()
-            if first is None or first.name != MANIFEST or not first.isfile():
-                raise _corrupt(path, "the manifest is missing")
-            manifest = BackupManifest.from_json(_read_member(tar, first))
-            expected = {f.name: f for f in manifest.files}
-            seen: set[str] = set()
-            while (member := tar.next()) is not None:
-                listed = expected.get(member.name)
-                if listed is None or member.name in seen or not member.isfile() \
-                        or not _safe_name(member.name):
-                    raise _corrupt(path, f"unexpected member {member.name!r}")
-                seen.add(member.name)
-                _check_member(tar, member, listed, path, extract_to)
-    except BackupError:
-        raise
-    except FileNotFoundError:
-        raise BackupError(tr("The backup file {path} does not exist", path=path),
-                          field="in_file", rule="not_found") from None
-    except (tarfile.TarError, EOFError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise _corrupt(path, str(exc) or type(exc).__name__) from exc
-    missing = sorted(set(expected) - seen)
-    if missing:
-        raise _corrupt(path, f"missing member {missing[0]!r} (truncated?)")
-    return manifest
+        restore_data.load(conn, restorer.path, staging / DUMP, list(manifest.schema), staging)
+    except restore_data.DumpRefused as exc:
+        raise BackupError(tr("The database in the backup does not match the schema of ECR "
+                             "({reason}); nothing was restored", reason=exc.reason),
+                          field="in_file", rule="dump_refused") from exc
+    except migrate.NewerSchema as exc:
+        raise BackupError(tr("The backup was made by a newer version of ECR: restore it with "
+                             "that version or a newer one; nothing was restored"),
+                          field="in_file", rule="newer_schema") from exc
+    except migrate.MigrationError as exc:
+        raise BackupError(tr("The backup was made by another build of ECR ({reason}); "
+                             "nothing was restored", reason=str(exc)),
+                          field="in_file", rule="other_schema") from exc
+    except psycopg.Error as exc:
+        raise BackupError(tr("The database restore failed, nothing was restored: {reason}",
+                             reason=_one_line(str(exc))), rule="restore_failed") from exc
 
 
-def _check_member(tar: tarfile.TarFile, member: tarfile.TarInfo, listed: ArchivedFile,
-                  path: Path, extract_to: Path | None) -> None:
-    source = tar.extractfile(member)
-    if source is None:
-        raise _corrupt(path, f"unreadable member {member.name!r}")
-    digest = hashlib.sha256()
-    size = 0
-    target = extract_to / member.name if extract_to is not None else None
-    if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with source, (target.open("wb") if target is not None else io.BytesIO()) as sink:
-        while chunk := source.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-            sink.write(chunk)
-    if size != listed.size or digest.hexdigest() != listed.sha256:
-        raise _corrupt(path, f"member {member.name!r} does not match its checksum")
+def _write_home(home: Path, source: Path, home_files: list[str], config: DatabaseConfig,
+                passphrase: str, written: list[Path]) -> None:
+    """The archived home files, with this restore's database and this PC's key secret."""
+    keys_dir = home / files.KEYS_DIR
+    extra: dict[str, bytes] = {}
+    dsn_settings = dict(config.settings_values())
+    if config.dsn:
+        params = dict(psycopg.conninfo.conninfo_to_dict(config.dsn))
+        password = params.pop("password", None)
+        if password:
+            user = params.get("user")
+            if not user:
+                raise BackupError(tr("A database address with a password must also name the "
+                                     "user"), field="database.dsn", rule="user_required")
+            extra[f"{_SECRETS}{user}.password"] = f"{password}\n".encode()
+            dsn_settings["database.dsn"] = psycopg.conninfo.make_conninfo("", **params)
+    secret_existed = (home / MACHINE_SECRET).exists()
+    for relative in home_files:
+        data = (source / relative).read_bytes()
+        if relative == files.SETTINGS_FILE:
+            data = _with_database(data, dsn_settings)
+        elif relative.startswith(files.KEYS_DIR + "/") and not relative.startswith(_SECRETS) \
+                and _PRIVATE_KEY_PEM.match(data[:64]):
+            from common.pki.keys import centre_passphrase
+
+            _make_parents(home, keys_dir / "x")
+            data = _rewrap_for_home(data, passphrase, centre_passphrase(keys_dir), relative)
+            if not secret_existed and (home / MACHINE_SECRET).exists():
+                written.append(home / MACHINE_SECRET)
+        _write_one(home, relative, data, written)
+    for relative, data in extra.items():
+        _write_one(home, relative, data, written)
 
 
-def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
-    source = tar.extractfile(member)
-    if source is None or member.size > 10 * _CHUNK:
-        raise ValueError(f"bad member {member.name!r}")
-    with source:
-        return source.read()
+def _write_one(home: Path, relative: str, data: bytes, written: list[Path]) -> None:
+    target = home / relative
+    _make_parents(home, target)
+    files.atomic_write(target, data, mode=0o600)
+    written.append(target)
 
 
-def _safe_name(name: str) -> bool:
-    pure = PurePosixPath(name)
-    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in name
+def _rewrap_for_home(data: bytes, passphrase: str, local: bytes, name: str) -> bytes:
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
+    except (ValueError, TypeError):
+        raise BackupError(tr("The key {name} in the backup cannot be opened with its "
+                             "passphrase; nothing was restored", name=name),
+                          field="in_file", rule="corrupt_archive") from None
+    return _encrypted_pem(key, local)
 
 
-def _corrupt(path: Path, reason: str) -> BackupError:
-    return BackupError(tr("The backup file {path} is damaged or incomplete ({reason}); "
-                          "nothing was restored", path=path, reason=reason),
-                       field="in_file", rule="corrupt_archive")
+_APP_ROLE = re.compile(r"ecr_app(_[a-z0-9_]{1,55})?")
+
+
+def _set_role_passwords(conn: psycopg.Connection[Any], source: Path,
+                        home_files: list[str]) -> None:
+    """Give the archived passwords to the login roles the migrated database grants to."""
+    allowed = _granted_login_roles(conn)
+    for relative in home_files:
+        if not relative.startswith(_SECRETS):
+            continue
+        role = relative[len(_SECRETS):].removesuffix(".password")
+        if role not in allowed and _APP_ROLE.fullmatch(role):
+            # the application role of the SOURCE database (ecr_app_<its name>): the
+            # restored database has its own, made with a new password by the upgrade
+            # that follows the restore; this one is not created, nor kept
+            (source / relative).unlink()
+            continue
+        if role not in allowed or "/" in role:
+            raise BackupError(tr("The backup holds a password for the role {role}, which is "
+                                 "not one ECR creates; nothing was restored", role=role),
+                              field="in_file", rule="unexpected_role")
+        password = (source / relative).read_text("utf-8").strip()
+        verifier = conn.pgconn.encrypt_password(password.encode(), role.encode(),
+                                                b"scram-sha-256")
+        conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(role), sql.Literal(verifier.decode())))
 
 
 def _check_fresh_home(home: Path) -> None:
@@ -413,41 +416,13 @@ def _check_empty_database(conn: psycopg.Connection[Any], config: DatabaseConfig)
                              where=config.describe()), field="database", rule="not_empty")
 
 
-def _roles_sql(conn: psycopg.Connection[Any], roles: list[dict[str, Any]],
-               home_staging: Path) -> str:
-    """SQL creating the archived roles if missing (run in the restore's transaction)."""
-    out: list[str] = []
-    for role in roles:
-        name = str(role["name"])
-        ident = sql.Identifier(name)
-        out.append(sql.SQL(
-            "DO $ecr$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {}) "
-            "THEN CREATE ROLE {}; END IF; END $ecr$;").format(sql.Literal(name), ident)
-            .as_string(conn))
-        out.append(sql.SQL("ALTER ROLE {} {} {} CONNECTION LIMIT {};").format(
-            ident, sql.SQL("LOGIN" if role["login"] else "NOLOGIN"),
-            sql.SQL("INHERIT" if role["inherit"] else "NOINHERIT"),
-            sql.Literal(int(role["connection_limit"]))).as_string(conn))
-        secret = home_staging.joinpath(*files.SECRETS_DIR, f"{name}.password")
-        if secret.is_file():
-            verifier = conn.pgconn.encrypt_password(
-                secret.read_text("utf-8").strip().encode(), name.encode(), b"scram-sha-256")
-            out.append(sql.SQL("ALTER ROLE {} PASSWORD {};").format(
-                ident, sql.Literal(verifier.decode())).as_string(conn))
-    for role in roles:
-        for parent in role["member_of"]:
-            out.append(sql.SQL("GRANT {} TO {};").format(
-                sql.Identifier(parent), sql.Identifier(role["name"])).as_string(conn))
-    return "\n".join(out) + "\n"
-
-
-def _with_database(settings: bytes, config: DatabaseConfig) -> bytes:
+def _with_database(settings: bytes, values: Mapping[str, object]) -> bytes:
     try:
         raw = json.loads(settings.decode("utf-8"))
     except ValueError:
         return settings  # CentreHome.open will name the problem
     if isinstance(raw, dict):
-        raw.update(config.settings_values())
+        raw.update(values)
     return (json.dumps(raw, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
@@ -455,43 +430,7 @@ def _make_parents(home: Path, target: Path) -> None:
     for parent in reversed(target.relative_to(home).parents):
         folder = home / parent
         if not folder.exists():
-            private = parent.parts[:1] == (files.KEYS_DIR,)
-            folder.mkdir(mode=0o700 if private else 0o755)
-
-
-def _write_restore_script(tool: PgTool, dump: Path, script: Path, roles_sql: str,
-                          known_settings: set[str]) -> None:
-    """Roles, then pg_restore's SQL, in one file that psql runs as one transaction.
-
-    pg_restore writing a script does not know the target server, so a newer
-    pg_restore emits ``SET`` lines for parameters an older server lacks (``SET
-    transaction_timeout`` from 17 on); those lines, outside COPY data, are dropped.
-    """
-    raw = script.with_name("pg_restore.sql")
-    with raw.open("w", encoding="utf-8") as fh:
-        try:
-            subprocess.run(  # noqa: S603 - our program, our arguments
-                [str(tool.path), "--no-owner", "-f", "-", str(dump)], stdout=fh,
-                stderr=subprocess.PIPE, text=True, check=True, env=_clean_env(),
-                timeout=3600)
-        except subprocess.CalledProcessError as exc:
-            raise BackupError(tr("The database dump in the backup cannot be read: {reason}",
-                                 reason=_first_error(exc.stderr)),
-                              field="in_file", rule="corrupt_archive") from exc
-    in_copy = False
-    with raw.open(encoding="utf-8") as src, script.open("w", encoding="utf-8") as out:
-        out.write(roles_sql)
-        for line in src:
-            if in_copy:
-                in_copy = line.rstrip("\n") != "\\."
-            elif line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
-                in_copy = True
-            else:
-                match = _SET_LINE.match(line)
-                if match and match.group(1) not in known_settings:
-                    continue
-            out.write(line)
-    raw.unlink()
+            folder.mkdir(mode=0o700)
 
 
 def _check_server_not_older(conn: psycopg.Connection[Any], manifest: BackupManifest) -> None:
@@ -507,6 +446,10 @@ def _check_server_not_older(conn: psycopg.Connection[Any], manifest: BackupManif
 def _major_of(version: str) -> int | None:
     match = re.match(r"(\d+)", version)
     return int(match.group(1)) if match else None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 # --------------------------------------------------------------------------- tools
@@ -587,20 +530,3 @@ def _first_error(stderr: str | None) -> str:
         if "ERROR" in line or "error" in line or "FATAL" in line:
             return line
     return lines[0] if lines else "no detail"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mode = 0o600
-    info.mtime = int(datetime.now(UTC).timestamp())
-    tar.addfile(info, io.BytesIO(data))
-

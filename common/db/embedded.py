@@ -391,8 +391,15 @@ def _allow_traverse(path: Path) -> None:
             folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
 
 
+def runs_as_other_account() -> bool:
+    """Whether the server runs under its own account (we are root): the home then needs o+x."""
+    return not _IS_WINDOWS and os.geteuid() == 0
+
+
 def _prepare_db_dir(db_dir: Path, account: _Account | None) -> None:
-    db_dir.mkdir(parents=True, exist_ok=True)
+    # The home may not exist yet (the server is started before the settings are
+    # written): it is made private here, never left to the umask (0755).
+    files.make_private_dir(db_dir)
     if account is None:
         return
     db_dir.chmod(0o711)

@@ -9,6 +9,9 @@ refused: released migrations are never edited, a new file is added instead.
 The same mechanism serves the centre database and the SCEC's central database,
 which differ only by the folder (``centre`` / ``scec``).  Migrations run as the
 database owner, never as the application role that workstations use.
+
+A restore rebuilds a schema with :func:`replay`: exactly the migrations a
+backup records, from this program's own files, in the restore's transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ tr = translator("db")
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # One advisory lock key for every migrator, so two processes starting together
 # (two workstations, two XMServer workers) apply each file exactly once.
-_LOCK_KEY = 0x45435201
+LOCK_KEY = 0x45435201
+_HISTORY_TABLE = """CREATE TABLE IF NOT EXISTS ecr_schema_migrations (
+                        target text NOT NULL,
+                        version integer NOT NULL,
+                        name text NOT NULL,
+                        checksum text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (target, version))"""
 
 
 class MigrationError(EcrError):
@@ -52,6 +62,16 @@ class NewerSchema(UserError):
                             "changed", target=target, name=name),
                          field="database", rule="newer_schema")
         self.version = version
+
+
+@dataclass(frozen=True)
+class AppliedMigration:
+    """One row of ``ecr_schema_migrations``: what a database says it was built from."""
+
+    target: str
+    version: int
+    name: str
+    checksum: str
 
 
 @dataclass(frozen=True)
@@ -115,17 +135,9 @@ def migrate(conn: psycopg.Connection[Any], target: str = "centre",
     applied_now: list[str] = []
     # The lock comes first: two concurrent "CREATE TABLE IF NOT EXISTS" can both
     # miss the table and one then fails on the catalogue's unique index.
-    conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
+    conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
     try:
-        conn.execute(
-            """CREATE TABLE IF NOT EXISTS ecr_schema_migrations (
-                   target text NOT NULL,
-                   version integer NOT NULL,
-                   name text NOT NULL,
-                   checksum text NOT NULL,
-                   applied_at timestamptz NOT NULL DEFAULT now(),
-                   PRIMARY KEY (target, version))"""
-        )
+        conn.execute(_HISTORY_TABLE)
         rows: list[tuple[Any, ...]] = conn.execute(
             "SELECT version, name, checksum FROM ecr_schema_migrations WHERE target = %s",
             (target,),
@@ -156,5 +168,42 @@ def migrate(conn: psycopg.Connection[Any], target: str = "centre",
                 raise MigrationError(f"migration {m.name} failed: {exc}") from exc
             applied_now.append(m.name)
     finally:
-        conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+        conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
     return applied_now
+
+
+def applied_migrations(conn: psycopg.Connection[Any]) -> list[AppliedMigration] | None:
+    """The migrations recorded in this database, in order; None when it has no record."""
+    if conn.execute("SELECT to_regclass('public.ecr_schema_migrations')").fetchone() == (None,):
+        return None
+    rows = conn.execute("SELECT target, version, name, checksum FROM public.ecr_schema_migrations"
+                        " ORDER BY target, version").fetchall()
+    return [AppliedMigration(str(t), int(v), str(n), str(c)) for t, v, n, c in rows]
+
+
+def replay(conn: psycopg.Connection[Any], applied: list[AppliedMigration]) -> None:
+    """Apply exactly the migrations ``applied`` lists, from this program's own files.
+
+    For a restore: the schema a backup's data goes into is made by our own SQL,
+    never by SQL read from the backup.  Runs in the caller's transaction (no
+    commit here), so the migrations of a set must stay replayable one after the
+    other in a single transaction (no ``CREATE INDEX CONCURRENTLY``, no use of
+    an enum value added by an earlier file); the backup round-trip tests replay
+    them all.  Raises :class:`NewerSchema` for a migration this program does
+    not have and :class:`MigrationError` for one whose content differs from ours.
+    """
+    conn.execute(_HISTORY_TABLE)
+    for target in sorted({a.target for a in applied}):
+        ours = {m.version: m for m in load_migrations(target)}
+        for entry in sorted((a for a in applied if a.target == target), key=lambda a: a.version):
+            mine = ours.get(entry.version)
+            if mine is None:
+                raise NewerSchema(target, entry.version, entry.name)
+            if (mine.name, mine.checksum) != (entry.name, entry.checksum):
+                raise MigrationError(
+                    f"migration {entry.name} of the backup differs from this program's "
+                    f"{mine.name}: it was made by another build of ECR")
+            conn.execute(mine.sql.encode("utf-8"))
+            conn.execute(
+                "INSERT INTO ecr_schema_migrations (target, version, name, checksum)"
+                " VALUES (%s, %s, %s, %s)", (target, mine.version, mine.name, mine.checksum))

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from common.cli import EXIT_USAGE, run_handler
+from common.cli import EXIT_USAGE, json_text, run_handler, terminal_safe
 from common.errors import UserError
 from common.i18n import set_language, translator
 
@@ -93,12 +92,16 @@ def read_password(prompt: str = "") -> str:
 
 
 def emit(args: argparse.Namespace, payload: Any, text: str | None = None) -> None:
-    """Print a result: JSON with ``--json``, else ``text`` (or a plain rendering)."""
+    """Print a result: JSON with ``--json``, else ``text`` (or a plain rendering).
+
+    Either way no control character of the data reaches the terminal raw
+    (``common.cli.terminal_safe``): a summary, a name or a reason is shown as
+    the characters it holds, never obeyed as an escape sequence.
+    """
     if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(payload) + "\n")
     else:
-        sys.stdout.write((text if text is not None else _plain(payload)) + "\n")
+        sys.stdout.write(terminal_safe(text if text is not None else _plain(payload)) + "\n")
 
 
 def _plain(payload: Any) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from common.acts.actjson import parse_data_json
+from common.acts.actjson import MAX_ACT_BYTES, parse_data_json
 from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
@@ -90,7 +90,10 @@ def _date(text: str) -> dt.date:
 
 def _read_data(path: str, event_type: str) -> dict[str, Any]:
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as f:
+            # one byte more than an act may have: enough to refuse it, whatever
+            # the file (a device like /dev/zero has no end)
+            raw = f.read(MAX_ACT_BYTES + 1)
     except OSError as exc:
         raise UserError(tr("Cannot read {path}: {reason}", path=path,
                            reason=exc.strerror or str(exc)), field="file",
@@ -109,9 +112,9 @@ def _read_data(path: str, event_type: str) -> dict[str, Any]:
 def _act_id(s: Session, ref: str) -> int:
     """An act number as given, or the number of the act with that NIU (a logged read)."""
     text = ref.strip()
-    if text.isdigit() and len(text) < 19:
+    if text.isascii() and text.isdigit() and len(text) < 19:
         return int(text)
-    return s.acts.show(text).id
+    return s.acts.show(text).id  # a NIU, or refused as no act reference
 
 
 def summary_line(s: ActSummary) -> str:
@@ -138,7 +141,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def cmd_update(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = int(args.act)
+        act_id = _act_id(s, args.act)
         data = _read_data(args.file, s.acts.show(act_id).event_type)
         result = s.acts.update_draft(act_id, data)
     emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=result.id))

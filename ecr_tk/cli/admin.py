@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit, read_password
@@ -24,9 +26,67 @@ from ecr_tk.services import Centre, Session
 tr = translator("centre")
 
 
+DB_PASSWORD_ENV = "ECR_DB_PASSWORD"  # noqa: S105 (a variable name)
+BACKUP_PASSPHRASE_ENV = "ECR_BACKUP_PASSPHRASE"  # noqa: S105 (a variable name)
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=None, metavar="DSN",
-                        help=tr("PostgreSQL DSN of the centre database (default: the home's)"))
+    parser.add_argument("--db", default=None, metavar="DSN", type=_dsn_argument,
+                        help=tr("PostgreSQL DSN of the centre database (default: the home's); "
+                                "its password, if any, from ECR_DB_PASSWORD"))
+
+
+def _dsn_argument(value: str) -> str:
+    """``--db``: never with a password (``ps`` shows every argument to every local user).
+
+    The password comes from ``ECR_DB_PASSWORD`` (or a prompt, for ``init`` and
+    ``restore``) and joins the DSN in memory only.
+    """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        params = conninfo_to_dict(value)
+    except psycopg.ProgrammingError:  # DatabaseConfig names what is wrong with it
+        return value
+    if "password" in params:
+        raise argparse.ArgumentTypeError(tr(
+            "the DSN must not hold the password: every user of this PC can read a command "
+            "line (ps). Set {env} or type the password when asked", env=DB_PASSWORD_ENV))
+    password = os.environ.get(DB_PASSWORD_ENV)
+    return make_conninfo(value, password=password) if password else value
+
+
+def _with_owner_password(dsn: str | None) -> str | None:
+    """Ask for the database owner's password when none was given and someone is typing."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    if dsn is None or not sys.stdin.isatty() or "password" in conninfo_to_dict(dsn):
+        return dsn
+    import getpass
+
+    typed = getpass.getpass(tr("Password of the database owner (Enter if none): "))
+    return make_conninfo(dsn, password=typed) if typed else dsn
+
+
+def backup_passphrase(*, confirm: bool) -> str:
+    """The backup passphrase: ``ECR_BACKUP_PASSPHRASE``, a prompt, else the next stdin line."""
+    value = os.environ.get(BACKUP_PASSPHRASE_ENV)
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(tr("Backup passphrase: "))
+        if confirm and getpass.getpass(tr("The same passphrase again: ")) != value:
+            raise UserError(tr("The two passphrases differ: nothing was written"),
+                            field="passphrase", rule="mismatch")
+        return value
+    line = sys.stdin.readline()
+    if not line:
+        raise UserError(tr("No backup passphrase given: set ECR_BACKUP_PASSPHRASE or write it "
+                           "on standard input (after the officer's password for a backup)"),
+                        field="passphrase", rule="required")
+    return line.rstrip("\r\n")
 
 
 @contextmanager
@@ -87,7 +147,8 @@ def register(sub: Any) -> None:
     add_db_option(v)
     v.set_defaults(handler=cmd_audit_verify)
 
-    p = sub.add_parser("backup", help=tr("back up the centre (database and home) to one file"))
+    p = sub.add_parser("backup", help=tr("back up the centre (database and home) to one file, "
+                                         "sealed with a passphrase (ECR_BACKUP_PASSPHRASE)"))
     p.add_argument("file", nargs="?", default=None, help=tr("archive to write"))
     add_actor_option(p)
     add_db_option(p)
@@ -100,7 +161,8 @@ def register(sub: Any) -> None:
     add_db_option(u)
     u.set_defaults(handler=cmd_db_upgrade)
 
-    p = sub.add_parser("restore", help=tr("restore a backup into a new home and empty database"))
+    p = sub.add_parser("restore", help=tr("restore a backup into a new home and empty "
+                                          "database (its passphrase: ECR_BACKUP_PASSPHRASE)"))
     p.add_argument("file", help=tr("archive to read"))
     add_db_option(p)
     p.set_defaults(handler=cmd_restore)
@@ -108,8 +170,9 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     password = read_password(tr("Officer's password: "))
+    dsn = _with_owner_password(args.db)
     with Centre.init(args.home, args.centre, args.name, args.officer, args.officer_name,
-                     password, dsn=args.db, workstation=args.workstation) as centre:
+                     password, dsn=dsn, workstation=args.workstation) as centre:
         home = centre.home.path if centre.home else None
         payload = {"centre": centre.identity.code, "name": centre.identity.name,
                    "officer": args.officer, "home": str(home)}
@@ -143,9 +206,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
         config = centre.config
         folder = centre.home.folder("backups") if centre.home else Path.cwd()
         code = centre.identity.code
+    passphrase = backup_passphrase(confirm=True)
+    if passphrase == password:
+        raise UserError(tr("The backup passphrase must not be the officer's password: a "
+                           "backup often leaves the office, the password must not"),
+                        field="passphrase", rule="same_as_password")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.file) if args.file else folder / f"ecr-{code}-{stamp}.tar"
-    manifest = backup(config, out)
+    out = Path(args.file) if args.file else folder / f"ecr-{code}-{stamp}.ecrbackup"
+    manifest = backup(config, out, passphrase)
     emit(args, {"file": str(out), "centre": manifest.centre_code,
                 "files": len(manifest.files)}, tr("Backup written to {path}", path=out))
     return 0
@@ -170,9 +238,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from ecr_tk.home import resolve_home
 
     home = resolve_home(args.home)
-    config = (DatabaseConfig.networked(args.db, home=home) if args.db
+    passphrase = backup_passphrase(confirm=False)
+    dsn = _with_owner_password(args.db)
+    config = (DatabaseConfig.networked(dsn, home=home) if dsn
               else DatabaseConfig.embedded(home))
-    manifest = restore(config, Path(args.file))
+    manifest = restore(config, Path(args.file), passphrase)
     from ecr_tk.services.centre import upgrade
 
     upgrade(home)  # the archive's schema brought up to this version, its role made

@@ -22,7 +22,7 @@ from psycopg_pool import ConnectionPool
 
 from common.i18n import N_, translator
 
-from . import errors
+from . import _dictionary, errors
 
 tr = translator("centre")
 
@@ -74,12 +74,14 @@ RULE_MESSAGES: Mapping[str, str] = {
     "required": N_("This value is required"),
     "bad_data": N_("The act's data must be a JSON object"),
     "bad_derived": N_("The act's derived values are malformed"),
+    "act_too_large": N_("The act's data is too large ({size} bytes, at most {limit})"),
     "bad_password_proof": N_("The password proof or its parameters are malformed"),
     "date_in_future": N_("The date is in the future"),
     "niu_serials_exhausted": N_("No NIU serial left for this year"),
     "mention_immutable": N_("A marginal mention cannot be changed or deleted"),
     "copy_immutable": N_("An issued copy cannot be changed or deleted"),
     "database_privilege": N_("The database refused this operation to the application role"),
+    "act_invalid": N_("The centre database refused the act's content"),
 }
 
 _CLASS_BY_STATE: Mapping[str, type[errors.CentreError]] = {
@@ -112,6 +114,8 @@ def translate_error(exc: psycopg.Error) -> errors.CentreError | None:
             rule="database_unavailable")
     state = exc.sqlstate or ""
     diag = exc.diag
+    if state == "EC009":
+        return _act_refused(diag.message_hint)
     cls = _CLASS_BY_STATE.get(state)
     if cls is not None:
         rule = diag.message_primary or "refused"
@@ -134,6 +138,25 @@ def translate_error(exc: psycopg.Error) -> errors.CentreError | None:
             tr("The centre database cannot be reached: {reason}", reason=str(exc).strip()),
             rule="database_unavailable")
     return None
+
+
+def _act_refused(hint: str | None) -> errors.InvalidAct:
+    """The database refused an act's content (EC009): the dictionary's own sentences.
+
+    The HINT holds the event type and the first problems (path, rule,
+    parameters), as ``ecr._refuse_act`` writes them.
+    """
+    try:
+        doc = json.loads(hint or "{}")
+    except ValueError:
+        doc = {}
+    found = doc.get("errors") if isinstance(doc, dict) else None
+    problems = [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+    report = _dictionary.sql_report(str(doc.get("event_type", "")), problems)
+    if not report.errors:
+        return errors.InvalidAct(message_for("act_invalid"), rule="act_invalid", report=report)
+    first = report.errors[0]
+    return errors.InvalidAct(first.message, field=first.field, rule=first.rule, report=report)
 
 
 class Database:

@@ -1,25 +1,27 @@
 """Acts: draft, check, verify, reject, validate, show, history, mentions, work queues.
 
-The data is validated here with the data dictionary (``common.acts``) before it
-is sent; the database then enforces everything that matters whatever the client
-(role, transition, immutability, NIU and register numbers, audit).  Derived
-values (summary of the principal person, search keys, timeliness) are computed
-from the dictionary and stored with the act, so search needs no JSON walking.
+The data is examined here with the data dictionary (``common.acts.derived``, one
+pass) before it is sent, so the person sees every problem at once; the database
+then enforces everything that matters whatever the client: role, transition,
+immutability, NIU and register numbers, audit, and the act's content itself
+(it examines the data again, checks its links to the acts it names, and
+derives the summary, search keys and timeliness it stores: migrations
+0401-0403).  A client sends the data only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from common.acts.derived import Derived
 from common.i18n import translator
 
 from . import _dictionary
-from .errors import ActNotFound, InvalidAct, InvalidValue
+from .errors import InvalidAct, InvalidValue
 from .values import (
     QUEUES,
     ActRecord,
@@ -27,6 +29,7 @@ from .values import (
     AuditEntry,
     CheckReport,
     DraftResult,
+    Issue,
     Mention,
     ValidatedAct,
 )
@@ -57,8 +60,7 @@ class ActsService:
         For as-you-type feedback in forms; needs no database round trip except
         the centre's thresholds (cached per session).
         """
-        return _dictionary.check(event_type, data, registered_on or dt.date.today(),
-                                 self._session.settings.cached_rules())
+        return _dictionary.check_report(self._examine(event_type, data, registered_on))
 
     def draft(self, event_type: str, data: Mapping[str, Any], *,
               confirm_duplicates: bool = False) -> DraftResult:
@@ -70,17 +72,16 @@ class ActsService:
         nothing is saved and the result lists them.  Otherwise the register
         number "n° N / YEAR" is assigned in the database.
         """
-        derived = self._derive(event_type, data)
-        duplicates = self.find_duplicates(event_type, data)
+        derived = self._valid(event_type, data)
+        duplicates = self._duplicates(derived)
         if duplicates and not confirm_duplicates:
             return DraftResult(id=None, register_number=None, saved=False,
-                               warnings=derived.report.warnings, duplicates=tuple(duplicates))
-        row = self._db.row(
-            "SELECT * FROM ecr.act_draft(%s, %s, %s::jsonb, %s::jsonb)",
-            (self._token, event_type, _dump(data), _dump(derived.for_sql())))
+                               warnings=self._warnings(derived), duplicates=tuple(duplicates))
+        row = self._db.row("SELECT * FROM ecr.act_draft(%s, %s, %s::jsonb)",
+                           (self._token, event_type, _dump(data)))
         return DraftResult(id=row["id"], register_number=register_number(
             row["register_serial"], row["register_year"]), saved=True,
-            warnings=derived.report.warnings, duplicates=tuple(duplicates))
+            warnings=self._warnings(derived), duplicates=tuple(duplicates))
 
     def update_draft(self, act_id: int, data: Mapping[str, Any]) -> DraftResult:
         """Replace the data of a draft, or fix a rejected act (which resubmits it as a draft).
@@ -88,23 +89,26 @@ class ActsService:
         Only the agent who drafted it; the register number is kept.
         """
         event_type = self._event_type_of(act_id)
-        derived = self._derive(event_type, data)
-        row = self._db.row(
-            "SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb, %s::jsonb)",
-            (self._token, act_id, _dump(data), _dump(derived.for_sql())))
+        derived = self._valid(event_type, data)
+        row = self._db.row("SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb)",
+                           (self._token, act_id, _dump(data)))
         return DraftResult(id=row["id"], register_number=register_number(
             row["register_serial"], row["register_year"]), saved=True,
-            warnings=derived.report.warnings)
+            warnings=self._warnings(derived))
 
     def find_duplicates(self, event_type: str, data: Mapping[str, Any]) -> list[ActSummary]:
         """Acts of the same type with the same principal person (name, date ±3 days,
         same mother for births); the read is logged."""
-        keys = _dictionary.duplicate_keys(event_type, data)
-        if keys is None:
+        return self._duplicates(self._examine(event_type, data))
+
+    def _duplicates(self, derived: Derived) -> list[ActSummary]:
+        keys = derived.stored()
+        if keys["principal_key"] is None:
             return []
         rows = self._db.rows(
             "SELECT * FROM ecr.act_find_duplicates(%s, %s, %s, %s, %s)",
-            (self._token, event_type, keys.principal_key, keys.principal_date, keys.mother_key))
+            (self._token, derived.event_type, keys["principal_key"], keys["principal_date"],
+             keys["mother_key"]))
         return [summary_from_row(r) for r in rows]
 
     # ---------------------------------------------------------------- workflow
@@ -177,36 +181,28 @@ class ActsService:
         return {r["queue"]: int(r["count"]) for r in rows}
 
     # ----------------------------------------------------------------- helpers
-    def _derive(self, event_type: str, data: Mapping[str, Any]) -> _dictionary.Derived:
-        derived = _dictionary.derive(event_type, data, dt.date.today(),
-                                     self._session.settings.cached_rules())
-        if not derived.report.errors:
-            link_errors = _dictionary.check_links(event_type, data, self._linked_acts(
-                event_type, data))
-            if link_errors:
-                derived = dataclasses.replace(derived, report=dataclasses.replace(
-                    derived.report, errors=link_errors))
-        if derived.report.errors:
-            first = derived.report.errors[0]
-            raise InvalidAct(first.message, field=first.field, rule=first.rule,
-                             report=derived.report)
+    def _examine(self, event_type: str, data: Mapping[str, Any],
+                 registered_on: dt.date | None = None) -> Derived:
+        return _dictionary.examine(event_type, data, registered_on or dt.date.today(),
+                                   self._session.settings.cached_rules())
+
+    def _valid(self, event_type: str, data: Mapping[str, Any]) -> Derived:
+        """The act examined, or ``InvalidAct`` naming its first error (nothing sent).
+
+        The database examines it again, with the links to the acts it names,
+        and derives what it stores itself: this pass gives the person every
+        problem at once, and the duplicate keys.
+        """
+        derived = self._examine(event_type, data)
+        if not derived.ok:
+            report = _dictionary.check_report(derived)
+            first = report.errors[0]
+            raise InvalidAct(first.message, field=first.field, rule=first.rule, report=report)
         return derived
 
-    def _linked_acts(self, event_type: str, data: Mapping[str, Any]
-                     ) -> dict[str, tuple[str, Mapping[str, Any]]]:
-        """The acts held here that ``data`` links to by NIU (each read is logged)."""
-        found: dict[str, tuple[str, Mapping[str, Any]]] = {}
-        for _, niu in _dictionary.concrete_links(event_type, data):
-            if niu in found or not niu.startswith(self._session.centre.code):
-                continue
-            if not (niu.isdigit() and len(niu) == 19):
-                continue
-            try:
-                record = self.show(niu)
-            except ActNotFound:
-                continue  # not here (yet): the SCEC holds the only copy to compare with
-            found[niu] = (record.event_type, record.data)
-        return found
+    @staticmethod
+    def _warnings(derived: Derived) -> tuple[Issue, ...]:
+        return _dictionary.check_report(derived).warnings
 
     def _event_type_of(self, act_id: int) -> str:
         return str(self._db.value("SELECT ecr.act_event_type(%s, %s)", (self._token, act_id)))
@@ -218,14 +214,17 @@ def register_number(serial: int, year: int) -> str:
     return f"n° {serial} / {year}"
 
 
+_MAX_ACT_ID = 2**63 - 1  # the database's bigint
+
+
 def _ref(act: int | str) -> tuple[int | None, str | None]:
     """An act reference: an id (int or digits up to 18 long) or a 19-digit NIU."""
-    if isinstance(act, int):
+    if isinstance(act, int) and not isinstance(act, bool) and 1 <= act <= _MAX_ACT_ID:
         return act, None
-    text = str(act).strip().replace(" ", "")
-    if text.isdigit() and len(text) == 19:
+    text = "" if isinstance(act, int) else str(act).strip().replace(" ", "")
+    if text.isascii() and text.isdigit() and len(text) == 19:
         return None, text
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) < 19 and int(text) > 0:
         return int(text), None
     raise InvalidValue(tr("An act is named by its number or its 19-digit NIU"), field="act",
                        rule="bad_act_reference")

@@ -45,6 +45,7 @@ from . import passwords
 from ._db import Database, translate_error
 from .errors import CentreUnavailable, Conflict, InvalidValue, LoginRefused, PermissionRefused
 from .session import Session
+from .users import check_user_number
 from .values import CentreIdentity, User
 
 tr = translator("centre")
@@ -198,7 +199,8 @@ class Centre:
         or ``too_many_attempts`` (30 refused logins from this address within 15
         minutes: nothing was checked).
         """
-        params_row = self._db.row("SELECT * FROM ecr.login_parameters(%s)", (int(number),))
+        number = check_user_number(number)
+        params_row = self._db.row("SELECT * FROM ecr.login_parameters(%s)", (number,))
         params = passwords.KdfParams(int(params_row["time_cost"]), int(params_row["memory_cost"]),
                                      int(params_row["parallelism"]))
         if not passwords.params_within_bounds(params):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 tr = translator("centre")
 
 MAX_PRIVILEGE = 9
+MAX_USER_NUMBER = 999_999
 
 
 class UsersService:
@@ -41,6 +42,7 @@ class UsersService:
                                   role=role), field="role", rule="bad_role")
         if not name or not name.strip():
             raise InvalidValue(tr("The user's name is required"), field="name", rule="required")
+        check_user_number(number)
         _check_privilege(privilege)
         passwords.check_password_rules(password)
         salt, params, proof = _proof(password)
@@ -56,6 +58,7 @@ class UsersService:
     def set_privilege(self, number: int, privilege: int) -> User:
         """Change a user's privilege (officer); 0 suspends: their open sessions are
         refused from their next action."""
+        check_user_number(number)
         _check_privilege(privilege)
         return _user(self._db.row("SELECT * FROM ecr.user_set_privilege(%s, %s, %s)",
                                   (self._token, number, privilege)))
@@ -69,6 +72,7 @@ class UsersService:
 
         Clears failed attempts but not a lock (``unlock`` does).
         """
+        check_user_number(number)
         passwords.check_password_rules(password)
         salt, params, proof = _proof(password)
         self._db.rows("SELECT ecr.user_set_password(%s, %s, %s, %s::jsonb, %s)",
@@ -76,7 +80,17 @@ class UsersService:
 
     def unlock(self, number: int) -> User:
         """Unlock an account locked by failed logins (officer)."""
+        check_user_number(number)
         return _user(self._db.row("SELECT * FROM ecr.user_unlock(%s, %s)", (self._token, number)))
+
+
+def check_user_number(number: object, field: str = "number") -> int:
+    """``number`` if it can be a user number (1 to 999999), else ``InvalidValue``."""
+    if isinstance(number, bool) or not isinstance(number, int) \
+            or not 1 <= number <= MAX_USER_NUMBER:
+        raise InvalidValue(tr("A user number must be between 1 and 999999"), field=field,
+                           rule="bad_number")
+    return number
 
 
 def _check_privilege(privilege: int) -> None:

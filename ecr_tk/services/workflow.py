@@ -21,7 +21,11 @@ Rules (read this before changing the table):
   later).
 
 Nothing else is possible: no skipped step (``draft`` → ``validated`` is absent),
-no way back from ``validated``.  ``ecr.transitions`` in the centre database is
+no way back from ``validated``.  And no step takes an act the data dictionary
+refuses: the database examines the act's content itself when it is drafted or
+changed, verified and validated (trigger ``acts_content``, migration 0403);
+only a rejection is always possible, so that an act that cannot be saved can
+still go back to its agent.  ``ecr.transitions`` in the centre database is
 seeded with exactly this table and every SQL function checks it;
 ``tests/centre/test_workflow_table.py`` checks both agree.
 """

@@ -15,6 +15,7 @@ from common.acts import examples
 from ecr_tk.cli import main
 
 OFFICER_PW, SECRETARY_PW, AGENT_PW = "officer-pass-1", "secretary-pass-1", "agent-pass-01"
+BACKUP_PASSPHRASE = "le baobab de la place du marché"
 
 
 class Ecr:
@@ -214,15 +215,27 @@ def test_backup_then_restore_round_trip(ecr: Ecr, tmp_path: Path, second_db: str
     ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
     niu = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)["niu"]
     ecr.json("act", "validate", "1", "--as", "1", password=OFFICER_PW)
-    archive = tmp_path / "centre.tar"
+    archive = tmp_path / "centre.ecrbackup"
     code, _, err = ecr.run("act", "show", "1", "--as", "3", password=AGENT_PW)
     assert code == 0, err
-    refused, _, err = ecr.run("backup", str(archive), "--as", "2", password=SECRETARY_PW)
+    refused, _, err = ecr.run("backup", str(archive), "--as", "2", password=SECRETARY_PW,
+                              stdin=f"{BACKUP_PASSPHRASE}\n")
     assert refused == 1 and not archive.exists()
-    made = ecr.json("backup", str(archive), "--as", "1", password=OFFICER_PW)
-    assert made["centre"] == "221001" and archive.exists()
+    # the passphrase comes after the officer's password on stdin (or ECR_BACKUP_PASSPHRASE)
+    short, _, err = ecr.run("backup", str(archive), "--as", "1", stdin=f"{OFFICER_PW}\nmfou\n")
+    assert short == 1 and "passphrase_too_short" in err and not archive.exists()
+    same, _, err = ecr.run("backup", str(archive), "--as", "1", password=OFFICER_PW,
+                           stdin=f"{OFFICER_PW}\n")
+    assert same == 1 and "same_as_password" in err and not archive.exists()
+    made = ecr.json("backup", str(archive), "--as", "1", stdin=f"{OFFICER_PW}\n"
+                    f"{BACKUP_PASSPHRASE}\n")
+    assert made["centre"] == "221001" and archive.stat().st_mode & 0o777 == 0o600
 
     restored = Ecr(tmp_path / "restored", second_db, ecr.capsys, ecr.monkeypatch)
+    wrong, _, err = restored.run("restore", str(archive), "--db", second_db,
+                                 stdin="not the passphrase at all\n")
+    assert wrong == 1 and "wrong_passphrase" in err
+    ecr.monkeypatch.setenv("ECR_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
     out = restored.json("restore", str(archive), "--db", second_db)
     assert out["centre"] == "221001"
     shown = restored.json("act", "show", niu, "--as", "3", password=AGENT_PW)
@@ -268,3 +281,32 @@ def test_a_refusal_shows_a_hidden_character_of_the_input_as_its_code_point(
         assert code == 1 and out == ""
         assert shown in err, err
         assert "\u202e" not in err and "\u200b" not in err, repr(err)
+
+
+def test_a_database_password_on_the_command_line_is_refused(
+        tmp_path: Path, fresh_db: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11 finding 19: ``ps`` shows every argument to every user of the PC."""
+    e = Ecr(tmp_path / "home", fresh_db, capsys, monkeypatch)
+    with pytest.raises(SystemExit) as exited:
+        e.run("init", "--centre", "221001", "--name", "Thiès", "--officer", "1",
+              "--officer-name", "Awa Diop", "--db", f"{fresh_db} password=s3cret-owner",
+              password=OFFICER_PW)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--db" in err and "ECR_DB_PASSWORD" in err and "s3cret-owner" not in err
+    assert not (tmp_path / "home").exists()
+
+
+def test_the_owner_password_comes_from_the_environment_and_stays_out_of_the_settings(
+        tmp_path: Path, fresh_db: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    e = Ecr(tmp_path / "home", fresh_db, capsys, monkeypatch)
+    monkeypatch.setenv("ECR_DB_PASSWORD", "owner-secret-from-env")
+    e.json("init", "--centre", "221001", "--name", "Thiès", "--officer", "1",
+           "--officer-name", "Awa Diop", "--db", f"{fresh_db} user=postgres",
+           password=OFFICER_PW)
+    kept = tmp_path / "home" / "keys" / "db" / "postgres.password"
+    assert kept.read_text().strip() == "owner-secret-from-env"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert "owner-secret-from-env" not in (tmp_path / "home" / "settings.json").read_text()

@@ -55,8 +55,9 @@ def test_only_the_officer_adds_mentions_and_only_to_validated_acts(staff: Staff)
 
 
 def infant_death(birth_niu: str) -> dict[str, Any]:
-    """The example death, of the girl born on 2025-12-28 (the example birth's child)."""
+    """The example death, of the girl born on 2025-12-28 (the child of ``birth()``)."""
     death = example("death")
+    death["deceased"]["surname"], death["deceased"]["given_names"] = "Ndiaye", "Awa"
     death["deceased"]["birth_date"] = "2025-12-28"
     for key in ("age", "marital_status", "education", "occupation", "residence_years"):
         death["deceased"].pop(key)

@@ -11,10 +11,10 @@ from typing import Any
 import psycopg
 
 from bench import corpus
+from common.acts.derived import derive
 from common.acts.generator import generate_acts
 from common.acts.summary import summarize
-from ecr_tk.services import Centre, _dictionary
-from ecr_tk.services.settings import Rules
+from ecr_tk.services import Centre
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -46,7 +46,6 @@ def test_the_bench_loader_stores_what_the_services_would(fresh_db: str, tmp_path
                          "Bench-Officer-2026!", dsn=fresh_db)
     centre.close()
     corpus.load(fresh_db, 300, seed=5, workers=1, progress=False)
-    rules = Rules()
     with psycopg.connect(fresh_db) as conn:
         rows = conn.execute(
             "SELECT id, event_type, data, registered_on, summary, occurred_on, timeliness,"
@@ -62,10 +61,10 @@ def test_the_bench_loader_stores_what_the_services_would(fresh_db: str, tmp_path
     assert len(rows) == 300
     for (_, event_type, data, registered_on, summary, occurred_on, timeliness, pkey, pdate,
          mkey, keys) in rows:
-        # what the services compute after validating the act
-        d = _dictionary.derive(event_type, data, registered_on, rules)
-        assert d.report.ok
-        stored = d.for_sql()
+        # what the services compute after validating the act (and the database too)
+        d = derive(event_type, data, today=registered_on, registered_on=registered_on)
+        assert d.ok
+        stored = d.stored()
         assert summary == json.loads(json.dumps(stored["summary"]))
         assert (occurred_on.isoformat() if occurred_on else None) == stored["occurred_on"]
         assert (timeliness, pkey, mkey) == (stored["timeliness"], stored["principal_key"],

@@ -324,8 +324,9 @@ def test_13_a_centre_restored_from_a_backup_older_than_its_last_transmission(
     workers(1)
     centre = country.add_centre()
     [first] = centre.validate(1)  # pending when the backup is taken
-    archive = tmp_path / "old.tar"
+    archive = tmp_path / "old.ecrbackup"
     monkeypatch.setenv("ECR_PASSWORD", PASSWORDS[OFFICER])
+    monkeypatch.setenv("ECR_BACKUP_PASSPHRASE", "une phrase de passe pour les tests")
     assert ecr_main(["--home", str(centre.home.path), "backup", str(archive),
                      "--as", str(OFFICER)]) == 0
     [second] = centre.validate(1)

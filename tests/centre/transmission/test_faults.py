@@ -160,6 +160,7 @@ def test_a_centre_restored_from_an_older_backup_gets_back_in_step_without_reusin
     _, first = validated_birth(staff, given="Awa")  # pending when the backup is taken
     archive = tmp_path / "old.tar"
     monkeypatch.setenv("ECR_PASSWORD", PASSWORDS[OFFICER])
+    monkeypatch.setenv("ECR_BACKUP_PASSPHRASE", "une phrase de passe pour les tests")
     assert main(["--home", str(home.path), "backup", str(archive), "--as", str(OFFICER)]) == 0
     _, second = validated_birth(staff, given="Fatou")
     assert service.sync(home, wait=60)["done"]

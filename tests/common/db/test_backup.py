@@ -1,14 +1,16 @@
-"""Backup and restore: same data after a round trip, and never a half-restore."""
+"""Backup and restore: same data after a round trip, and never a half-restore.
+
+The attacks on backups (a rewritten dump, SQL smuggled into it, a hostile
+roles.json, a stolen file) are in ``test_backup_attacks.py``.
+"""
 
 from __future__ import annotations
 
 import io
-import json
 import tarfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -22,71 +24,20 @@ from common.db.backup import (
     restore,
     verify_archive,
 )
-from common.db.connect import (
-    DatabaseConfig,
-    open_pool,
-    owner_connection,
-    provision_role_password,
-)
+from common.db.backup_cipher import HEADER_SIZE
+from common.db.connect import DatabaseConfig, owner_connection
 from common.db.files import RESTORING_MARKER
 from ecr_tk.home import CentreHome, HomeError
-
-# ---------------------------------------------------------------- a small centre to back up
-
-
-def _fill(config: DatabaseConfig, role: str) -> None:
-    """A schema in the spirit of the centre's: tables, a function, grants, a role."""
-    with owner_connection(config) as conn:
-        conn.execute(sql.SQL("""
-            DO $$BEGIN
-              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN
-                CREATE ROLE {role} NOLOGIN;
-              END IF;
-            END$$;
-            CREATE SCHEMA ecr;
-            CREATE TABLE ecr.act (id serial PRIMARY KEY, niu text UNIQUE NOT NULL,
-                                  name text NOT NULL, photo bytea, created date);
-            CREATE TABLE ecr.audit (seq bigint PRIMARY KEY, line text);
-            CREATE FUNCTION ecr.act_count() RETURNS bigint LANGUAGE sql SECURITY DEFINER
-                SET search_path = ecr AS 'SELECT count(*) FROM ecr.act';
-            REVOKE ALL ON FUNCTION ecr.act_count() FROM PUBLIC;
-            GRANT USAGE ON SCHEMA ecr TO {role};
-            GRANT EXECUTE ON FUNCTION ecr.act_count() TO {role};
-            """).format(name=sql.Literal(role), role=sql.Identifier(role)))
-        with conn.cursor().copy("COPY ecr.act (niu, name, photo, created) FROM STDIN") as copy:
-            copy.write_row(("1000000001", "Élodie Ngono", b"\x00\x01\xff", "2024-02-29"))
-            copy.write_row(("1000000002", "SET x = 1;", None, None))
-            copy.write_row(("1000000003", "tab\there\nnewline \\. backslash", b"", "1990-01-01"))
-        conn.execute("INSERT INTO ecr.audit SELECT g, md5(g::text) FROM generate_series(1, 500) g")
-    provision_role_password(config, role)
-
-
-def _fingerprint(config: DatabaseConfig) -> dict[str, Any]:
-    with owner_connection(config) as conn:
-        return {
-            "acts": conn.execute("SELECT id, niu, name, photo, created FROM ecr.act ORDER BY id"
-                                 ).fetchall(),
-            "audit": conn.execute("SELECT md5(string_agg(line, ',' ORDER BY seq)) FROM ecr.audit"
-                                  ).fetchone(),
-            "next_id": conn.execute("SELECT last_value FROM ecr.act_id_seq").fetchone(),
-        }
-
-
-def _app_can_count(config: DatabaseConfig, role: str) -> int:
-    pool = open_pool(config, role=role)
-    try:
-        with pool.connection() as conn:
-            return int(conn.execute("SELECT ecr.act_count()").fetchone()[0])
-    finally:
-        pool.close()
-
-
-def _centre(path: Path, dsn: str | None = None) -> CentreHome:
-    home = CentreHome.create(path, centre_code="237001", centre_name="Centre de Yaoundé 1er",
-                             dsn=dsn)
-    (home.folder("keys") / "centre.key").write_bytes(b"-----BEGIN PRIVATE KEY-----\nx\n")
-    (home.folder("templates") / "birth_copy.json").write_text('{"elements": []}')
-    return home
+from tests.common.db.backup_helpers import (
+    OFFICER,
+    OFFICER_PASSWORD,
+    PASSPHRASE,
+    fingerprint,
+    make_centre,
+    plaintext,
+    rebuild,
+    seal,
+)
 
 
 @pytest.fixture
@@ -94,18 +45,6 @@ def release_after(tmp_path: Path) -> Iterator[None]:
     yield
     for db_dir in tmp_path.glob("*/db"):
         embedded.release(db_dir)
-
-
-@pytest.fixture
-def local_role(admin_dsn: str) -> Iterator[str]:
-    """A role name on the local service (roles are cluster-wide), dropped at the end.
-
-    Tests list it BEFORE their databases, so it is torn down after them.
-    """
-    name = f"ecr_test_app_{uuid.uuid4().hex[:8]}"
-    yield name
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 @pytest.fixture
@@ -121,68 +60,77 @@ def second_db(admin_dsn: str) -> Iterator[str]:
             sql.Identifier(name)))
 
 
+def _officer_logs_in(home: Path) -> None:
+    from ecr_tk.services.centre import Centre
+
+    with Centre.open(home) as centre:
+        centre.login(OFFICER, OFFICER_PASSWORD).logout()
+
+
 # ---------------------------------------------------------------- round trips
 
 
 def test_embedded_backup_restored_into_a_fresh_home_gives_the_same_data(
         tmp_path: Path, release_after: None) -> None:
-    source = _centre(tmp_path / "source")
-    _fill(source.database_config(), "ecr_web")
-    before = _fingerprint(source.database_config())
+    from common.pki.keys import centre_passphrase, read_private_key
+
+    source = make_centre(tmp_path / "source")
+    before = fingerprint(source.database_config())
+    assert before["ecr.acts"][0] == 8 and before["ecr.audit_log"][0] > 30
     archive = tmp_path / "centre.ecrbackup"
 
-    manifest = backup(source.database_config(), archive)
-    assert manifest.centre_code == "237001"
+    manifest = backup(source.database_config(), archive, PASSPHRASE)
+    assert manifest.centre_code == "999001"
     assert manifest.dump_tool_major == embedded.PG_MAJOR
+    assert [m.version for m in manifest.schema][:2] == [1, 2]
 
     target_config = DatabaseConfig.embedded(tmp_path / "target")
-    restore(target_config, archive)
+    restore(target_config, archive, PASSPHRASE)
     target = CentreHome.open(tmp_path / "target")
-    assert target.settings["centre.name"] == "Centre de Yaoundé 1er"
+    assert target.settings["centre.name"] == source.settings["centre.name"]
     assert target.database_config() == target_config
-    assert _fingerprint(target_config) == before
-    assert _app_can_count(target_config, "ecr_web") == 3
-    assert (target.folder("keys") / "centre.key").read_bytes().startswith(b"-----BEGIN")
-    assert (target.folder("keys") / "centre.key").stat().st_mode & 0o777 == 0o600
+    assert fingerprint(target_config) == before
+    # The centre's key comes back, protected by the NEW PC's own machine secret.
+    keys = target.folder("keys")
+    old = read_private_key(source.folder("keys") / "centre.key.pem",
+                           centre_passphrase(source.folder("keys")))
+    new = read_private_key(keys / "centre.key.pem", centre_passphrase(keys))
+    assert new.private_numbers() == old.private_numbers()
+    assert (keys / "machine.secret").read_bytes() != \
+        (source.folder("keys") / "machine.secret").read_bytes()
+    assert (keys / "centre.key.pem").stat().st_mode & 0o777 == 0o600
     assert (target.folder("templates") / "birth_copy.json").exists()
     # The new cluster keeps its own owner password; the old one was not archived.
     assert (source.folder("keys") / "db" / "postgres.password").read_text() != \
-        (target.folder("keys") / "db" / "postgres.password").read_text()
+        (keys / "db" / "postgres.password").read_text()
     assert not (target.path / RESTORING_MARKER).exists()
+    _officer_logs_in(target.path)  # ecr_app, its password and the officer work again
 
 
 def test_local_service_backup_restored_into_a_fresh_database_gives_the_same_data(
-        local_role: str, tmp_path: Path, admin_dsn: str, fresh_db: str, second_db: str) -> None:
-    source = _centre(tmp_path / "source", dsn=fresh_db)
-    _fill(source.database_config(), local_role)
-    before = _fingerprint(source.database_config())
+        tmp_path: Path, fresh_db: str, second_db: str) -> None:
+    source = make_centre(tmp_path / "source", dsn=fresh_db)
+    before = fingerprint(source.database_config())
     archive = tmp_path / "centre.ecrbackup"
-    manifest = backup(source.database_config(), archive)
+    manifest = backup(source.database_config(), archive, PASSPHRASE)
     assert manifest.server_version.startswith("15")
-    # The role goes away with the old database: the restore must bring it back.
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        dbname = psycopg.conninfo.conninfo_to_dict(fresh_db)["dbname"]
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(local_role)))
-
     target_config = DatabaseConfig.networked(second_db, home=tmp_path / "target")
-    restore(target_config, archive)
+    restore(target_config, archive, PASSPHRASE)
     assert CentreHome.open(tmp_path / "target").database_config() == target_config
-    assert _fingerprint(target_config) == before
-    assert _app_can_count(target_config, local_role) == 3
+    assert fingerprint(target_config) == before
+    _officer_logs_in(tmp_path / "target")
 
 
 def test_a_networked_centre_can_move_to_the_embedded_server(
-        local_role: str, tmp_path: Path, fresh_db: str, release_after: None) -> None:
-    source = _centre(tmp_path / "source", dsn=fresh_db)
-    _fill(source.database_config(), local_role)
-    before = _fingerprint(source.database_config())
-    backup(source.database_config(), tmp_path / "b.tar")
+        tmp_path: Path, fresh_db: str, release_after: None) -> None:
+    source = make_centre(tmp_path / "source", dsn=fresh_db)
+    before = fingerprint(source.database_config())
+    backup(source.database_config(), tmp_path / "b.ecrbackup", PASSPHRASE)
     target_config = DatabaseConfig.embedded(tmp_path / "target")
-    restore(target_config, tmp_path / "b.tar")
-    assert _fingerprint(target_config) == before
+    restore(target_config, tmp_path / "b.ecrbackup", PASSPHRASE)
+    assert fingerprint(target_config) == before
     assert CentreHome.open(tmp_path / "target").settings["database.mode"] == "embedded"
-    assert _app_can_count(target_config, local_role) == 3
+    _officer_logs_in(tmp_path / "target")
 
 
 # ---------------------------------------------------------------- refusals
@@ -191,69 +139,73 @@ def test_a_networked_centre_can_move_to_the_embedded_server(
 @pytest.fixture(scope="module")
 def good_archive(module_tmp_path: Path) -> Iterator[Path]:
     folder = module_tmp_path
-    source = _centre(folder / "source")
-    _fill(source.database_config(), "ecr_web")
-    backup(source.database_config(), folder / "good.tar")
+    source = make_centre(folder / "source")
+    backup(source.database_config(), folder / "good.ecrbackup", PASSPHRASE)
     embedded.release(source.database_config().db_dir)
-    yield folder / "good.tar"
+    yield folder / "good.ecrbackup"
 
 
 def _truncate(fraction: float) -> Callable[[bytes], bytes]:
     return lambda data: data[: int(len(data) * fraction)]
 
 
-def _truncate_in_last_member(data: bytes) -> bytes:
-    """Cut the file inside the data of its last member.
-
-    A fixed fraction is not enough: the tar end-of-archive blocks and record
-    padding can make up the last 15 % of a small archive, and losing only
-    those loses nothing (every member is still there and matches).
-    """
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        last = tar.getmembers()[-1]
-    return data[: last.offset_data + last.size // 2]
-
-
-def _flip_in(member: str) -> Callable[[bytes], bytes]:
+def _flip_at(fraction: float) -> Callable[[bytes], bytes]:
     def corrupt(data: bytes) -> bytes:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            offset = tar.getmember(member).offset_data
         out = bytearray(data)
-        out[offset + 5] ^= 0xFF
+        out[HEADER_SIZE + int((len(data) - HEADER_SIZE) * fraction)] ^= 0xFF
         return bytes(out)
     return corrupt
 
 
-def _rebuild(drop: str | None = None, add: str | None = None) -> Callable[[bytes], bytes]:
+def _inside(change: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
+    """A change made by someone holding the passphrase: the tar inside is altered, resealed."""
     def corrupt(data: bytes) -> bytes:
-        out = io.BytesIO()
-        with tarfile.open(fileobj=io.BytesIO(data)) as src, \
-                tarfile.open(fileobj=out, mode="w") as dst:
-            for member in src.getmembers():
-                if member.name != drop:
-                    dst.addfile(member, src.extractfile(member))
-            if add is not None:
-                info = tarfile.TarInfo(add)
-                info.size = 4
-                dst.addfile(info, io.BytesIO(b"evil"))
-        return out.getvalue()
+        return seal(change(plaintext(data)))
     return corrupt
 
 
-def _edit_manifest(data: bytes) -> bytes:
-    def change(manifest: dict[str, Any]) -> None:
-        manifest["files"][0]["size"] += 1
+def _without(name: str) -> Callable[[bytes], bytes]:
+    def change(tar_bytes: bytes) -> bytes:
+        out = io.BytesIO()
+        with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as src, \
+                tarfile.open(fileobj=out, mode="w") as dst:
+            for member in src.getmembers():
+                if member.name != name:
+                    dst.addfile(member, src.extractfile(member))
+        return out.getvalue()
+    return change
+
+
+def _with_unlisted(name: str) -> Callable[[bytes], bytes]:
+    return lambda tar_bytes: rebuild(tar_bytes, put={name: b"evil"}, list_in_manifest=False)
+
+
+def _manifest_altered(tar_bytes: bytes) -> bytes:
     out = io.BytesIO()
-    with tarfile.open(fileobj=io.BytesIO(data)) as src, tarfile.open(fileobj=out, mode="w") as dst:
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as src, \
+            tarfile.open(fileobj=out, mode="w") as dst:
         for member in src.getmembers():
-            body = src.extractfile(member).read()
+            body = src.extractfile(member).read()  # type: ignore[union-attr]
             if member.name == "manifest.json":
-                manifest = json.loads(body)
-                change(manifest)
-                body = json.dumps(manifest).encode()
+                body = body.replace(b'"size": ', b'"size": 1', 1)
                 member.size = len(body)
             dst.addfile(member, io.BytesIO(body))
     return out.getvalue()
+
+
+def _cut_in_last_member(data: bytes) -> bytes:
+    """Cut the file inside the data of the tar's last member.
+
+    A fixed fraction is not enough: the tar end blocks, its record padding and
+    the last chunk's tag can make up the end of a small archive.  The position
+    in the tar is mapped to the sealed file: header, then chunks of 1 MiB and
+    their 16-byte tags.
+    """
+    with tarfile.open(fileobj=io.BytesIO(plaintext(data))) as tar:
+        last = tar.getmembers()[-1]
+    inner = last.offset_data + last.size // 2
+    chunk = 1 << 20
+    return data[:HEADER_SIZE + (inner // chunk) * (chunk + 16) + inner % chunk]
 
 
 CORRUPTIONS: list[tuple[str, Callable[[bytes], bytes]]] = [
@@ -261,36 +213,49 @@ CORRUPTIONS: list[tuple[str, Callable[[bytes], bytes]]] = [
     ("not an archive", lambda data: b"this is a letter, not a backup\n" * 100),
     ("only the first block", lambda data: data[:512]),
     ("truncated in the middle", _truncate(0.5)),
-    ("truncated inside the last file", _truncate_in_last_member),
-    ("one byte changed in the database dump", _flip_in("database.dump")),
-    ("one byte changed in the settings", _flip_in("home/settings.json")),
-    ("manifest missing", _rebuild(drop="manifest.json")),
-    ("database dump missing", _rebuild(drop="database.dump")),
-    ("a member added", _rebuild(add="home/keys/extra.key")),
-    ("a member escaping the home", _rebuild(add="../../etc/evil")),
-    ("manifest altered", _edit_manifest),
+    ("truncated inside the last file", _cut_in_last_member),
+    ("one byte changed in the database dump", _flip_at(0.3)),
+    ("one byte changed near the end", _flip_at(0.999)),
+    ("manifest missing", _inside(_without("manifest.json"))),
+    ("database dump missing", _inside(_without("database.dump"))),
+    ("a member added", _inside(_with_unlisted("home/keys/extra.key"))),
+    ("a member escaping the home", _inside(_with_unlisted("../../etc/evil"))),
+    ("manifest altered", _inside(_manifest_altered)),
 ]
 
 
 @pytest.mark.parametrize(("case", "corrupt"), CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
 def test_a_damaged_archive_is_refused_and_nothing_is_restored(
         tmp_path: Path, good_archive: Path, case: str, corrupt: Callable[[bytes], bytes]) -> None:
-    damaged = tmp_path / "damaged.tar"
+    damaged = tmp_path / "damaged.ecrbackup"
     damaged.write_bytes(corrupt(good_archive.read_bytes()))
     home = tmp_path / "new-home"
     with pytest.raises(BackupError) as caught:
-        restore(DatabaseConfig.embedded(home), damaged)
-    assert caught.value.rule == "corrupt_archive"
+        restore(DatabaseConfig.embedded(home), damaged, PASSPHRASE)
+    assert caught.value.rule == "corrupt_archive", caught.value.message
     assert "rien n'a été restauré" in caught.value.message
     assert sorted(p.name for p in home.iterdir()) == []  # no server started, no file written
     assert not (tmp_path.parent / "evil").exists()
 
 
 def test_the_good_archive_verifies(good_archive: Path) -> None:
-    manifest = verify_archive(good_archive)
-    assert {f.name for f in manifest.files} >= {"database.dump", "roles.json",
-                                                 "home/settings.json"}
-    assert "home/keys/db/postgres.password" not in {f.name for f in manifest.files}
+    manifest = verify_archive(good_archive, PASSPHRASE)
+    names = {f.name for f in manifest.files}
+    assert {"database.dump", "home/settings.json", "home/keys/centre.key.pem"} <= names
+    # the database's own application role (ecr_app_<database>) keeps its password
+    assert any(n.startswith("home/keys/db/ecr_app_") and n.endswith(".password")
+               for n in names)
+    assert "home/keys/db/postgres.password" not in names
+    assert "home/keys/machine.secret" not in names
+
+
+def test_a_wrong_passphrase_restores_nothing(tmp_path: Path, good_archive: Path) -> None:
+    home = tmp_path / "new-home"
+    with pytest.raises(BackupError) as caught:
+        restore(DatabaseConfig.embedded(home), good_archive, "not the officer's passphrase")
+    assert caught.value.rule == "wrong_passphrase" and caught.value.field == "passphrase"
+    assert "rien n'a été restauré" in caught.value.message
+    assert list(home.iterdir()) == []
 
 
 def test_a_restore_that_fails_in_the_database_leaves_the_home_fresh(
@@ -300,46 +265,44 @@ def test_a_restore_that_fails_in_the_database_leaves_the_home_fresh(
     with owner_connection(config) as conn:
         conn.execute("CREATE SCHEMA ecr")  # not a table, so the database looks empty
     with pytest.raises(BackupError) as caught:
-        restore(config, good_archive)
+        restore(config, good_archive, PASSPHRASE)
     assert caught.value.rule == "restore_failed"
+    assert 'schema "ecr" already exists' in caught.value.message
     assert not (home / "settings.json").exists()
     assert not (home / RESTORING_MARKER).exists()
-    assert not list(home.rglob("*.key"))
-    assert not (home / "keys" / "db" / "ecr_web.password").exists()
+    assert not list(home.rglob("*.key.pem"))
+    assert not (home / "keys" / "machine.secret").exists()
+    assert not list((home / "keys" / "db").glob("ecr_app*.password"))
     with owner_connection(config) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'ecr'"
                             ).fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'ecr_web'"
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'ecr\\_app%%'"
                             ).fetchone() == (0,)
 
 
-def test_a_restore_failing_midway_rolls_back_roles_and_data(
-        local_role: str, tmp_path: Path, fresh_db: str, second_db: str, admin_dsn: str) -> None:
-    source = _centre(tmp_path / "source", dsn=fresh_db)
-    _fill(source.database_config(), local_role)
-    backup(source.database_config(), tmp_path / "b.tar")
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        dbname = psycopg.conninfo.conninfo_to_dict(fresh_db)["dbname"]
-        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(local_role)))
+def test_a_restore_failing_midway_rolls_back_the_data(
+        tmp_path: Path, fresh_db: str, second_db: str) -> None:
+    source = make_centre(tmp_path / "source", dsn=fresh_db)
+    backup(source.database_config(), tmp_path / "b.ecrbackup", PASSPHRASE)
     with psycopg.connect(second_db, autocommit=True) as conn:
         conn.execute("CREATE FUNCTION public.stop_here() RETURNS int LANGUAGE sql AS 'SELECT 1'")
-        conn.execute("CREATE SCHEMA ecr")
+        conn.execute("CREATE SCHEMA stats")  # made by migration 0101: the replay fails there
     with pytest.raises(BackupError) as caught:
-        restore(DatabaseConfig.networked(second_db, home=tmp_path / "target"), tmp_path / "b.tar")
+        restore(DatabaseConfig.networked(second_db, home=tmp_path / "target"),
+                tmp_path / "b.ecrbackup", PASSPHRASE)
     assert caught.value.rule == "restore_failed"
-    assert 'schema "ecr" already exists' in caught.value.message
-    with psycopg.connect(admin_dsn) as conn:
-        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
-                            (local_role,)).fetchone() == (0,)
+    assert 'schema "stats" already exists' in caught.value.message
+    with psycopg.connect(second_db) as conn:  # migrations 0001-0100 were rolled back too
+        assert conn.execute("SELECT to_regclass('ecr.acts')").fetchone() == (None,)
     assert not (tmp_path / "target" / "settings.json").exists()
 
 
 def test_restore_refuses_a_home_that_already_holds_a_centre(
         tmp_path: Path, good_archive: Path) -> None:
-    existing = _centre(tmp_path / "existing")
+    existing = CentreHome.create(tmp_path / "existing", centre_code="237001",
+                                 centre_name="Centre de Yaoundé 1er")
     with pytest.raises(BackupError) as caught:
-        restore(existing.database_config(), good_archive)
+        restore(existing.database_config(), good_archive, PASSPHRASE)
     assert caught.value.rule == "not_fresh"
     assert not (existing.path / "db" / "data").exists()
 
@@ -350,7 +313,7 @@ def test_restore_refuses_a_database_that_is_not_empty(
     with owner_connection(config) as conn:
         conn.execute("CREATE TABLE someone_elses (x int)")
     with pytest.raises(BackupError) as caught:
-        restore(config, good_archive)
+        restore(config, good_archive, PASSPHRASE)
     assert caught.value.rule == "not_empty"
     assert not (tmp_path / "t" / "settings.json").exists()
 
@@ -358,7 +321,8 @@ def test_restore_refuses_a_database_that_is_not_empty(
 def test_an_embedded_backup_is_not_restored_into_an_older_server(
         tmp_path: Path, good_archive: Path, second_db: str) -> None:
     with pytest.raises(BackupError) as caught:
-        restore(DatabaseConfig.networked(second_db, home=tmp_path / "t"), good_archive)
+        restore(DatabaseConfig.networked(second_db, home=tmp_path / "t"), good_archive,
+                PASSPHRASE)
     assert caught.value.rule == "server_too_old"
     assert "PostgreSQL 18" in caught.value.message and "PostgreSQL 15" in caught.value.message
     assert not (tmp_path / "t" / "settings.json").exists()
@@ -373,17 +337,32 @@ def test_an_interrupted_restore_is_visible_and_can_be_redone(
     with pytest.raises(HomeError) as caught:
         CentreHome.open(home)
     assert caught.value.rule == "restore_unfinished"
-    restore(DatabaseConfig.embedded(home), good_archive)
-    assert CentreHome.open(home).settings["centre.code"] == "237001"
+    restore(DatabaseConfig.embedded(home), good_archive, PASSPHRASE)
+    assert CentreHome.open(home).settings["centre.code"] == "999001"
 
 
-def test_backup_never_overwrites_a_file(tmp_path: Path, good_archive: Path) -> None:
-    out = tmp_path / "exists.tar"
+def test_backup_never_overwrites_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "exists.ecrbackup"
     out.write_bytes(b"precious")
     with pytest.raises(BackupError) as caught:
-        backup(DatabaseConfig.embedded(tmp_path / "h"), out)
+        backup(DatabaseConfig.embedded(tmp_path / "h"), out, PASSPHRASE)
     assert caught.value.rule == "exists"
     assert out.read_bytes() == b"precious"
+
+
+def test_a_short_backup_passphrase_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BackupError) as caught:
+        backup(DatabaseConfig.embedded(tmp_path / "h"), tmp_path / "b.ecrbackup", "mfou2024")
+    assert (caught.value.field, caught.value.rule) == ("passphrase", "passphrase_too_short")
+    assert "12" in caught.value.message
+    assert not (tmp_path / "b.ecrbackup").exists() and not (tmp_path / "h").exists()
+
+
+def test_a_database_ecr_did_not_make_is_not_backed_up(tmp_path: Path, fresh_db: str) -> None:
+    with pytest.raises(BackupError) as caught:
+        backup(DatabaseConfig.networked(fresh_db), tmp_path / "b.ecrbackup", PASSPHRASE)
+    assert caught.value.rule == "not_ecr_database"
+    assert not (tmp_path / "b.ecrbackup").exists()
 
 
 def test_a_pg_dump_too_old_for_the_server_is_named_with_the_version_needed() -> None:
@@ -397,29 +376,3 @@ def test_pg_dump_on_path_is_used_when_it_is_new_enough() -> None:
     tool = find_tool("pg_dump", 15)
     assert tool.major >= 15
     assert str(tool.path) == "/usr/bin/pg_dump" or tool.path == embedded.tool("pg_dump")
-
-
-def test_a_real_centre_survives_a_backup_and_restore(tmp_path: Path) -> None:
-    """The centre schema of ecr_tk (roles, SECURITY DEFINER API, audit chain) round trip."""
-    from ecr_tk.services.centre import Centre
-
-    password = "Tr3s-b0n-mot-de-passe!"
-    with Centre.init(tmp_path / "source", "237001", "Centre de Mfou", 1, "Officier Ateba",
-                     password) as centre:
-        centre.login(1, password)
-
-    def table_rows(config: DatabaseConfig) -> dict[str, int]:
-        with owner_connection(config) as conn:
-            tables = conn.execute("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
-                                  "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
-                                  " ORDER BY 1").fetchall()
-            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                    for (t,) in tables}
-
-    before = table_rows(DatabaseConfig.embedded(tmp_path / "source"))
-    backup(DatabaseConfig.embedded(tmp_path / "source"), tmp_path / "centre.tar")
-    restore(DatabaseConfig.embedded(tmp_path / "target"), tmp_path / "centre.tar")
-    assert table_rows(DatabaseConfig.embedded(tmp_path / "target")) == before
-    with Centre.open(tmp_path / "target") as restored:
-        assert restored.identity.code == "237001"
-        restored.login(1, password)  # the application role and the officer work again
