@@ -318,8 +318,7 @@ def cmd_conflicts_show(args: argparse.Namespace) -> int:
 
     with scec_connection(dsn_from(args.db)) as conn:
         item = register.conflict(conn, args.id)
-    text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
-    _emit(args, item, text)
+    _emit(args, item, json_text(item))
     return EXIT_OK
 
 

@@ -318,12 +318,14 @@ def test_the_owner_unlocks_a_locked_out_officer_from_the_command_line(
 
 
 def test_the_owner_unlock_is_refused_to_a_workstation_without_owner_access(
-        ecr: Any, fresh_db: str) -> None:
+        ecr: Any, fresh_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from common.db.connect import conninfo
     from ecr_tk.home import CentreHome
 
     config = CentreHome.open(ecr.home).database_config()
     params: dict[str, Any] = psycopg.conninfo.conninfo_to_dict(conninfo(config, "ecr_app"))
+    if params.get("password"):  # never on a command line (finding 19)
+        monkeypatch.setenv("ECR_DB_PASSWORD", str(params.pop("password")))
     app_dsn = psycopg.conninfo.make_conninfo(**params)
     code, _out, err = ecr.run("user", "unlock", "1", "--as-owner", "--db", app_dsn)
     assert code == 1 and "owner_required" in err

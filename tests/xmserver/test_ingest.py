@@ -241,3 +241,34 @@ def test_acts_of_several_years_land_in_their_partitions(scec, conn, centre):
     partitions = {r[0] for r in conn.execute(
         "SELECT tableoid::regclass::text FROM act").fetchall()}
     assert partitions == {f"act_y{y}" for y in years}
+
+
+def test_the_administrators_commands_show_conflicts_and_quarantine(scec, conn, centre, xm,
+                                                                   tmp_path):
+    act = records(1)[0]
+    ingest(conn, scec.pki, centre.acts([act], 1)[1])
+    changed = dataclasses.replace(act, register_number="999/2026")
+    ingest(conn, scec.pki, centre.acts([changed], 2)[1])
+    ingest(conn, scec.pki, b"not a container", topic=f"ecr/centre/{CODE}/up")
+    code, out, err = xm("--json", "conflicts", "list")
+    assert code == 0, err
+    [listed] = json.loads(out)
+    assert (listed["niu"], listed["reason"]) == (act.niu, "niu_conflict")
+    code, out, err = xm("--json", "conflicts", "show", str(listed["id"]))
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["stored"]["register_number"] == act.register_number
+    assert shown["received"]["register_number"] == "999/2026"
+    code, out, err = xm("--json", "act", "show", act.niu)
+    assert code == 0 and json.loads(out)["conflicts"][0]["reason"] == "niu_conflict"
+    code, out, err = xm("--json", "quarantine", "list")
+    assert code == 0, err
+    [q] = json.loads(out)
+    assert q["claimed_sender"] == CODE and q["size"] == len(b"not a container")
+    bytes_out = tmp_path / "q.ecr"
+    code, out, err = xm("quarantine", "show", str(q["id"]), "--out", str(bytes_out))
+    assert code == 0 and bytes_out.read_bytes() == b"not a container"
+    code, out, err = xm("--json", "quarantine", "purge", "--id", str(q["id"]))
+    assert code == 0 and json.loads(out) == {"purged": 1}
+    code, out, err = xm("act", "show", "1234")
+    assert code == 1 and "NIU" in err and "Traceback" not in err
