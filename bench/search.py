@@ -98,8 +98,12 @@ def main() -> int:
     owner_dsn = _dsn(args.dsn, dbname)
     load_seconds = None
     if args.reuse:
-        # as the application role: the kept schema is used as it is (no migration)
-        centre = Centre.open(dsn=psycopg.conninfo.make_conninfo(owner_dsn, user="ecr_app"))
+        # as the database's application role: the kept schema is used as it is (no
+        # migration; one older than this program is refused: `ecr db upgrade --db`)
+        from common.db.connect import app_role_name
+
+        centre = Centre.open(dsn=psycopg.conninfo.make_conninfo(
+            owner_dsn, user=app_role_name(dbname)))
         with psycopg.connect(owner_dsn) as conn:
             row = conn.execute("SELECT count(*) FROM ecr.acts").fetchone()
         n_acts = int(row[0]) if row else 0

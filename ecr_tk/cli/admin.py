@@ -222,7 +222,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ecr_tk.services.centre import upgrade
 
-    done = upgrade(args.home, args.db)
+    done = upgrade(args.home, _with_owner_password(args.db))
     applied = done["applied"]
     text = (tr("{n} migration(s) applied: {names}; application role {role}", n=len(applied),
                names=", ".join(applied), role=done["app_role"]) if applied else

@@ -111,9 +111,10 @@ def cmd_set_password(args: argparse.Namespace) -> int:
 
 def cmd_unlock(args: argparse.Namespace) -> int:
     if args.as_owner:
+        from ecr_tk.cli.admin import _with_owner_password
         from ecr_tk.services.centre import owner_unlock
 
-        user = owner_unlock(args.home, args.number, args.db)
+        user = owner_unlock(args.home, args.number, _with_owner_password(args.db))
         emit(args, user.as_dict(), tr("User {number} unlocked by the database owner",
                                       number=user.number))
         return 0

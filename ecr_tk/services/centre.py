@@ -25,6 +25,7 @@ from typing import Any
 
 import psycopg
 
+from common.db import migrate as migrations
 from common.db.connect import (
     APP_ROLE,
     DatabaseConfig,
@@ -36,7 +37,7 @@ from common.db.connect import (
     store_role_password,
     stored_role_password,
 )
-from common.db.migrate import load_migrations, migrate
+from common.db.migrate import migrate
 from common.i18n import translator
 from common.pki.centre import create_centre_key
 from ecr_tk.home import CentreHome, resolve_home
@@ -362,7 +363,7 @@ def _migrate(conn: psycopg.Connection[object]) -> list[str]:
 
 def _check_schema(db: Database) -> None:
     """Refuse a networked centre's schema that is not this program's (seen as the app role)."""
-    known = {m.version for m in load_migrations("centre")}
+    known = {m.version for m in migrations.load_migrations("centre")}
     try:
         applied = set(db.value("SELECT ecr.schema_versions('centre')") or ())
     except psycopg.errors.UndefinedFunction:

@@ -250,7 +250,6 @@ def test_acts_stored_before_the_check_are_derived_again_and_listed(
     open); 0403 comes last, as on a centre that upgrades."""
     from common.db import migrate as migrations
     from ecr_tk.services import Centre
-    from ecr_tk.services import centre as centre_service
 
     real = migrations.load_migrations
 
@@ -258,7 +257,6 @@ def test_acts_stored_before_the_check_are_derived_again_and_listed(
         return [m for m in real(target, folder) if target != "centre" or m.version != 403]
 
     monkeypatch.setattr(migrations, "load_migrations", without_0403)
-    monkeypatch.setattr(centre_service, "load_migrations", without_0403)
     centre = Centre.init(tmp_path / "home", "221001", "Centre", 1, "Awa Diop", "officer-pass-1",
                          dsn=fresh_db)
     try:
@@ -273,7 +271,6 @@ def test_acts_stored_before_the_check_are_derived_again_and_listed(
             "SELECT id FROM ecr.act_draft(%s, 'birth', %s::jsonb, %s::jsonb)",
             (agent.token, json.dumps(d), json.dumps(forged)))["id"] for d in (birth(), bad)]
         monkeypatch.setattr(migrations, "load_migrations", real)
-        monkeypatch.setattr(centre_service, "load_migrations", real)
         with psycopg.connect(fresh_db, autocommit=True) as owner:
             assert [n for n in migrations.migrate(owner) if n.startswith("04")] == [
                 "0403_acts_checked_in_the_database.sql"]

@@ -220,7 +220,6 @@ def test_a_networked_centre_keeps_no_owner_password_and_works_without_it(
 def _with_a_newer_migration(monkeypatch: pytest.MonkeyPatch) -> None:
     """This program knows one migration more than the database has (a new version)."""
     import common.db.migrate as migrate_module
-    import ecr_tk.services.centre as centre_module
 
     real = migrate_module.load_migrations
 
@@ -232,7 +231,6 @@ def _with_a_newer_migration(monkeypatch: pytest.MonkeyPatch) -> None:
         return found
 
     monkeypatch.setattr(migrate_module, "load_migrations", newer)
-    monkeypatch.setattr(centre_module, "load_migrations", newer)
 
 
 def test_a_workstation_never_upgrades_the_schema_the_administrator_does(

@@ -394,3 +394,36 @@ def test_twenty_concurrent_wrong_proofs_lock_after_exactly_four_refusals(
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["user_locked"] * 16 + ["wrong_password"] * 4
+
+
+# ------------------------------------------------ an existing centre migrates cleanly
+def test_a_centre_of_the_previous_version_keeps_its_counters_and_loses_revived_sessions(
+        fresh_db: str, tmp_path: Path) -> None:
+    from importlib import resources
+
+    from common.db.migrate import migrate
+    from ecr_tk.services import passwords
+
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    for entry in resources.files("common.db").joinpath("migrations", "centre").iterdir():
+        if entry.name.endswith(".sql") and int(entry.name[:4]) <= 410:
+            (legacy / entry.name).write_text(entry.read_text("utf-8"), "utf-8")
+    kdf = json.dumps(passwords.DEFAULT_PARAMS.as_dict())
+    with psycopg.connect(fresh_db, autocommit=True) as owner:
+        migrate(owner, "centre", folder=legacy)
+        owner.execute("SELECT ecr.init_centre('221020', 'Ancien', 1, 'Awa', %s, %s, %s)",
+                      (os.urandom(16), kdf, os.urandom(32)))
+        for number, failed, locked in ((2, 3, False), (3, 5, True)):
+            owner.execute("INSERT INTO ecr.users (number, name, role, salt, kdf, verifier, "
+                          "failed_logins, locked) VALUES (%s, 'x', 'agent', %s, %s, %s, %s, %s)",
+                          (number, os.urandom(16), kdf, os.urandom(32), failed, locked))
+            owner.execute("INSERT INTO ecr.sessions (token_hash, user_number, workstation) "
+                          "VALUES (%s, %s, 'ws')", (os.urandom(32), number))
+        migrate(owner, "centre")
+        assert owner.execute("SELECT number, failed, locked FROM ecr.login_failures "
+                             "ORDER BY number").fetchall() == [(2, 3, False), (3, 5, True)]
+        assert owner.execute("SELECT user_number, closed_reason FROM ecr.sessions "
+                             "ORDER BY user_number").fetchall() == [(2, None), (3, "locked")]
+        assert owner.execute("SELECT locked_at IS NOT NULL FROM ecr.users WHERE number = 3"
+                             ).fetchone() == (True,)
