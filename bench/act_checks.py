@@ -3,8 +3,8 @@
     PYTHONPATH=. .venv/bin/python bench/act_checks.py [N]
 
 Makes two throwaway centres on the local PostgreSQL in the same run: the
-*baseline*, migrated only up to the migrations before this change (0001–0399:
-the client derives, ``ecr.act_draft`` takes its derived values and checks
+*baseline*, migrated without the migrations of this change (0400–0409: the
+client derives, ``ecr.act_draft`` takes its derived values and checks
 nothing), and the *current* one (every migration: the database examines the
 data at draft, verification and validation, and derives what it stores).  The
 same N generated acts of every event type are taken through draft → verify →
@@ -36,9 +36,10 @@ from common.acts.derived import derive
 from common.acts.generator import generate_acts
 from common.db import migrate as migrations
 from ecr_tk.services import Centre, Session, _dictionary
+from ecr_tk.services import centre as centre_service
 
 ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-FIRST_NEW = 400  # the first migration of this change
+THIS_CHANGE = range(400, 410)  # the migrations of this change (0400-0409)
 
 
 @contextmanager
@@ -50,16 +51,19 @@ def centre(tmp: Path, baseline: bool) -> Iterator[tuple[Centre, str]]:
     real = migrations.load_migrations
 
     def before_this_change(target: str, folder: Any = None) -> list[migrations.Migration]:
-        return [m for m in real(target, folder) if target != "centre" or m.version < FIRST_NEW]
+        return [m for m in real(target, folder)
+                if target != "centre" or m.version not in THIS_CHANGE]
 
     try:
-        if baseline:
+        if baseline:  # (the centre service reads the list too, to check the schema)
             migrations.load_migrations = before_this_change  # type: ignore[assignment]
+            centre_service.load_migrations = before_this_change  # type: ignore[assignment]
         try:
             made = Centre.init(tmp / ("baseline" if baseline else "current"), "224001", "Mesure",
                                1, "Awa Diop", "officer-pass-1", dsn=dsn)
         finally:
             migrations.load_migrations = real  # type: ignore[assignment]
+            centre_service.load_migrations = real  # type: ignore[assignment]
         yield made, dsn
         made.close()
     finally:
