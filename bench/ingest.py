@@ -189,8 +189,10 @@ def _stages(dsn: str, pki_dir: str, sealed: list[tuple[str, list[bytes]]]) -> di
             c = time.perf_counter()
             today = dt.date.today() + dt.timedelta(days=1)
             for r in records:
-                ing._act_problem(r, opened.header.centre, today)
-                ing._act_row(r, b"\0" * 32, opened.header.message_id, dt.datetime.now(dt.UTC))
+                _, derived = ing._act_problem(r, opened.header.centre, today)
+                assert derived is not None and derived.summary is not None
+                ing._act_row(r, r.to_json().decode(), b"\0" * 32, derived.summary,
+                             opened.header.message_id, dt.datetime.now(dt.UTC))
             d = time.perf_counter()
             t_open, t_decode, t_check = t_open + b - a, t_decode + c - b, t_check + d - c
             acts += len(records)

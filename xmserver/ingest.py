@@ -38,9 +38,9 @@ import psycopg
 from cryptography import x509
 
 from common.acts.actjson import ActRecord, canonical_json
+from common.acts.derived import Derived, derive
 from common.acts.niu import niu_problem
-from common.acts.summary import search_entries, summarize
-from common.acts.validation import validate
+from common.acts.summary import ActSummary, entries_of
 from common.transport.mqtt import centre_of_topic
 from common.wire import batches, compression
 from common.wire.acts_codec import decode_acts
@@ -281,23 +281,25 @@ def _acts(conn: Conn, header: Header, acts: list[ActRecord], signer: Signer) -> 
             " FOR UPDATE", (nius,)).fetchall()}
     received = dt.datetime.now(dt.UTC)
     for act in acts:
-        problem = _act_problem(act, header.centre, today)
+        problem, derived = _act_problem(act, header.centre, today)
         niu = str(act.niu or "")
-        if problem is not None:
-            batch.entries.append(ReceiptEntry(niu[:64] or "?", ActOutcome.REFUSED, problem))
+        if problem is not None or derived is None or derived.summary is None:
+            batch.entries.append(ReceiptEntry(niu[:64] or "?", ActOutcome.REFUSED,
+                                              problem or "invalid_act"))
             continue
-        content = content_of(act)
-        sha = hashlib.sha256(content).digest()
+        record = act.to_json().decode()
+        sha = hashlib.sha256(content_of(act)).digest()
         mentions = [dict(m) for m in act.mentions]
         if niu not in held:
             held[niu] = (sha, mentions)
-            batch.new_acts.append(_act_row(act, sha, header.message_id, received))
+            batch.new_acts.append(_act_row(act, record, sha, derived.summary,
+                                           header.message_id, received))
             batch.entries.append(ReceiptEntry(niu, ActOutcome.STORED))
             continue
         stored_sha, stored_mentions = held[niu]
         if stored_sha != sha:
             batch.conflicts.append((niu, header.centre, "niu_conflict", header.message_id,
-                                    header.sequence, stored_sha, sha, act.to_json().decode()))
+                                    header.sequence, stored_sha, sha, record))
             batch.entries.append(ReceiptEntry(niu, ActOutcome.REFUSED, "niu_conflict"))
         elif mentions[:len(stored_mentions)] == stored_mentions:
             if len(mentions) > len(stored_mentions):
@@ -311,27 +313,29 @@ def _acts(conn: Conn, header: Header, acts: list[ActRecord], signer: Signer) -> 
             batch.entries.append(ReceiptEntry(niu, ActOutcome.ALREADY_STORED))
         else:
             batch.conflicts.append((niu, header.centre, "mention_conflict", header.message_id,
-                                    header.sequence, stored_sha, sha, act.to_json().decode()))
+                                    header.sequence, stored_sha, sha, record))
             batch.entries.append(ReceiptEntry(niu, ActOutcome.REFUSED, "mention_conflict"))
     _write_acts(conn, batch)
     return batch
 
 
-def _act_problem(act: ActRecord, centre: str, today: dt.date) -> str | None:
-    """Why the register cannot take this act (a receipt reason), or None."""
+def _act_problem(act: ActRecord, centre: str, today: dt.date
+                 ) -> tuple[str | None, Derived | None]:
+    """Why the register cannot take this act (a receipt reason), or None, with what
+    the data dictionary derives from it (one walk: the report, the summary)."""
     if not isinstance(act.niu, str) or niu_problem(act.niu) is not None or _year(act) is None:
-        return "invalid_niu"
+        return "invalid_niu", None
     if act.niu[:6] != centre or act.centre_code != centre:
-        return "foreign_act"  # a centre sends only the acts it registered
+        return "foreign_act", None  # a centre sends only the acts it registered
     if act.status != "validated":
-        return "not_validated"
+        return "not_validated", None
     if int(act.niu[6:10]) > today.year:
-        return "invalid_niu"
+        return "invalid_niu", None
     try:
-        report = validate(act.event_type, act.data, today=today, registered_on=act.registered_on)
+        derived = derive(act.event_type, act.data, today=today, registered_on=act.registered_on)
     except (ValueError, TypeError, KeyError):  # an unknown event type, a malformed value
-        return "invalid_act"
-    return "invalid_act" if report.errors else None
+        return "invalid_act", None
+    return (None if derived.ok else "invalid_act"), derived
 
 
 _ACT_COLUMNS = ("niu", "reg_year", "centre", "event_type", "register_number", "registered_on",
@@ -339,15 +343,15 @@ _ACT_COLUMNS = ("niu", "reg_year", "centre", "event_type", "register_number", "r
                 "message_id", "received_at")
 
 
-def _act_row(act: ActRecord, sha: bytes, message_id: uuid.UUID,
-             received: dt.datetime) -> tuple[Any, ...]:
+def _act_row(act: ActRecord, record: str, sha: bytes, summary: ActSummary,
+             message_id: uuid.UUID, received: dt.datetime) -> tuple[Any, ...]:
     niu = str(act.niu)
     keys: set[str] = set()
-    for entry in search_entries(act.event_type, act.data):
+    for entry in entries_of(summary):
         keys.update(k for k in (entry.surname_key, entry.given_names_key, *entry.tokens) if k)
     return (niu, int(niu[6:10]), niu[:6], act.event_type, act.register_number,
-            act.registered_on, summarize(act.event_type, act.data).occurred_on,
-            act.to_json().decode(), sha, len(act.mentions), sorted(keys), message_id, received)
+            act.registered_on, summary.occurred_on, record, sha, len(act.mentions),
+            sorted(keys), message_id, received)
 
 
 def _write_acts(conn: Conn, batch: _Batch) -> None:

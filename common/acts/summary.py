@@ -204,8 +204,13 @@ class SearchEntry:
 
 def search_entries(event_key: str, data: Mapping[str, object]) -> tuple[SearchEntry, ...]:
     """One ``SearchEntry`` per indexed person of the act (principal, parents)."""
+    return entries_of(summarize(event_key, data))
+
+
+def entries_of(summary: ActSummary) -> tuple[SearchEntry, ...]:
+    """``search_entries`` of an act already summarised (``derived.derive`` gives it)."""
     out: list[SearchEntry] = []
-    for p in summarize(event_key, data).persons():
+    for p in summary.persons():
         surname, given = p.surname or "", p.given_names or ""
         if not (surname or given):
             continue
