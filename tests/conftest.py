@@ -53,9 +53,9 @@ def admin_dsn() -> str:
     return ADMIN_DSN
 
 
-@pytest.fixture
-def fresh_db(admin_dsn: str) -> Iterator[str]:
-    """An empty database of its own; yields an owner (superuser) DSN to it."""
+@contextmanager
+def new_database(admin_dsn: str) -> Iterator[str]:
+    """An empty database of its own while the block runs: an owner (superuser) DSN to it."""
     name = f"ecr_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -66,6 +66,13 @@ def fresh_db(admin_dsn: str) -> Iterator[str]:
 
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             drop_database(conn, name)
+
+
+@pytest.fixture
+def fresh_db(admin_dsn: str) -> Iterator[str]:
+    """An empty database of its own; yields an owner (superuser) DSN to it."""
+    with new_database(admin_dsn) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session", autouse=True)

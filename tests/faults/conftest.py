@@ -15,6 +15,7 @@ centre, and nothing else is stored.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 import uuid
@@ -25,7 +26,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from common.pki import centre as centre_pki
 from common.transport.mqtt import BrokerAddress
@@ -33,7 +33,7 @@ from ecr_tk.services import Centre
 from ecr_tk.transmission import service
 from tests.centre.conftest import AGENT, OFFICER, PASSWORDS, SECRETARY, Staff, validated_birth
 from tests.centre.transmission.conftest import forget_session
-from tests.conftest import MQTT_HOST, MQTT_PORT, _dsn_for
+from tests.conftest import MQTT_HOST, MQTT_PORT, new_database
 from tests.xmserver.conftest import Scec, scec  # noqa: F401  (the SCEC fixture)
 from xmserver.centres import add_centre
 from xmserver.enrollment import handle_enrollment
@@ -97,16 +97,12 @@ class Country:
         self.root = root
         self.tmp = tmp
         self.centres: list[CountryCentre] = []
-        self._databases: list[str] = []
+        self._databases = contextlib.ExitStack()  # the centres' own databases
 
     def add_centre(self, code: str | None = None, *, name: str = "Centre de test",
                    **settings: Any) -> CountryCentre:
         code = code or f"{random.randrange(100_000, 999_999)}"
-        db = f"ecr_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db)))
-        self._databases.append(db)
-        dsn = _dsn_for(db)
+        dsn = self._databases.enter_context(new_database(self.admin_dsn))
         home = self.tmp / f"centre-{code}"
         centre = Centre.init(home, code, name, OFFICER, "Awa Diop", PASSWORDS[OFFICER], dsn=dsn,
                              workstation="ws-test")
@@ -164,10 +160,7 @@ class Country:
         for c in self.centres:
             c.centre.close()
             forget_session(c.code)
-        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
-            for db in self._databases:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                             .format(sql.Identifier(db)))
+        self._databases.close()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from ecr_tk.transmission import service
 from tests.centre.conftest import AGENT, OFFICER, PASSWORDS, SECRETARY, Staff, validated_birth
 from tests.centre.transmission.proxy import CuttableLink
 from tests.centre.transmission.test_faults import _free_port, _mosquitto
-from tests.conftest import MQTT_HOST, MQTT_PORT, _dsn_for
+from tests.conftest import MQTT_HOST, MQTT_PORT, new_database
 from tests.xmserver.conftest import PASSPHRASE
 from xmserver.centres import revoke_centre
 from xmserver.ingest import ingest
@@ -333,12 +333,8 @@ def test_13_a_centre_restored_from_a_backup_older_than_its_last_transmission(
     assert centre.sync(wait=60)["done"]
     used = max(_sequences(centre.dsn))
 
-    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    restored_dsn = _dsn_for(name)
     new_home = tmp_path / "restored"
-    try:
+    with new_database(admin_dsn) as restored_dsn:
         assert ecr_main(["--home", str(new_home), "restore", str(archive),
                          "--db", restored_dsn]) == 0
         with Centre.open(new_home) as restored:
@@ -359,10 +355,6 @@ def test_13_a_centre_restored_from_a_backup_older_than_its_last_transmission(
             assert conn.execute("SELECT count(*) FROM history_alert").fetchone()[0] >= 0
         assert country.quarantined() == []
         country.assert_exactly_once()  # the SCEC kept the first act under that NIU
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                         .format(sql.Identifier(name)))
 
 
 def _sequences(dsn: str) -> list[int]:

@@ -15,14 +15,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from common.pki import centre as centre_pki
 from common.transport import t2d as folder
 from common.transport.mqtt import BrokerAddress
 from tests.centre.conftest import birth
 from tests.centre.transmission.conftest import forget_session
-from tests.conftest import MQTT_HOST, MQTT_PORT, _dsn_for
+from tests.conftest import MQTT_HOST, MQTT_PORT, new_database
 from tests.gui.conftest import AGENT, OFFICER, SECRETARY, Hands, log_in, wait_for
 from tests.xmserver.conftest import scec  # noqa: F401  (the real SCEC: xmserver init)
 from xmserver.centres import add_centre
@@ -64,13 +63,8 @@ class RealScec:
 @pytest.fixture
 def centre_db(admin_dsn: str) -> Iterator[str]:
     """The centre's own database (``fresh_db`` is the SCEC's here)."""
-    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield _dsn_for(name)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                     .format(sql.Identifier(name)))
+    with new_database(admin_dsn) as dsn:
+        yield dsn
 
 
 @pytest.fixture

@@ -35,17 +35,12 @@ from common.transport.mqtt import (
     new_client,
 )
 from common.wire.receipts import ActOutcome
+from tests.centre.transmission.test_faults import _free_port
 from tests.common.pki.factory import authority, write_key, write_pem
 from tests.xmserver.senders import CODE, OTHER, Sender, enroll, records
 from xmserver.worker import IngestWorker
 
 ROOT = "ecr"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _listening(port: int) -> bool:

@@ -9,16 +9,13 @@ CA certificate (exported by ``xmserver pki export``) says it is genuine.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from common.acts import examples
-from tests.conftest import _dsn_for
+from tests.conftest import new_database
 
 CODE = "341005"
 PASSWORDS = {1: "officer-pass-1", 2: "secretary-pass-1", 3: "agent-pass-01"}
@@ -27,13 +24,8 @@ PASSWORDS = {1: "officer-pass-1", 2: "secretary-pass-1", 3: "agent-pass-01"}
 @pytest.fixture
 def centre_db(admin_dsn: str) -> Iterator[str]:
     """The centre's own database (the SCEC fixture has the other one)."""
-    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield _dsn_for(name)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                     .format(sql.Identifier(name)))
+    with new_database(admin_dsn) as dsn:
+        yield dsn
 
 
 def test_a_copy_printed_by_an_enrolled_centre_verifies_with_the_country_ca_only(

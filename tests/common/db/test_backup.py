@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import io
 import tarfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from common.db import embedded
 from common.db.backup import (
@@ -38,6 +36,7 @@ from tests.common.db.backup_helpers import (
     rebuild,
     seal,
 )
+from tests.conftest import new_database
 
 
 @pytest.fixture
@@ -49,15 +48,8 @@ def release_after(tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def second_db(admin_dsn: str) -> Iterator[str]:
-    name = f"ecr_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    params = psycopg.conninfo.conninfo_to_dict(admin_dsn)
-    params["dbname"] = name
-    yield psycopg.conninfo.make_conninfo(**params)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+    with new_database(admin_dsn) as dsn:
+        yield dsn
 
 
 def _officer_logs_in(home: Path) -> None:
