@@ -38,6 +38,7 @@ from common.db.connect import (
     stored_role_password,
 )
 from common.db.migrate import migrate
+from common.errors import UserError
 from common.i18n import translator
 from common.pki.centre import create_centre_key
 from ecr_tk.home import CentreHome, resolve_home
@@ -115,6 +116,33 @@ class Centre:
             workstation = centre_home.settings.get("workstation.name") or None
         return cls(db, identity, centre_home, config, workstation or default_workstation())
 
+    @staticmethod
+    def check_new_centre(centre_code: object, name: object, officer_number: object,
+                         officer_name: object, officer_password: object) -> list[UserError]:
+        """Every refusal of what a new centre is made of, in the order of the fields.
+
+        ``init`` raises the first; the setup assistant shows them all at once, so
+        that a person fixes the whole form in one go rather than one field a try.
+        """
+        problems: list[UserError] = []
+        if not isinstance(centre_code, str) or not _CENTRE_CODE.match(centre_code):
+            problems.append(InvalidValue(tr("A centre code is exactly 6 digits"),
+                                         field="centre", rule="bad_centre_code"))
+        if not isinstance(name, str) or not name.strip():
+            problems.append(InvalidValue(tr("The centre's name is required"), field="name",
+                                         rule="required"))
+        if not isinstance(officer_number, int) or not 1 <= officer_number <= 999999:
+            problems.append(InvalidValue(tr("A user number must be between 1 and 999999"),
+                                         field="officer", rule="bad_number"))
+        if not isinstance(officer_name, str) or not officer_name.strip():
+            problems.append(InvalidValue(tr("The officer's name is required"),
+                                         field="officer_name", rule="required"))
+        try:
+            passwords.check_password_rules(str(officer_password or ""))
+        except UserError as exc:
+            problems.append(exc)
+        return problems
+
     @classmethod
     def init(cls, home: str | Path | None, centre_code: str, name: str, officer_number: int,
              officer_name: str, officer_password: str, dsn: str | None = None, *,
@@ -128,18 +156,10 @@ class Centre:
         administrator's step); the home keeps the address and the application
         role's password, never the owner's password.  Returns the opened centre.
         """
-        if not isinstance(centre_code, str) or not _CENTRE_CODE.match(centre_code):
-            raise InvalidValue(tr("A centre code is exactly 6 digits"), field="centre",
-                               rule="bad_centre_code")
-        if not name or not name.strip():
-            raise InvalidValue(tr("The centre's name is required"), field="name", rule="required")
-        if not officer_name or not officer_name.strip():
-            raise InvalidValue(tr("The officer's name is required"), field="officer_name",
-                               rule="required")
-        if not isinstance(officer_number, int) or not 1 <= officer_number <= 999999:
-            raise InvalidValue(tr("A user number must be between 1 and 999999"),
-                               field="officer", rule="bad_number")
-        passwords.check_password_rules(officer_password)
+        problems = cls.check_new_centre(centre_code, name, officer_number, officer_name,
+                                        officer_password)
+        if problems:
+            raise problems[0]
         path = resolve_home(home)
         if CentreHome.exists(path):
             raise Conflict(tr("{path} already holds a centre", path=str(path)), field="home",

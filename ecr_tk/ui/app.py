@@ -46,7 +46,12 @@ class Background:
         self.finished = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self.thread.start()
-        self._poll()
+        # The first look is scheduled, never made here: a work that fails at once
+        # would otherwise call ``failed`` before the caller has even stored this
+        # object, and a caller that clears its ``busy = Background(...)`` in
+        # ``failed`` would then keep the finished one for ever (the setup
+        # assistant's dead "Create" button, issue 13).
+        widget.after(50, self._poll)
 
     def _run(self, work: Callable[[], Any]) -> None:
         try:

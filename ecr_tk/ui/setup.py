@@ -94,6 +94,10 @@ class SetupAssistant(ttk.Frame):
                                         style="Accent.TButton", command=self.submit)
         self.create_button.pack(side="right")
         self._mode_changed()
+        # Entrée submits, as on every form a clerk meets
+        for form in (self.centre_form, self.server_form):
+            for widget in form.inputs.values():
+                widget.bind("<Return>", lambda _e: self.submit())
 
     def mode(self) -> str:
         return str(self.getvar(self.mode_variable))
@@ -141,14 +145,28 @@ class SetupAssistant(ttk.Frame):
             self._run(lambda: join_centre(self.app.home_arg, dsn or ""))
             return
         f = self.centre_form
+        number = self.value(f, "officer_number").strip()
+        from ecr_tk.services.centre import Centre
+
+        # every refusal at once, each beside its field, in the order of the form
+        problems = Centre.check_new_centre(
+            self.value(f, "centre_code").strip(), self.value(f, "centre_name"),
+            int(number) if number.isdigit() and len(number) <= 9 else None,
+            self.value(f, "officer_name"), self.value(f, "password"))
+        shown = False
+        for exc in problems:
+            key = _FIELDS.get(exc.field or "")
+            if key is not None and not shown_on(f, key):
+                f.show_message(key, exc.message)
+                shown = True
+        if number and not number.isdigit():
+            f.show_message("officer_number", tr("A user number is made of digits"))
+            shown = True
         if self.value(f, "password") != self.value(f, "password2"):
             f.show_message("password2", tr("The two passwords differ"))
+            shown = True
+        if shown:
             return
-        number = self.value(f, "officer_number").strip()
-        if not number.isdigit():
-            f.show_message("officer_number", tr("A user number is made of digits"))
-            return
-        from ecr_tk.services.centre import Centre
 
         args = dict(centre_code=self.value(f, "centre_code").strip(),
                     name=self.value(f, "centre_name"), officer_number=int(number),
@@ -171,10 +189,7 @@ class SetupAssistant(ttk.Frame):
         self.create_button.state(["!disabled"])
         self.status.configure(text="")
         if isinstance(exc, UserError):
-            fields = {"centre": "centre_code", "name": "centre_name", "officer": "officer_number",
-                      "officer_name": "officer_name", "password": "password",
-                      "database.dsn": "address"}
-            key = fields.get(exc.field or "")
+            key = _FIELDS.get(exc.field or "")
             form = self.server_form if key == "address" else self.centre_form
             if key is not None and key in form.inputs and form.winfo_ismapped():
                 form.show_message(key, exc.message)
@@ -182,6 +197,16 @@ class SetupAssistant(ttk.Frame):
                 self.status.configure(text=exc.message, style="Card.Error.TLabel")
             return
         report(self, exc)
+
+
+# the service's field names → the assistant's inputs
+_FIELDS = {"centre": "centre_code", "name": "centre_name", "officer": "officer_number",
+           "officer_name": "officer_name", "password": "password", "database.dsn": "address"}
+
+
+def shown_on(form: Form, key: str) -> bool:
+    """Whether ``form`` already shows a message beside ``key`` (the first one stays)."""
+    return bool(str(form.messages[key].cget("text"))) if key in form.messages else False
 
 
 def join_centre(home: Any, dsn: str) -> Any:

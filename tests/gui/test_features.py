@@ -470,3 +470,83 @@ def test_the_officer_opens_the_document_designer_from_the_settings(app: Any, han
     assert designer is not None and designer.store is not None
     assert designer.master.winfo_exists()
     designer.master.destroy()
+
+
+def test_the_setup_assistant_creates_the_centre_after_a_refused_try(
+        root: Any, hands: Hands, fresh_db: str, tmp_path: Path) -> None:
+    """Issue 13, bug 1: after any quick refusal "Créer le centre" did nothing, ever.
+
+    A work that failed at once called back before the assistant stored it, so
+    the assistant stayed "busy" for good.  Here the first try fails at once in
+    the background (nothing listens at the server address typed: port 1), then
+    the address is fixed and Entrée creates the centre.  Before that, an empty
+    form shows every missing field at once.
+    """
+    from ecr_tk.ui.app import Application
+    from ecr_tk.ui.login import LoginView
+    from ecr_tk.ui.setup import SERVER, SetupAssistant
+
+    app = Application(root, tmp_path / "new-home")
+    app.start()
+    setup = app.stage
+    assert isinstance(setup, SetupAssistant)
+    hands.click(setup.mode_buttons[SERVER])
+    params = psycopg.conninfo.conninfo_to_dict(fresh_db)
+    hands.type_into(setup.server_form.inputs["address"], "127.0.0.1:1")
+    # nothing typed about the centre: every required field is flagged at once
+    hands.click(setup.create_button)
+    flagged = {key for key, label in setup.centre_form.messages.items()
+               if str(label.cget("style")).endswith("Error.TLabel") and label.cget("text")}
+    assert {"centre_code", "centre_name", "officer_number", "officer_name",
+            "password"} <= flagged
+    hands.type_into(setup.centre_form.inputs["password"], "abc1234")
+    hands.type_into(setup.centre_form.inputs["password2"], "abc1234")
+    hands.click(setup.create_button)
+    assert "8" in str(setup.centre_form.messages["password"].cget("text"))
+    values = {"centre_code": "654322", "centre_name": "Centre de Kolda",
+              "officer_number": "1", "officer_name": "Aminata Diatta",
+              "password": "officer-pass-9", "password2": "officer-pass-9"}
+    for key, value in values.items():
+        hands.type_into(setup.centre_form.inputs[key], value)
+    for key, value in {"database": params["dbname"], "user": params["user"]}.items():
+        hands.type_into(setup.server_form.inputs[key], value)
+    hands.click(setup.create_button)
+    wait_for(hands, lambda: setup.busy is None and "disabled" not in setup.create_button.state(),
+             timeout=30, what="the refusal of an address where nothing listens")
+    assert not isinstance(app.stage, LoginView)
+    hands.type_into(setup.server_form.inputs["address"], f"{params['host']}:{params['port']}")
+    hands.press(setup.server_form.inputs["address"], "Return")  # Entrée submits
+    login = wait_for(hands, lambda: isinstance(app.stage, LoginView) and app.stage,
+                     timeout=60, what="the login window after the second try")
+    assert str(login.centre_label.cget("text")) == "Centre de Kolda"
+    app._close_session()
+    app.centre.close()
+
+
+def test_background_work_never_answers_before_its_caller_holds_it(root: Any, hands: Hands) -> None:
+    """The cause of issue 13's bug 1: ``Background`` looked at its work in its own
+    constructor, so a work that failed at once was reported before the caller's
+    ``self.busy = Background(...)`` ran; the caller's ``failed`` cleared ``busy``,
+    then the assignment set it again, for ever.  Tried 50 times, as the review did."""
+    from ecr_tk.ui.app import Background
+
+    class Caller:
+        busy: Any = None
+
+        def start(self) -> None:
+            self.busy = Background(root, self.work, self.done, self.failed)
+
+        def work(self) -> None:
+            raise ValueError("refused at once")
+
+        def done(self, _result: Any) -> None:
+            self.busy = None
+
+        def failed(self, _exc: BaseException) -> None:
+            self.busy = None
+
+    callers = [Caller() for _ in range(50)]
+    for caller in callers:
+        caller.start()
+    hands.pump(0.3)
+    assert [c for c in callers if c.busy is not None] == []
