@@ -156,7 +156,7 @@ class SetupAssistant(ttk.Frame):
         shown = False
         for exc in problems:
             key = _FIELDS.get(exc.field or "")
-            if key is not None and not shown_on(f, key):
+            if key is not None:  # the service gives one refusal a field at most
                 f.show_message(key, exc.message)
                 shown = True
         if number and not number.isdigit():
@@ -202,11 +202,6 @@ class SetupAssistant(ttk.Frame):
 # the service's field names → the assistant's inputs
 _FIELDS = {"centre": "centre_code", "name": "centre_name", "officer": "officer_number",
            "officer_name": "officer_name", "password": "password", "database.dsn": "address"}
-
-
-def shown_on(form: Form, key: str) -> bool:
-    """Whether ``form`` already shows a message beside ``key`` (the first one stays)."""
-    return bool(str(form.messages[key].cget("text"))) if key in form.messages else False
 
 
 def join_centre(home: Any, dsn: str) -> Any:

@@ -334,10 +334,9 @@ def test_an_internal_error_is_shown_in_french_and_logged_never_as_a_traceback(
     assert any("KeyError" in r.getMessage() or r.exc_info for r in caplog.records)
 
 
-def test_the_setup_assistant_creates_a_centre_on_the_local_server(
-        root: Any, hands: Hands, fresh_db: str, tmp_path: Path) -> None:
+def start_setup_on_server(root: Any, hands: Hands, tmp_path: Path) -> tuple[Any, Any]:
+    """A first start in an empty home, the assistant set to "on the local server"."""
     from ecr_tk.ui.app import Application
-    from ecr_tk.ui.login import LoginView
     from ecr_tk.ui.setup import SERVER, SetupAssistant
 
     app = Application(root, tmp_path / "new-home")
@@ -345,6 +344,14 @@ def test_the_setup_assistant_creates_a_centre_on_the_local_server(
     setup = app.stage
     assert isinstance(setup, SetupAssistant)
     hands.click(setup.mode_buttons[SERVER])
+    return app, setup
+
+
+def test_the_setup_assistant_creates_a_centre_on_the_local_server(
+        root: Any, hands: Hands, fresh_db: str, tmp_path: Path) -> None:
+    from ecr_tk.ui.login import LoginView
+
+    app, setup = start_setup_on_server(root, hands, tmp_path)
     params = psycopg.conninfo.conninfo_to_dict(fresh_db)
     values = {"centre_code": "654321", "centre_name": "Centre de Ziguinchor",
               "officer_number": "1", "officer_name": "Aminata Diatta",
@@ -482,15 +489,9 @@ def test_the_setup_assistant_creates_the_centre_after_a_refused_try(
     the address is fixed and Entrée creates the centre.  Before that, an empty
     form shows every missing field at once.
     """
-    from ecr_tk.ui.app import Application
     from ecr_tk.ui.login import LoginView
-    from ecr_tk.ui.setup import SERVER, SetupAssistant
 
-    app = Application(root, tmp_path / "new-home")
-    app.start()
-    setup = app.stage
-    assert isinstance(setup, SetupAssistant)
-    hands.click(setup.mode_buttons[SERVER])
+    app, setup = start_setup_on_server(root, hands, tmp_path)
     params = psycopg.conninfo.conninfo_to_dict(fresh_db)
     hands.type_into(setup.server_form.inputs["address"], "127.0.0.1:1")
     # nothing typed about the centre: every required field is flagged at once
