@@ -43,6 +43,7 @@ from typing import Any
 
 from common.db import embedded, files
 from common.db.connect import DatabaseConfig, move_password_out_of_dsn
+from common.db.tls import move_root_out_of_dsn
 from common.errors import UserError
 from common.i18n import LANGUAGES, N_, translator
 
@@ -309,12 +310,13 @@ def _has_password(dsn: object) -> bool:
 
 
 def _password_out_of_dsn(home: Path, values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` with the database password moved from the DSN to ``keys/db/``."""
+    """``values`` with the DSN's password and server root moved to ``keys/db/``."""
     dsn = values.get("database.dsn")
     if not isinstance(dsn, str) or not dsn:
         return dict(values)
-    return {**values, "database.dsn": move_password_out_of_dsn(dsn, home.joinpath(
-        *files.SECRETS_DIR))}
+    secrets_dir = home.joinpath(*files.SECRETS_DIR)
+    dsn = move_root_out_of_dsn(dsn, secrets_dir)
+    return {**values, "database.dsn": move_password_out_of_dsn(dsn, secrets_dir)}
 
 
 def _make_folders(home: Path) -> None:

@@ -20,6 +20,10 @@ server that cannot start) raises :class:`DatabaseUnavailable`, a ``UserError``
 whose message (French by default) the GUI shows before retrying; never a
 traceback.  Nothing here connects at import time.
 
+Over a network, only ``sslmode=verify-full`` (:mod:`common.db.tls`): a DSN
+whose host is not local is refused before connecting unless the server can be
+verified with the centre's root certificate.
+
 Roles and passwords: ``role=None`` means the owner (the embedded server's
 ``postgres`` superuser, or the user of the DSN).  A named role logs in with the
 password kept in the home's secrets folder (``<home>/keys/db/<role>.password``,
@@ -52,7 +56,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from common.db import embedded, files
+from common.db import embedded, files, tls
 from common.errors import UserError
 from common.i18n import translator
 
@@ -414,6 +418,7 @@ def _params(config: DatabaseConfig, role: str | None,
                 password = _stored_password(config, user)
         if password is not None:
             params["password"] = password
+        params = tls.secured(params, config.secrets_dir)  # over a network: verify-full only
     params.setdefault("connect_timeout", CONNECT_TIMEOUT)
     return params
 
@@ -442,6 +447,9 @@ def _connect(config: DatabaseConfig, params: Mapping[str, Any], *, role: str | N
 def _unavailable(config: DatabaseConfig, exc: psycopg.Error,
                  role: str | None) -> DatabaseUnavailable:
     reason = _one_line(str(exc))
+    not_verified = tls.refusal_reason(reason)
+    if not_verified is not None:
+        return DatabaseUnavailable(not_verified, reason=reason, rule="tls_server_not_verified")
     if role == APP_ROLE and (exc.sqlstate in ("28P01", "28000", "42501")
                              or "permission denied for database" in reason
                              or "not permitted to log in" in reason

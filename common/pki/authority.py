@@ -331,3 +331,51 @@ def issue_service_certificate(issuing_key: ec.EllipticCurvePrivateKey,
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     return builder.sign(issuing_key, hashes.SHA256())
+
+
+#: A centre's database server certificate (and the root made for it only).
+DATABASE_SERVER_YEARS = 5
+
+
+def create_database_server_certificate(centre_code: str, server_names: Iterable[str],
+                                       now: dt.datetime | None = None
+                                       ) -> tuple[x509.Certificate,
+                                                  ec.EllipticCurvePrivateKey,
+                                                  x509.Certificate]:
+    """A root certificate, and a TLS server key and certificate it signs, for a centre's database.
+
+    Returns ``(root, server_key, server_certificate)``.  The root's key signs
+    the one server certificate and is then forgotten: nothing can ever sign
+    another server under this root, so a stolen workstation or backup holds no
+    key that could make a fake server its workstations would trust (issue 11,
+    finding 8).  Renewing (every :data:`DATABASE_SERVER_YEARS` years, or after
+    a server name changes) means a new root, given to the workstations again.
+    The names (DNS names or IP addresses) are what workstations type as
+    ``host``; libpq's ``verify-full`` checks them against subjectAltName.
+    """
+    check_centre_code(centre_code)
+    names = [n.strip() for n in server_names if n.strip()]
+    if not names:
+        raise PkiError("server_name_required",
+                       tr("Give at least one name by which workstations reach the server"),
+                       field="server_name")
+    now = now or dt.datetime.now(dt.UTC)
+    root_key, server_key = generate_key(), generate_key()
+    organisation = f"ECR centre {centre_code}"
+    root_name = x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"ECR database root {centre_code}"),
+    ])
+    root = (
+        _builder(root_name, root_name, root_key.public_key(),
+                 subject_key_identifier(root_key.public_key()), now,
+                 _years(DATABASE_SERVER_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(ca=True), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    server = issue_service_certificate(
+        root_key, root, server_key.public_key(), f"ECR database {centre_code}",
+        server_names=names, now=now, validity_days=365 * DATABASE_SERVER_YEARS)
+    del root_key
+    return root, server_key, server

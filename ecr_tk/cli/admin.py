@@ -160,6 +160,17 @@ def register(sub: Any) -> None:
                                              "application role, as the owner (on the server)"))
     add_db_option(u)
     u.set_defaults(handler=cmd_db_upgrade)
+    t = db_sub.add_parser("tls-setup", help=tr(
+        "make the database server's TLS key and certificate, the root to give to "
+        "workstations, and the PostgreSQL configuration lines (on the server)"))
+    t.add_argument("--server-name", action="append", required=True, metavar="NAME",
+                   help=tr("a name or IP address by which workstations reach the server "
+                           "(repeat for several)"))
+    t.add_argument("--centre", metavar="CODE", default=None,
+                   help=tr("6-digit centre code (default: the home's)"))
+    t.add_argument("--out", required=True, metavar="FOLDER",
+                   help=tr("folder to write the files to (created, readable by you only)"))
+    t.set_defaults(handler=cmd_db_tls_setup)
 
     p = sub.add_parser("restore", help=tr("restore a backup into a new home and empty "
                                           "database (its passphrase: ECR_BACKUP_PASSPHRASE)"))
@@ -229,6 +240,29 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
             tr("The centre database is up to date; application role {role}",
                role=done["app_role"]))
     emit(args, done, text)
+    return 0
+
+
+def cmd_db_tls_setup(args: argparse.Namespace) -> int:
+    from common.db.tls_server import write_server_files
+    from ecr_tk.home import CentreHome
+
+    code = args.centre or CentreHome.open(args.home).settings.values["centre.code"]
+    made = write_server_files(Path(args.out), str(code), args.server_name)
+    payload = {"folder": str(made.folder), "key": str(made.key),
+               "certificate": str(made.certificate), "root": str(made.root),
+               "postgresql_conf": str(made.conf), "pg_hba": str(made.hba),
+               "not_after": made.not_after, "server_names": args.server_name}
+    emit(args, payload, "\n".join([
+        tr("Server key and certificate written to {folder} (valid until {date})",
+           folder=made.folder, date=made.not_after),
+        tr("1. Give the folder to the account PostgreSQL runs as: chown -R postgres {folder}",
+           folder=made.folder),
+        tr("2. Add to postgresql.conf: include '{conf}'", conf=made.conf),
+        tr("3. Put the lines of {hba} at the top of pg_hba.conf, then reload PostgreSQL",
+           hba=made.hba),
+        tr("4. Give {root} to every workstation: sslmode=verify-full sslrootcert=FILE in "
+           "its database address", root=made.root)]))
     return 0
 
 

@@ -57,7 +57,9 @@ def silent_port() -> Iterator[int]:
 
 UNREACHABLE = [
     ("refused port", "host=127.0.0.1 port=1 user=ecr dbname=ecr", "Connection refused"),
-    ("unknown host", "host=no-such-host.invalid user=ecr dbname=ecr", "no-such-host.invalid"),
+    # a network host: verified TLS (common.db.tls), so that libpq really tries it
+    ("unknown host", "host=no-such-host.invalid user=ecr dbname=ecr sslmode=verify-full",
+     "no-such-host.invalid"),
     ("silent server", "host=127.0.0.1 port={silent} user=ecr dbname=ecr connect_timeout=2",
      "timeout"),
 ]
@@ -67,6 +69,8 @@ UNREACHABLE = [
 def test_a_server_that_does_not_answer_is_reported_in_french_as_unavailable(
         tmp_path: Path, silent_port: int, case: str, dsn: str, detail: str) -> None:
     config = DatabaseConfig.networked(dsn.format(silent=silent_port), home=tmp_path)
+    (tmp_path / "keys" / "db").mkdir(parents=True)
+    (tmp_path / "keys" / "db" / "server-root.crt").write_text("never read: no server answers")
     with pytest.raises(DatabaseUnavailable) as caught:
         open_pool(config)
     error = caught.value

@@ -183,8 +183,12 @@ def test_settings_defaults_are_declared_once() -> None:
 def test_a_database_password_is_kept_in_keys_never_in_the_settings(tmp_path: Path) -> None:
     from common.db.connect import _params
 
-    home = _create(tmp_path / "h", dsn="host=server.centre dbname=ecr user=ecr_app"
-                                      " password='s3cret pass'")
+    root = tmp_path / "server-root.crt"  # a network server: its root comes along (common.db.tls)
+    root.write_text("-----BEGIN CERTIFICATE-----\n(a root)\n-----END CERTIFICATE-----\n")
+    home = _create(tmp_path / "h", dsn=f"host=server.centre dbname=ecr user=ecr_app"
+                                      f" sslrootcert={root} password='s3cret pass'")
+    assert "sslrootcert" not in home.settings_file.read_text("utf-8")
+    assert (home.path / "keys" / "db" / "server-root.crt").read_bytes() == root.read_bytes()
     assert "s3cret" not in home.settings_file.read_text("utf-8")
     secret = home.path / "keys" / "db" / "ecr_app.password"
     assert secret.read_text("utf-8").strip() == "s3cret pass"
