@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from common.errors import UserError
 from common.i18n import translator
 
 if TYPE_CHECKING:
@@ -92,16 +93,58 @@ class AutosaveStore:
         return sorted(out, key=lambda e: e.saved_at)
 
 
+#: The statuses in which an agent may still change an act.
+EDITABLE = ("draft", "rejected")
+
+
+def _still_editable(bench: Workbench, store: AutosaveStore, entry: Autosave) -> bool:
+    """Whether ``entry`` can still be applied to its act; if not, say so once and drop it.
+
+    A form closed after its act was saved leaves changes typed on a *draft*;
+    once that act has been verified or validated (by someone else, meanwhile)
+    they can never be applied, and offering them back in an editable form led
+    a clerk to an act the register no longer lets anyone change (issue 13,
+    bug 3).  An act that is gone or not readable is treated the same way.
+    """
+    from ecr_tk.labels import event_label, status_label
+    from ecr_tk.ui.dialogs import Dialog
+
+    if entry.act_id is None:
+        return True
+    try:
+        record = bench.session.acts.show(entry.act_id)
+    except UserError as exc:
+        log.info("autosave %s: its act %s cannot be read (%s)", entry.key, entry.act_id,
+                 exc.message)
+        return True  # the editor will say why when it is opened
+    if record.status in EDITABLE:
+        return True
+    Dialog(bench, tr("Unsaved changes no longer apply"),
+           tr("Changes you typed on the {event} act {number} were not saved, and the act is "
+              "now at the status \"{status}\": it can no longer be changed this way. Ask the "
+              "officer if something must be corrected (a mention).",
+              event=event_label(record.event_type), number=record.register_number,
+              status=status_label(record.status)),
+           [("ok", tr("OK"))], default="ok", cancel="ok").show()
+    store.delete(entry.key)
+    return False
+
+
 def offer_autosaves(bench: Workbench) -> None:
     """After login: offer this user's unsaved forms back, one by one."""
-    from ecr_tk.labels import event_label
+    from ecr_tk.labels import datetime_text, event_label
     from ecr_tk.ui.dialogs import Dialog
 
     if bench.app.home is None or not bench.session.can("act.draft"):
         return
     store = AutosaveStore(bench.app.home.path)
     for entry in store.pending(bench.session.user.number):
-        when = entry.saved_at.replace("T", " ")[:16]
+        if not _still_editable(bench, store, entry):
+            continue
+        try:
+            when = datetime_text(dt.datetime.fromisoformat(entry.saved_at))
+        except ValueError:
+            when = entry.saved_at
         answer = Dialog(
             bench, tr("Unsaved act found"),
             tr("A {event} act you were typing was not saved ({when}). Do you want to go on "

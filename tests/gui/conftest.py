@@ -154,6 +154,7 @@ class Hands:
         from ecr_tk.ui.dialogs import Dialog
 
         seen: list[str] = []
+        wrong: list[str] = []
         finished = [False]
 
         def answer() -> None:
@@ -165,6 +166,10 @@ class Hands:
                 return
             seen.append(str(dialog.message_label.cget("text")))
             self.root.update()
+            if key not in dialog.buttons:  # another dialog than expected: close it, then fail
+                wrong.append(f"{sorted(dialog.buttons)}: {seen[-1]}")
+                dialog.buttons[dialog._cancel].invoke()
+                return
             if before is not None:
                 before(dialog)
             dialog.buttons[key].invoke()
@@ -177,6 +182,7 @@ class Hands:
             finished[0] = True
             self.root.expected_dialogs -= 1  # type: ignore[attr-defined]
         assert seen, "no dialog was shown"
+        assert not wrong, f"a dialog without the button {key!r} was shown: {wrong[0]}"
         self.last_dialog_text = seen[0]
         return result
 

@@ -551,3 +551,63 @@ def test_background_work_never_answers_before_its_caller_holds_it(root: Any, han
         caller.start()
     hands.pump(0.3)
     assert [c for c in callers if c.busy is not None] == []
+
+
+def test_a_saved_act_is_never_offered_back_as_unsaved(app: Any, hands: Hands) -> None:
+    """Issue 13, bug 3: a saved (then validated) act came back at the next login as
+    "not saved", in an editable form."""
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    fill_form(hands, editor.form, valid_act("birth"))
+    last = editor.form.leaf("occurred_on").input.focus_widget
+    last.focus_force()
+    hands.pump(0.02)
+    last.event_generate("<Control-s>")  # Ctrl+S with the focus still in a field
+    hands.pump(0.1)
+    assert editor.act_id is not None, editor.messages.text
+    hands.leave(last)  # the focus moves on after the save, as it does for a person
+    hands.pump(3.5)  # past the local autosave's delay
+    hands.press(editor.close_button, "Escape")
+    hands.pump(0.2)
+    hands.click(bench.logout_button)
+    assert list((Path(app.home.path) / "autosave").glob("*.json")) == []
+    bench = log_in(hands, app, AGENT)
+    hands.pump(0.3)
+    assert bench.current is None or bench.current.view_id != "act.edit"
+
+
+def test_changes_left_on_an_act_validated_since_are_not_offered_for_editing(
+        app: Any, hands: Hands) -> None:
+    """Issue 13, bug 3: the form's local copy outlived its act's draft status."""
+    from ecr_tk.services.centre import Centre
+
+    with Centre.open(app.home.path) as centre, centre.login(AGENT[0], AGENT[2]) as agent:
+        act_id = agent.acts.draft("birth", valid_act("birth")).id
+    bench = log_in(hands, app, AGENT)
+    bench.open("act.edit", act_id=act_id)
+    hands.pump(0.1)
+    editor = bench.current
+    type_value(hands, editor.form, "child.weight_g", 3999)
+    hands.click(bench.logout_button)  # the window's copy of the change is kept (a crash, a cut)
+    assert len(list((Path(app.home.path) / "autosave").glob("*.json"))) == 1
+    with Centre.open(app.home.path) as centre:
+        with centre.login(SECRETARY[0], SECRETARY[2]) as secretary:
+            secretary.acts.verify(act_id)
+        with centre.login(OFFICER[0], OFFICER[2]) as officer:
+            officer.acts.validate(act_id)
+    bench = hands.answer_dialog("ok", lambda: log_in(hands, app, AGENT))
+    assert "Validé" in hands.last_dialog_text and "n'a" not in hands.last_dialog_text
+    hands.pump(0.3)
+    assert bench.current is None or bench.current.view_id != "act.edit"
+    assert list((Path(app.home.path) / "autosave").glob("*.json")) == []
+
+
+def test_escape_on_unsaved_changes_asks_before_closing(app: Any, hands: Hands) -> None:
+    bench = log_in(hands, app, AGENT)
+    editor = open_new(hands, bench, "birth")
+    type_value(hands, editor.form, "child.surname", "Kane")
+    hands.answer_dialog("stay", lambda: hands.press(editor.close_button, "Escape"))
+    assert bench.current is editor  # still typing
+    hands.answer_dialog("discard", lambda: hands.press(editor.close_button, "Escape"))
+    assert bench.current is not editor
+    assert list((Path(app.home.path) / "autosave").glob("*.json")) == []

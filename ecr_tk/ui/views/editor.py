@@ -67,8 +67,11 @@ class ActEditor(View):
         self.form = ActForm(self, self.event_type, checker=self.check,
                             niu_lookup=self.linked_act_summary, on_change=self.changed)
         self.form.pack(fill="both", expand=True)
+        #: What the database holds for this form, as the form reads it (None: nothing yet).
+        self._stored: dict[str, Any] | None = None
         if self.record is not None:
             self.form.set_data(self.record.data)
+            self._stored = self.form.collect()[0]
             if self.record.status == "rejected" and self.record.rejection_reason:
                 self.messages.error(tr("Rejected: {reason}", reason=self.record.rejection_reason))
         if restore is not None:
@@ -156,6 +159,19 @@ class ActEditor(View):
 
     @guarded
     def close(self) -> None:
+        """Close the form; with unsaved changes, ask first (Save, Throw away, Go on typing)."""
+        if self.dirty:
+            answer = Dialog(
+                self, tr("Unsaved changes"),
+                tr("What you typed since the last save is not in the register yet."),
+                [("stay", tr("Go on typing")), ("discard", tr("Throw the changes away")),
+                 ("save", tr("Save"))], default="save", cancel="stay", tone="warning").show()
+            if answer == "stay":
+                return
+            if answer == "save" and not self.save():
+                return
+            if answer == "discard":
+                self.leaving_without_changes()
         if self.bench.stack:
             self.bench.back()
         else:
@@ -188,6 +204,9 @@ class ActEditor(View):
             return
         data, problems = self.form.collect()
         texts = {p.field: self.form.leaf(p.field).input.text() for p in problems if p.field}
+        if data == self._stored and not texts:  # typed back to what is saved: nothing to keep
+            self._saved()
+            return
         try:
             self.store.write(self.autosave_key, user=self.session.user.number,
                              event_type=self.event_type.key, act_id=self.act_id, data=data,
@@ -227,10 +246,22 @@ class ActEditor(View):
             log.warning("database autosave failed: %s", exc)
 
     def _saved(self) -> None:
+        """The database holds what the form shows: no local copy is kept."""
+        self._stored = self.form.collect()[0]
         self.dirty = False
         if self.store is not None:
             self.store.delete(self.autosave_key)
         self.state_label.configure(text=tr("Saved"))
+
+    def leaving_without_changes(self) -> None:
+        """The clerk threw the changes away: no autosave of them is kept."""
+        for job in (self._local_job, self._db_job):
+            if job is not None:
+                self.after_cancel(job)
+        self._local_job = self._db_job = None
+        self.dirty = False
+        if self.store is not None:
+            self.store.delete(self.autosave_key)
 
     def leaving(self) -> None:
         for job in (self._local_job, self._db_job):
