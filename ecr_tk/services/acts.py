@@ -91,7 +91,7 @@ class ActsService:
 
         Only the agent who drafted it; the register number is kept.
         """
-        event_type = self._event_type_of(act_id)
+        event_type = self._event_type_of(_internal_id(act_id))
         derived = self._valid(event_type, data)
         row = self._db.row("SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb)",
                            (self._token, act_id, _dump(data)))
@@ -117,14 +117,16 @@ class ActsService:
     # ---------------------------------------------------------------- workflow
     def verify(self, act_id: int) -> str:
         """Verify a draft (secretary); returns the NIU assigned in the database."""
-        return str(self._db.value("SELECT ecr.act_verify(%s, %s)", (self._token, act_id)))
+        return str(self._db.value("SELECT ecr.act_verify(%s, %s)",
+                                  (self._token, _internal_id(act_id))))
 
     def reject(self, act_id: int, reason: str) -> None:
         """Send a draft (secretary) or a verified act (officer) back to its agent."""
         if not reason or not reason.strip():
             raise InvalidValue(tr("A reason is required to reject an act"), field="reason",
                                rule="reason_required")
-        self._db.rows("SELECT ecr.act_reject(%s, %s, %s)", (self._token, act_id, reason.strip()))
+        self._db.rows("SELECT ecr.act_reject(%s, %s, %s)",
+                      (self._token, _internal_id(act_id), reason.strip()))
 
     def validate(self, act_id: int) -> ValidatedAct:
         """Validate a verified act (officer): immutable from now on, queued for the SCEC.
@@ -132,7 +134,8 @@ class ActsService:
         Mentions on earlier acts it links by NIU are added (held here) or queued
         for routing (held elsewhere) in the same transaction.
         """
-        row = self._db.row("SELECT * FROM ecr.act_validate(%s, %s)", (self._token, act_id))
+        row = self._db.row("SELECT * FROM ecr.act_validate(%s, %s)",
+                           (self._token, _internal_id(act_id)))
         return ValidatedAct(id=act_id, niu=row["niu"], mentions_added=row["mentions_added"],
                             mentions_queued=row["mentions_queued"])
 
@@ -256,6 +259,20 @@ def act_reference(act: int | str | ActReference) -> int | ActReference:
         raise InvalidActReference(tr("No act has the internal id {id}", id=act), field="act",
                                   rule="bad_act_reference")
     return parse_act_reference(act)
+
+
+def _internal_id(act_id: int) -> int:
+    """``act_id`` if it is an internal id (an ``int``); text is refused, never cast.
+
+    The SQL API casts the text "108" to the id 108: a string reaching these
+    calls would be a person's typing taken as an internal id (issue 13, bug 2).
+    A person's reference is resolved first: ``show(reference).id``.
+    """
+    ref = act_reference(act_id)
+    if not isinstance(ref, int):
+        raise InvalidActReference(tr("No act has the internal id {id}", id=act_id),
+                                  field="act", rule="bad_act_reference")
+    return ref
 
 
 def _id_or_niu(ref: int | Niu) -> tuple[int | None, str | None]:

@@ -108,7 +108,13 @@ def test_a_bare_number_never_reaches_the_database(staff: Staff, acts: Acts) -> N
     for service_call in (lambda: staff.secretary.acts.show("2"),
                          lambda: staff.secretary.acts.history("2"),
                          lambda: staff.officer.acts.add_mention("2", "other", "Note"),
-                         lambda: staff.secretary.copies.issue("2", "full", "Mariama Sow")):
+                         lambda: staff.secretary.copies.issue("2", "full", "Mariama Sow"),
+                         # these take the internal id only, as an int: text is never cast
+                         lambda: staff.secretary.acts.verify("2"),  # type: ignore[arg-type]
+                         lambda: staff.officer.acts.validate("2"),  # type: ignore[arg-type]
+                         lambda: staff.officer.acts.reject("2", "x"),  # type: ignore[arg-type]
+                         lambda: staff.agent.acts.update_draft(  # type: ignore[arg-type]
+                             f"2/{acts.year}", birth())):
         with pytest.raises(InvalidActReference):
             service_call()
     assert staff.secretary.copies.takings().count == 0
