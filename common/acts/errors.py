@@ -31,3 +31,9 @@ class ActInvalid(ActsError):
     def __init__(self, message: str, *, field: str | None, rule: str, report: object) -> None:
         super().__init__(message, field=field, rule=rule)
         self.report = report
+
+
+class InvalidActReference(ActsError):
+    """What was typed to name an act is neither a NIU nor a register number
+    ``n/yyyy`` (rule ``bad_act_reference``); a bare number such as ``108`` is
+    refused so, since it names nothing a person can see."""

@@ -1,6 +1,11 @@
 """``ecr act draft|update|verify|validate|reject|show|history|mention|queue``.
 
-Acts are named by their number (``id``) or their 19-digit NIU.  ``draft`` reads
+An act is named as people name it: its NIU (19 digits, spaces allowed) or its
+register number ``n/yyyy`` (``61/2026``; with ``--type`` when acts of several
+types share the number).  The internal id that the listings print in their
+first column is written ``id:108``; a bare ``108`` is refused, since it would
+name the act with id 108 when the person meant n° 108 (issue 13, bug 2;
+docs/administration.md, "Naming an act on the command line").  ``draft`` reads
 the act's data from a JSON file (the data object, or ``{"type", "data"}``),
 strictly: bad JSON or bad values are refused with the field and rule named, and
 nothing is written.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +50,7 @@ def register(sub: Any) -> None:
     a.set_defaults(handler=cmd_draft)
 
     a = s.add_parser("update", help=tr("replace a draft's data, or fix a rejected act (agent)"))
-    a.add_argument("act")
+    add_act_argument(a)
     a.add_argument("file", metavar="FILE.json")
     a.set_defaults(handler=cmd_update)
 
@@ -54,16 +60,16 @@ def register(sub: Any) -> None:
             ("show", tr("show an act with its mentions"), cmd_show),
             ("history", tr("the audit entries of an act"), cmd_history)):
         a = s.add_parser(verb, help=helptext)
-        a.add_argument("act", help=tr("act number or NIU"))
+        add_act_argument(a)
         a.set_defaults(handler=handler)
 
     a = s.add_parser("reject", help=tr("send an act back to its agent with a reason"))
-    a.add_argument("act")
+    add_act_argument(a)
     a.add_argument("--reason", required=True)
     a.set_defaults(handler=cmd_reject)
 
     a = s.add_parser("mention", help=tr("add a marginal mention to a validated act (officer)"))
-    a.add_argument("act")
+    add_act_argument(a)
     a.add_argument("--kind", required=True, choices=MENTION_KINDS)
     a.add_argument("--text", required=True)
     a.add_argument("--court-date", type=_date, default=None, metavar="YYYY-MM-DD")
@@ -109,19 +115,48 @@ def _read_data(path: str, event_type: str) -> dict[str, Any]:
     return data
 
 
-def _act_id(s: Session, ref: str) -> int:
-    """An act number as given, or the number of the act with that NIU (a logged read)."""
-    text = ref.strip()
-    if text.isascii() and text.isdigit() and len(text) < 19:
-        return int(text)
-    return s.acts.show(text).id  # a NIU, or refused as no act reference
+def add_act_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``ACT`` argument and its ``--type``, the same for every command naming an act."""
+    parser.add_argument("act", metavar="ACT",
+                        help=tr("the act's NIU, its register number n/yyyy (e.g. 61/2026), or "
+                                "its internal id written id:N"))
+    parser.add_argument("--type", dest="event_type", default=None, metavar="TYPE",
+                        help=tr("the event type (birth, death …), when acts of several types "
+                                "have that register number"))
+
+
+_INTERNAL_ID = re.compile(r"(?:id:|#)([0-9]{1,19})", re.IGNORECASE)
+
+
+def act_argument(text: str) -> int | str:
+    """``id:108`` (or ``#108``) as the internal id; anything else as a person's reference,
+    which the services read (a NIU or ``n/yyyy``); a bare number is refused here."""
+    value = text.strip()
+    internal = _INTERNAL_ID.fullmatch(value)
+    if internal:
+        return int(internal.group(1))
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        raise UserError(
+            tr("{value} alone does not name an act: give its NIU (19 digits), its register "
+               "number {value}/YEAR (with --type when several types share it) or its internal "
+               "id as id:{value}", value=value), field="act", rule="bad_act_reference")
+    return value
+
+
+def _act_id(s: Session, args: argparse.Namespace) -> int:
+    """The internal id of the act the command names (a NIU or register number is
+    resolved by a logged read)."""
+    ref = act_argument(args.act)
+    if isinstance(ref, int):
+        return ref
+    return s.acts.show(ref, args.event_type).id
 
 
 def summary_line(s: ActSummary) -> str:
     niu = s.niu or "-" * 19
     when = date_text(s.occurred_on) or "?"
-    return f"{s.id:>7}  {niu}  {s.register_number:<14} {event_label(s.event_type):<20} " \
-           f"{status_label(s.status):<12} {when}  {s.principal}"
+    return f"{'id:' + str(s.id):>10}  {niu}  {s.register_number:<14} " \
+           f"{event_label(s.event_type):<20} {status_label(s.status):<12} {when}  {s.principal}"
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
@@ -132,60 +167,60 @@ def cmd_draft(args: argparse.Namespace) -> int:
         raise UserError(
             tr("Not saved: {n} act(s) of the same person exist ({acts}); check them, then "
                "draft again with --confirm-duplicates", n=len(result.duplicates),
-               acts=", ".join(str(d.id) for d in result.duplicates)),
+               acts=", ".join(f"id:{d.id}" for d in result.duplicates)),
             field="data", rule="possible_duplicates")
-    emit(args, result.as_dict(), tr("Act {id} drafted: {number}", id=result.id,
+    emit(args, result.as_dict(), tr("Act {id} drafted: {number}", id=f"id:{result.id}",
                                     number=result.register_number))
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = _act_id(s, args.act)
+        act_id = _act_id(s, args)
         data = _read_data(args.file, s.acts.show(act_id).event_type)
         result = s.acts.update_draft(act_id, data)
-    emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=result.id))
+    emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=f"id:{result.id}"))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = _act_id(s, args.act)
+        act_id = _act_id(s, args)
         niu = s.acts.verify(act_id)
     emit(args, {"id": act_id, "niu": niu, "status": "verified"},
-         tr("Act {id} verified: NIU {niu}", id=act_id, niu=niu))
+         tr("Act {id} verified: NIU {niu}", id=f"id:{act_id}", niu=niu))
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = _act_id(s, args.act)
+        act_id = _act_id(s, args)
         result = s.acts.validate(act_id)
     emit(args, {**result.as_dict(), "status": "validated"},
          tr("Act {id} validated (NIU {niu}); mentions added {added}, routed {queued}",
-            id=result.id, niu=result.niu, added=result.mentions_added,
+            id=f"id:{result.id}", niu=result.niu, added=result.mentions_added,
             queued=result.mentions_queued))
     return 0
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = _act_id(s, args.act)
+        act_id = _act_id(s, args)
         s.acts.reject(act_id, args.reason)
     emit(args, {"id": act_id, "status": "rejected", "reason": args.reason},
-         tr("Act {id} rejected", id=act_id))
+         tr("Act {id} rejected", id=f"id:{act_id}"))
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     with session(args) as s:
-        record = s.acts.show(args.act)
+        record = s.acts.show(act_argument(args.act), args.event_type)
     payload = record.as_dict()
     from common.acts.dictionary import code_label
 
     timeliness = payload["timeliness"]
     rows = [
-        (tr("Act"), payload["id"]),
+        (tr("Internal id"), f"id:{payload['id']}"),
         (tr("Event"), event_label(payload["event_type"])),
         (tr("Status"), status_label(payload["status"])),
         (tr("Register no."), payload["register_number"]),
@@ -206,7 +241,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     with session(args) as s:
-        entries = s.acts.history(args.act)
+        entries = s.acts.history(act_argument(args.act), args.event_type)
     emit(args, [e.as_dict() for e in entries], "\n".join(
         f"{e.seq:>7}  {e.at:%Y-%m-%d %H:%M:%S}  {e.user_number or '-':>6}  "
         f"{e.workstation or '-':<15} {action_label(e.action)}" for e in entries))
@@ -215,8 +250,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_mention(args: argparse.Namespace) -> int:
     with session(args) as s:
-        mention = s.acts.add_mention(args.act, args.kind, args.text, args.court_date,
-                                     args.court_reference)
+        mention = s.acts.add_mention(act_argument(args.act), args.kind, args.text,
+                                     args.court_date, args.court_reference,
+                                     event_type=args.event_type)
     emit(args, mention.as_dict(), tr("Mention {id} added", id=mention.id))
     return 0
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
-from ecr_tk.cli.acts import _date
+from ecr_tk.cli.acts import _date, act_argument, add_act_argument
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.home import resolve_home
 from ecr_tk.labels import copy_kind_label
@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("copy", help=tr("copies and extracts of validated acts"))
     s = p.add_subparsers(dest="copy_command", metavar="COMMAND", required=True)
     a = s.add_parser("issue", help=tr("issue a full copy or an extract (records the fee)"))
-    a.add_argument("act", help=tr("act number or NIU"))
+    add_act_argument(a)
     a.add_argument("--kind", required=True, choices=COPY_KINDS)
     a.add_argument("--requester", required=True)
     a.add_argument("--out", type=Path, default=None, metavar="FILE.pdf",
@@ -45,7 +45,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
     keys = resolve_home(args.home) / "keys"
     written: dict[str, str] = {}
     with session(args) as s:
-        issued = s.copies.issue(args.act, args.kind, args.requester)
+        issued = s.copies.issue(act_argument(args.act), args.kind, args.requester,
+                                event_type=args.event_type)
         # The issuance is recorded (it is paid for) before printing; a printing
         # failure is reported after it, with the receipt already in the takings.
         for key, path, receipt in (("pdf", args.out, False), ("receipt_pdf", args.receipt_out,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .centre import Centre
 from .errors import (
     ActNotFound,
+    AmbiguousActReference,
     CentreError,
     CentreUnavailable,
     Conflict,
@@ -42,8 +43,9 @@ from .values import (
 )
 
 __all__ = [
-    "ActNotFound", "ActRecord", "ActSummary", "AuditEntry", "AuditReport", "Centre",
-    "CentreError", "CentreIdentity", "CentreUnavailable", "CheckReport", "Conflict",
+    "ActNotFound", "ActRecord", "ActSummary", "AmbiguousActReference", "AuditEntry",
+    "AuditReport", "Centre", "CentreError", "CentreIdentity", "CentreUnavailable", "CheckReport",
+    "Conflict",
     "CopyIssued", "DraftResult", "InvalidAct", "InvalidValue", "Issue", "LoginRefused",
     "Mention", "PermissionRefused", "SearchCriteria", "Session", "SessionRefused", "Takings",
     "User", "ValidatedAct", "WorkflowRefused",

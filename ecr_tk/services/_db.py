@@ -44,6 +44,7 @@ RULE_MESSAGES: Mapping[str, str] = {
     "transition_not_allowed": N_(
         "Action {action} is not allowed on an act whose status is {status}"),
     "act_not_found": N_("No act {ref} in this centre"),
+    "act_reference_ambiguous": N_("{ref} names several acts: {acts}. Choose the type of act"),
     "act_immutable": N_("A validated act cannot be changed; add a marginal mention instead"),
     "audit_append_only": N_("The audit trail can only be appended to"),
     "user_not_found": N_("No user number {number} in this centre"),
@@ -116,6 +117,8 @@ def translate_error(exc: psycopg.Error) -> errors.CentreError | None:
     diag = exc.diag
     if state == "EC009":
         return _act_refused(diag.message_hint)
+    if state == "EC010":
+        return _ambiguous(diag.message_hint)
     cls = _CLASS_BY_STATE.get(state)
     if cls is not None:
         rule = diag.message_primary or "refused"
@@ -138,6 +141,26 @@ def translate_error(exc: psycopg.Error) -> errors.CentreError | None:
             tr("The centre database cannot be reached: {reason}", reason=str(exc).strip()),
             rule="database_unavailable")
     return None
+
+
+def _ambiguous(hint: str | None) -> errors.AmbiguousActReference:
+    """A register number that names acts of several types (EC010): they are listed
+    as the person sees them ("Naissance n° 61 / 2026, Décès n° 61 / 2026")."""
+    from common.acts.dictionary import EVENTS
+
+    try:
+        doc = json.loads(hint or "{}")
+    except ValueError:
+        doc = {}
+    doc = doc if isinstance(doc, dict) else {}
+    ref = str(doc.get("ref", ""))
+    found = doc.get("event_types")
+    types = tuple(str(t) for t in found) if isinstance(found, list) else ()
+    serial, _, year = ref.partition("/")
+    number = f"n° {serial} / {year}"
+    acts = ", ".join(f"{EVENTS[t].label() if t in EVENTS else t} {number}" for t in types)
+    return errors.AmbiguousActReference(
+        message_for("act_reference_ambiguous", {"ref": ref, "acts": acts}), event_types=types)
 
 
 def _act_refused(hint: str | None) -> errors.InvalidAct:

@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from common.acts.derived import Derived
+from common.acts.errors import InvalidActReference
+from common.acts.niu import Niu
+from common.acts.reference import ActReference, RegisterNumber, parse_act_reference
 from common.i18n import translator
 
 from . import _dictionary
@@ -88,7 +91,7 @@ class ActsService:
 
         Only the agent who drafted it; the register number is kept.
         """
-        event_type = self._event_type_of(act_id)
+        event_type = self._event_type_of(_internal_id(act_id))
         derived = self._valid(event_type, data)
         row = self._db.row("SELECT * FROM ecr.act_update_draft(%s, %s, %s::jsonb)",
                            (self._token, act_id, _dump(data)))
@@ -114,14 +117,16 @@ class ActsService:
     # ---------------------------------------------------------------- workflow
     def verify(self, act_id: int) -> str:
         """Verify a draft (secretary); returns the NIU assigned in the database."""
-        return str(self._db.value("SELECT ecr.act_verify(%s, %s)", (self._token, act_id)))
+        return str(self._db.value("SELECT ecr.act_verify(%s, %s)",
+                                  (self._token, _internal_id(act_id))))
 
     def reject(self, act_id: int, reason: str) -> None:
         """Send a draft (secretary) or a verified act (officer) back to its agent."""
         if not reason or not reason.strip():
             raise InvalidValue(tr("A reason is required to reject an act"), field="reason",
                                rule="reason_required")
-        self._db.rows("SELECT ecr.act_reject(%s, %s, %s)", (self._token, act_id, reason.strip()))
+        self._db.rows("SELECT ecr.act_reject(%s, %s, %s)",
+                      (self._token, _internal_id(act_id), reason.strip()))
 
     def validate(self, act_id: int) -> ValidatedAct:
         """Validate a verified act (officer): immutable from now on, queued for the SCEC.
@@ -129,29 +134,54 @@ class ActsService:
         Mentions on earlier acts it links by NIU are added (held here) or queued
         for routing (held elsewhere) in the same transaction.
         """
-        row = self._db.row("SELECT * FROM ecr.act_validate(%s, %s)", (self._token, act_id))
+        row = self._db.row("SELECT * FROM ecr.act_validate(%s, %s)",
+                           (self._token, _internal_id(act_id)))
         return ValidatedAct(id=act_id, niu=row["niu"], mentions_added=row["mentions_added"],
                             mentions_queued=row["mentions_queued"])
 
     # ----------------------------------------------------------------- reading
-    def show(self, act: int | str) -> ActRecord:
-        """The act with its mentions, by id or NIU (the read is logged)."""
-        act_id, niu = _ref(act)
-        doc = self._db.value("SELECT ecr.act_show(%s, %s, %s)", (self._token, act_id, niu))
+    def show(self, act: int | str | ActReference, event_type: str | None = None) -> ActRecord:
+        """The act with its mentions (the read is logged).
+
+        ``act`` is what a person typed (a NIU, or a register number ``n/yyyy``
+        with ``event_type`` when several types share it: ``act_reference``) or,
+        from a program, the internal id as an ``int``.
+        """
+        ref = act_reference(act)
+        if isinstance(ref, RegisterNumber):
+            doc = self._db.value("SELECT ecr.act_show_by_register_number(%s, %s, %s, %s)",
+                                 (self._token, event_type, ref.year, ref.serial))
+        else:
+            act_id, niu = _id_or_niu(ref)
+            doc = self._db.value("SELECT ecr.act_show(%s, %s, %s)", (self._token, act_id, niu))
         return record_from_json(doc)
 
-    def history(self, act: int | str) -> list[AuditEntry]:
+    def locate(self, act: int | str | ActReference,
+               event_type: str | None = None) -> tuple[int | None, str | None]:
+        """The (id, NIU) pair the SQL API takes for ``act`` (as ``show`` takes it).
+
+        A register number is resolved in the database (``show``: a logged read,
+        refused when unknown or, without a type, ambiguous).
+        """
+        ref = act_reference(act)
+        if isinstance(ref, RegisterNumber):
+            return self.show(ref, event_type).id, None
+        return _id_or_niu(ref)
+
+    def history(self, act: int | str | ActReference,
+                event_type: str | None = None) -> list[AuditEntry]:
         """Every audit entry about the act, oldest first (the read is logged)."""
-        act_id, niu = _ref(act)
+        act_id, niu = self.locate(act, event_type)
         rows = self._db.rows("SELECT * FROM ecr.act_history(%s, %s, %s)",
                              (self._token, act_id, niu))
         return [AuditEntry(seq=r["seq"], at=r["at"], user_number=r["user_number"],
                            workstation=r["workstation"], action=r["action"], act_id=r["act_id"],
                            detail=r["detail"] or {}) for r in rows]
 
-    def add_mention(self, act: int | str, kind: str, text: str,
+    def add_mention(self, act: int | str | ActReference, kind: str, text: str,
                     court_decision_date: dt.date | None = None,
-                    court_reference: str | None = None) -> Mention:
+                    court_reference: str | None = None, *,
+                    event_type: str | None = None) -> Mention:
         """Append a marginal mention to a validated act (officer).
 
         A ``rectification`` needs the court decision's date and reference.
@@ -159,7 +189,7 @@ class ActsService:
         if kind not in MENTION_KINDS:
             raise InvalidValue(tr("Unknown mention kind {kind}", kind=kind), field="kind",
                                rule="bad_mention_kind")
-        act_id, niu = _ref(act)
+        act_id, niu = self.locate(act, event_type)
         row = self._db.row(
             "SELECT * FROM ecr.act_add_mention(%s, %s, %s, %s, %s, %s, %s)",
             (self._token, act_id, niu, kind, text, court_decision_date, court_reference))
@@ -217,17 +247,36 @@ def register_number(serial: int, year: int) -> str:
 _MAX_ACT_ID = 2**63 - 1  # the database's bigint
 
 
-def _ref(act: int | str) -> tuple[int | None, str | None]:
-    """An act reference: an id (int or digits up to 18 long) or a 19-digit NIU."""
-    if isinstance(act, int) and not isinstance(act, bool) and 1 <= act <= _MAX_ACT_ID:
-        return act, None
-    text = "" if isinstance(act, int) else str(act).strip().replace(" ", "")
-    if text.isascii() and text.isdigit() and len(text) == 19:
-        return None, text
-    if text.isascii() and text.isdigit() and len(text) < 19 and int(text) > 0:
-        return int(text), None
-    raise InvalidValue(tr("An act is named by its number or its 19-digit NIU"), field="act",
-                       rule="bad_act_reference")
+def act_reference(act: int | str | ActReference) -> int | ActReference:
+    """What names an act: an ``int`` is the internal id (a program's, never typed);
+    text is what a person typed, a NIU or a register number (``parse_act_reference``:
+    a bare number like ``"108"`` is refused, it names nothing a person sees)."""
+    if isinstance(act, Niu | RegisterNumber):
+        return act
+    if isinstance(act, int) and not isinstance(act, bool):
+        if 1 <= act <= _MAX_ACT_ID:
+            return act
+        raise InvalidActReference(tr("No act has the internal id {id}", id=act), field="act",
+                                  rule="bad_act_reference")
+    return parse_act_reference(act)
+
+
+def _internal_id(act_id: int) -> int:
+    """``act_id`` if it is an internal id (an ``int``); text is refused, never cast.
+
+    The SQL API casts the text "108" to the id 108: a string reaching these
+    calls would be a person's typing taken as an internal id (issue 13, bug 2).
+    A person's reference is resolved first: ``show(reference).id``.
+    """
+    ref = act_reference(act_id)
+    if not isinstance(ref, int):
+        raise InvalidActReference(tr("No act has the internal id {id}", id=act_id),
+                                  field="act", rule="bad_act_reference")
+    return ref
+
+
+def _id_or_niu(ref: int | Niu) -> tuple[int | None, str | None]:
+    return (ref, None) if isinstance(ref, int) else (None, ref.value)
 
 
 def _dump(value: Any) -> str:

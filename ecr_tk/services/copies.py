@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from common.acts.reference import ActReference
 from common.i18n import translator
 
-from .acts import _ref
 from .errors import InvalidValue
 from .values import COPY_KINDS, CopyIssued, Takings
 
@@ -33,16 +33,22 @@ class CopiesService:
         self._token = token
         self._session = session
 
-    def issue(self, act: int | str, kind: str, requester: str) -> CopyIssued:
+    def issue(self, act: int | str | ActReference, kind: str, requester: str, *,
+              event_type: str | None = None) -> CopyIssued:
         """Issue a ``full`` copy or an extract (``extract_with_filiation``,
-        ``extract_without_filiation``) of a validated act to ``requester``."""
+        ``extract_without_filiation``) of a validated act to ``requester``.
+
+        ``act`` is named as ``ActsService.show`` takes it: a NIU or a register
+        number typed by a person (with ``event_type`` when needed), or the
+        internal id as an ``int``; never a bare number typed.
+        """
         if kind not in COPY_KINDS:
             raise InvalidValue(tr("Unknown copy kind {kind}", kind=kind), field="kind",
                                rule="bad_copy_kind")
         if not requester or not requester.strip():
             raise InvalidValue(tr("The requester's name is required"), field="requester",
                                rule="required")
-        act_id, niu = _ref(act)
+        act_id, niu = self._session.acts.locate(act, event_type)
         row = self._db.row("SELECT * FROM ecr.copy_issue(%s, %s, %s, %s, %s)",
                            (self._token, act_id, niu, kind, requester.strip()))
         return copy_from_row(row)

@@ -36,7 +36,7 @@ class WorkflowRefused(CentreError):
 
 
 class ActNotFound(CentreError):
-    """No act with that id or NIU in this centre (``act_not_found``)."""
+    """No act with that id, NIU or register number in this centre (``act_not_found``)."""
 
 
 class InvalidAct(CentreError):
@@ -55,6 +55,17 @@ class InvalidAct(CentreError):
 class InvalidValue(CentreError):
     """A value given to a service is not acceptable (bad centre code, bad role,
     privilege out of range, unknown copy kind …)."""
+
+
+class AmbiguousActReference(InvalidValue):
+    """A register number given without its event type names acts of several types
+    (``act_reference_ambiguous``); ``event_types`` lists them, so the person can
+    choose one."""
+
+    def __init__(self, message: str, *, event_types: tuple[str, ...] = (),
+                 field: str | None = "type", rule: str = "act_reference_ambiguous") -> None:
+        super().__init__(message, field=field, rule=rule)
+        self.event_types = event_types
 
 
 class Conflict(CentreError):

@@ -180,7 +180,7 @@ def test_an_invalid_act_stored_before_the_check_is_neither_verified_nor_validate
         staff.secretary.acts.verify(draft)
     assert (err.value.field, err.value.rule) == ("occurred_on", "date_in_future")
     # through the real command line too: one line naming the field and the rule
-    line = refused_in_one_line(ecr(tmp_path / "home", "act", "verify", str(draft), "--as",
+    line = refused_in_one_line(ecr(tmp_path / "home", "act", "verify", f"id:{draft}", "--as",
                                    str(SECRETARY), user=SECRETARY))
     assert line.endswith("[occurred_on] (date_in_future)")
     verified = _legacy(fresh_db, staff, set_at(bad, "nickname", "x"), status="verified")

@@ -73,12 +73,13 @@ def test_the_whole_workflow_through_the_command_line(ecr: Ecr, tmp_path: Path) -
     assert drafted["id"] == 1 and drafted["register_number"] == f"n° 1 / {dt.date.today().year}"
     queue = ecr.json("act", "queue", "to_verify", "--as", "2", password=SECRETARY_PW)
     assert [q["id"] for q in queue] == [1]
-    verified = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)
+    verified = ecr.json("act", "verify", "id:1", "--as", "2", password=SECRETARY_PW)
     niu = verified["niu"]
     assert len(niu) == 19 and niu.startswith("221001")
     validated = ecr.json("act", "validate", niu, "--as", "1", password=OFFICER_PW)
     assert validated["status"] == "validated" and validated["niu"] == niu
-    mention = ecr.json("act", "mention", "1", "--kind", "rectification", "--text",
+    year = dt.date.today().year
+    mention = ecr.json("act", "mention", f"1/{year}", "--kind", "rectification", "--text",
                        "Lire « Awa Ndèye »", "--court-date", "2026-02-01",
                        "--court-reference", "Jugement 7/2026", "--as", "1", password=OFFICER_PW)
     assert mention["kind"] == "rectification"
@@ -86,7 +87,7 @@ def test_the_whole_workflow_through_the_command_line(ecr: Ecr, tmp_path: Path) -
     assert shown["status"] == "validated"
     assert shown["data"]["child"]["given_names"] == examples.BIRTH["child"]["given_names"]
     assert [m["court_reference"] for m in shown["mentions"]] == ["Jugement 7/2026"]
-    history = ecr.json("act", "history", "1", "--as", "1", password=OFFICER_PW)
+    history = ecr.json("act", "history", "id:1", "--as", "1", password=OFFICER_PW)
     changes = [h["action"] for h in history if h["action"] != "act.show"]  # reads logged too
     assert changes[:4] == ["act.draft", "act.verify", "act.validate", "act.mention"]
     assert "act.show" in [h["action"] for h in history]
@@ -96,8 +97,8 @@ def test_the_whole_workflow_through_the_command_line(ecr: Ecr, tmp_path: Path) -
     assert ecr.json("search", "--surname", "Diallo", "--as", "2", password=SECRETARY_PW) == []
     issued = ecr.json("copy", "issue", niu, "--kind", "full", "--requester", "Ousmane Ndiaye",
                       "--as", "2", password=SECRETARY_PW)
-    again = ecr.json("copy", "issue", "1", "--kind", "full", "--requester", "Ousmane Ndiaye",
-                     "--as", "2", password=SECRETARY_PW)
+    again = ecr.json("copy", "issue", f"n° 1 / {year}", "--type", "birth", "--kind", "full",
+                     "--requester", "Ousmane Ndiaye", "--as", "2", password=SECRETARY_PW)
     assert (issued["copy_number"], again["copy_number"], again["duplicate"]) == (1, 2, True)
     takings = ecr.json("copy", "takings", "--as", "1", password=OFFICER_PW)
     assert (takings["count"], takings["total"]) == (2, "2000.00")
@@ -108,14 +109,51 @@ def test_the_whole_workflow_through_the_command_line(ecr: Ecr, tmp_path: Path) -
 def test_reject_and_update_through_the_command_line(ecr: Ecr, tmp_path: Path) -> None:
     birth = _write(tmp_path, "birth.json", examples.BIRTH)
     ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
-    rejected = ecr.json("act", "reject", "1", "--reason", "Nom de la mère", "--as", "2",
+    rejected = ecr.json("act", "reject", "id:1", "--reason", "Nom de la mère", "--as", "2",
                         password=SECRETARY_PW)
     assert rejected["status"] == "rejected"
     assert [q["id"] for q in ecr.json("act", "queue", "rejected", "--as", "3",
                                       password=AGENT_PW)] == [1]
-    fixed = ecr.json("act", "update", "1", birth, "--as", "3", password=AGENT_PW)
+    fixed = ecr.json("act", "update", "id:1", birth, "--as", "3", password=AGENT_PW)
     assert fixed["id"] == 1
-    assert ecr.json("act", "show", "1", "--as", "3", password=AGENT_PW)["status"] == "draft"
+    assert ecr.json("act", "show", "id:1", "--as", "3", password=AGENT_PW)["status"] == "draft"
+
+
+def test_an_act_is_named_by_niu_register_number_or_id_colon_never_a_bare_number(
+        ecr: Ecr, tmp_path: Path) -> None:
+    # the death is id 1 and n° 1 of the deaths; the births are ids 2 and 3, n° 1 and 2
+    year = dt.date.today().year
+    death = _write(tmp_path, "death.json", examples.DEATH)
+    birth = _write(tmp_path, "birth.json", examples.BIRTH)
+    ecr.json("act", "draft", "--type", "death", death, "--as", "3", password=AGENT_PW)
+    for _ in range(2):
+        ecr.json("act", "draft", "--type", "birth", birth, "--confirm-duplicates", "--as", "3",
+                 password=AGENT_PW)
+    code, out, err = ecr.run("act", "show", "2", "--as", "3", password=AGENT_PW)
+    assert code == 1 and out == "" and "bad_act_reference" in err
+    assert "2/YEAR" in err and "id:2" in err
+    code, _, err = ecr.run("copy", "issue", "2", "--kind", "full", "--requester", "X Y",
+                           "--as", "2", password=SECRETARY_PW)
+    assert code == 1 and "bad_act_reference" in err
+    shown = ecr.json("act", "show", f"2/{year}", "--as", "3", password=AGENT_PW)
+    assert (shown["id"], shown["event_type"]) == (3, "birth")
+    assert ecr.json("act", "show", "id:2", "--as", "3", password=AGENT_PW)["id"] == 2
+    code, _, err = ecr.run("act", "show", f"1/{year}", "--as", "3", password=AGENT_PW)
+    assert code == 1 and "act_reference_ambiguous" in err
+    assert f"Birth n° 1 / {year}, Death n° 1 / {year}" in err
+    code, _, err = ecr.run("act", "show", f"1/{year}", "--as", "3", password=AGENT_PW, lang="fr")
+    assert f"Naissance n° 1 / {year}, Décès n° 1 / {year}. Choisissez le type d'acte" in err
+    assert ecr.json("act", "show", f"1/{year}", "--type", "death", "--as", "3",
+                    password=AGENT_PW)["id"] == 1
+    code, _, err = ecr.run("act", "show", f"2/{year}", "--type", "death", "--as", "3",
+                           password=AGENT_PW)
+    assert code == 1 and "act_not_found" in err
+    niu = ecr.json("act", "verify", f"2/{year}", "--as", "2", password=SECRETARY_PW)["niu"]
+    grouped = " ".join(niu[i:i + 4] for i in range(0, 19, 4))
+    assert ecr.json("act", "show", grouped, "--as", "3", password=AGENT_PW)["id"] == 3
+    code, listing, err = ecr.run("act", "queue", "to_verify", "--as", "2", password=SECRETARY_PW)
+    assert code == 0, err
+    assert [line.split()[0] for line in listing.splitlines()] == ["id:1", "id:2"]
 
 
 def test_user_commands(ecr: Ecr) -> None:
@@ -164,7 +202,7 @@ def test_bad_act_files_are_refused_with_the_field_and_nothing_is_written(
 def test_refusals_are_one_line_naming_the_rule(ecr: Ecr, tmp_path: Path) -> None:
     birth = _write(tmp_path, "birth.json", examples.BIRTH)
     ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
-    code, out, err = ecr.run("act", "validate", "1", "--as", "1", password=OFFICER_PW)
+    code, out, err = ecr.run("act", "validate", "id:1", "--as", "1", password=OFFICER_PW)
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "transition_not_allowed" in err
     code, _, err = ecr.run("act", "draft", "--type", "birth", birth, "--as", "3",
@@ -172,7 +210,7 @@ def test_refusals_are_one_line_naming_the_rule(ecr: Ecr, tmp_path: Path) -> None
     assert code == 1 and "possible_duplicates" in err
     assert ecr.json("act", "draft", "--type", "birth", birth, "--confirm-duplicates", "--as",
                     "3", password=AGENT_PW)["id"] == 2
-    code, _, err = ecr.run("act", "show", "1", "--as", "3", password="wrong-password")
+    code, _, err = ecr.run("act", "show", "id:1", "--as", "3", password="wrong-password")
     assert code == 1 and "wrong_password" in err
     code, _, err = ecr.run("init", "--centre", "12345", "--name", "x", "--officer", "1",
                            "--officer-name", "x", password=OFFICER_PW)
@@ -213,10 +251,10 @@ def second_db(admin_dsn: str) -> Any:
 def test_backup_then_restore_round_trip(ecr: Ecr, tmp_path: Path, second_db: str) -> None:
     birth = _write(tmp_path, "birth.json", examples.BIRTH)
     ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
-    niu = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)["niu"]
-    ecr.json("act", "validate", "1", "--as", "1", password=OFFICER_PW)
+    niu = ecr.json("act", "verify", "id:1", "--as", "2", password=SECRETARY_PW)["niu"]
+    ecr.json("act", "validate", "id:1", "--as", "1", password=OFFICER_PW)
     archive = tmp_path / "centre.ecrbackup"
-    code, _, err = ecr.run("act", "show", "1", "--as", "3", password=AGENT_PW)
+    code, _, err = ecr.run("act", "show", "id:1", "--as", "3", password=AGENT_PW)
     assert code == 0, err
     refused, _, err = ecr.run("backup", str(archive), "--as", "2", password=SECRETARY_PW,
                               stdin=f"{BACKUP_PASSPHRASE}\n")
@@ -251,11 +289,11 @@ def test_backup_then_restore_round_trip(ecr: Ecr, tmp_path: Path, second_db: str
 def test_text_output_names_things_in_french_by_default(ecr: Ecr, tmp_path: Path) -> None:
     birth = _write(tmp_path, "birth.json", examples.BIRTH)
     ecr.json("act", "draft", "--type", "birth", birth, "--as", "3", password=AGENT_PW)
-    code, shown, err = ecr.run("act", "show", "1", "--as", "3", password=AGENT_PW, lang="fr")
+    code, shown, err = ecr.run("act", "show", "id:1", "--as", "3", password=AGENT_PW, lang="fr")
     assert code == 0, err
     assert "Événement: Naissance" in shown and "Statut: Brouillon" in shown, shown
     assert "event_type" not in shown and "status:" not in shown
-    code, history, err = ecr.run("act", "history", "1", "--as", "3", password=AGENT_PW,
+    code, history, err = ecr.run("act", "history", "id:1", "--as", "3", password=AGENT_PW,
                                  lang="fr")
     assert code == 0 and "brouillon créé" in history, history
     code, found, err = ecr.run("act", "queue", "to_verify", "--as", "2", password=SECRETARY_PW,

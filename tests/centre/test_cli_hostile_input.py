@@ -114,7 +114,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(home: Path, staff: Sta
     env = {**os.environ, "ECR_PASSWORD": PASSWORDS[AGENT]}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ecr_tk.cli", "--home", str(home), "--json", "act", "show",
-         str(act), "--as", str(AGENT)],
+         f"id:{act}", "--as", str(AGENT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # `| head` that has read enough, before ecr writes

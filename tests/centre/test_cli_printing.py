@@ -19,7 +19,7 @@ def test_copy_issue_writes_the_copy_and_its_receipt_as_pdf(ecr: Ecr, tmp_path: P
     birth = tmp_path / "birth.json"
     birth.write_text(json.dumps(examples.BIRTH), "utf-8")
     ecr.json("act", "draft", "--type", "birth", str(birth), "--as", "3", password=AGENT_PW)
-    niu = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)["niu"]
+    niu = ecr.json("act", "verify", "id:1", "--as", "2", password=SECRETARY_PW)["niu"]
     ecr.json("act", "validate", niu, "--as", "1", password=OFFICER_PW)
 
     out, receipt = tmp_path / "copie.pdf", tmp_path / "recu.pdf"
@@ -43,7 +43,7 @@ def test_copy_issue_refuses_an_unwritable_output_with_a_clear_message(
     birth = tmp_path / "birth.json"
     birth.write_text(json.dumps(examples.BIRTH), "utf-8")
     ecr.json("act", "draft", "--type", "birth", str(birth), "--as", "3", password=AGENT_PW)
-    niu = ecr.json("act", "verify", "1", "--as", "2", password=SECRETARY_PW)["niu"]
+    niu = ecr.json("act", "verify", "id:1", "--as", "2", password=SECRETARY_PW)["niu"]
     ecr.json("act", "validate", niu, "--as", "1", password=OFFICER_PW)
     code, _out, err = ecr.run("copy", "issue", niu, "--kind", "full", "--requester", "X Y",
                               "--out", str(tmp_path / "no-such-folder" / "c.pdf"), "--as", "2",

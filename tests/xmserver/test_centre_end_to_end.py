@@ -67,7 +67,7 @@ def test_a_copy_printed_by_an_enrolled_centre_verifies_with_the_country_ca_only(
     act = tmp_path / "birth.json"
     act.write_text(json.dumps(examples.BIRTH), "utf-8")
     drafted = as_user(3, "act", "draft", "--type", "birth", str(act))
-    niu = as_user(2, "act", "verify", str(drafted["id"]))["niu"]
+    niu = as_user(2, "act", "verify", f"id:{drafted['id']}")["niu"]
     as_user(1, "act", "validate", niu)
 
     pdf = tmp_path / "copie.pdf"

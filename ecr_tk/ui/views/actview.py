@@ -144,7 +144,9 @@ class ActView(View):
 
     @guarded
     def issue_copy(self) -> None:
-        self.bench.open("copies", act=self.record.niu or str(self.record.id))
+        # the field shows what the clerk reads on the act, never its internal id
+        self.bench.open("copies", act=niu_text(self.record.niu) or self.record.register_number,
+                        event_type=self.record.event_type)
 
     @guarded
     def add_mention(self) -> None:

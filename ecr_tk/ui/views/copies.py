@@ -1,5 +1,11 @@
 """Copies and extracts: find the act, choose the document, see the fee, issue, print.
 
+The act is named as the clerk reads it on the paper or the screen: its NIU, or
+its register number "61/2026" with its type when several types share the
+number; never the database's internal id (issue 13, bug 2: "108" issued a copy
+of the act with id 108, another person's).  What is issued is always the act
+found from what the field says at that moment.
+
 Issuing goes through the copies service (counted, billed, traced); the PDF of
 the copy and of the receipt come from the print designer's renderer
 (``printdesigner.documents.render_copy``) and are written under the home
@@ -48,21 +54,33 @@ class CopiesView(View):
     def title_for_nav(cls) -> str:
         return tr("Copies and extracts")
 
-    def __init__(self, master: tk.Misc, bench: Any, *, act: str | None = None) -> None:
-        super().__init__(master, bench, act=act)
+    def __init__(self, master: tk.Misc, bench: Any, *, act: str | None = None,
+                 event_type: str | None = None) -> None:
+        from common.acts.dictionary import EVENTS
+
+        super().__init__(master, bench, act=act, event_type=event_type)
         self.record: Any = None
         self.issued: Any = None
         self.fees: dict[str, Any] = {}
         self.currency = ""
-        self.form = Form(self, label_width=24)
+        self.form = Form(self, label_width=32)
         self.form.pack(anchor="w", pady=(10, 0))
-        self.act_entry = self.form.add("act", tr("NIU or act number"), lambda m: ttk.Entry(
-            m, width=28), required=True)
+        self.act_text = tk.StringVar(self)
+        self.act_entry = self.form.add("act", tr("NIU or register number (no./year)"),
+                                       lambda m: ttk.Entry(m, width=28,
+                                                           textvariable=self.act_text),
+                                       required=True)
         self.act_entry.bind("<Return>", lambda _e: self.find())
+        # register numbers are counted per type: the type tells 61/2026 the birth
+        # from 61/2026 the death (blank: the number names one act only)
+        self.event_type = self.form.add("type", tr("Type of act"), lambda m: ChoiceBox(
+            m, [(k, e.label()) for k, e in EVENTS.items()], width=26))
+        assert isinstance(self.event_type, ChoiceBox)
+        self.event_type.bind("<<ComboboxSelected>>", lambda _e: self._forget_act(), add="+")
         self.form.add_widget(ttk.Button(self.form, text=tr("Find the act"), command=self.find))
         self.act_summary = ttk.Label(self, text="", style="Heading.TLabel", wraplength=760)
         self.act_summary.pack(anchor="w", pady=(6, 6))
-        self.issue_form = Form(self, label_width=24)
+        self.issue_form = Form(self, label_width=32)
         self.issue_form.pack(anchor="w")
         self.kind = self.issue_form.add("kind", tr("Document"), lambda m: ChoiceBox(
             m, [(k, copy_kind_label(k)) for k in COPY_KINDS], blank=False, width=30),
@@ -92,6 +110,8 @@ class CopiesView(View):
             anchor="w", pady=(16, 2), side="bottom")
         if act:
             self.act_entry.insert(0, act)
+        self.event_type.set_key(event_type)
+        self.act_text.trace_add("write", lambda *_a: self._forget_act())
 
     @guarded
     def refresh(self) -> None:
@@ -120,32 +140,58 @@ class CopiesView(View):
 
     @guarded
     def find(self) -> None:
+        """The act the field names, shown for the clerk to check (or why none is)."""
+        from common.errors import UserError
+        from ecr_tk.services.errors import ActNotFound, AmbiguousActReference, InvalidValue
+
         self.messages.clear()
-        self.issued = None
-        self._hide_print()
-        reference = self.act_entry.get().strip().replace(" ", "")
-        if not reference:
-            self.form.show_message("act", tr("Type the NIU or the act number"))
-            return
+        self._forget_act()
         self.form.clear_messages()
-        self.record = self.session.acts.show(reference)
+        reference = self.act_entry.get().strip()  # type: ignore[attr-defined]
+        if not reference:
+            self.form.show_message("act", tr("Type the NIU or the register number, e.g. "
+                                             "61/2026"))
+            return
+        event_type = self.event_type.get_key() if isinstance(self.event_type, ChoiceBox) \
+            else None
+        try:
+            record = self.session.acts.show(reference, event_type)
+        except AmbiguousActReference as exc:
+            self.form.show_message("type", str(exc))
+            self.event_type.focus_set()
+            return
+        except (ActNotFound, InvalidValue) as exc:
+            self.form.show_message("type" if exc.field == "type" else "act", str(exc))
+            return
+        except UserError as exc:
+            if exc.rule not in ("bad_act_reference", "niu_format", "niu_check_digits"):
+                raise
+            self.form.show_message("act", str(exc))
+            return
+        self.record = record
         from ecr_tk.services.values import ActSummary
 
-        summary = ActSummary(id=self.record.id, event_type=self.record.event_type,
-                             status=self.record.status,
-                             register_number=self.record.register_number, niu=self.record.niu,
-                             principal=_principal(self.record), occurred_on=self.record.occurred_on,
-                             registered_on=self.record.registered_on)
+        summary = ActSummary(id=record.id, event_type=record.event_type,
+                             status=record.status,
+                             register_number=record.register_number, niu=record.niu,
+                             principal=_principal(record), occurred_on=record.occurred_on,
+                             registered_on=record.registered_on)
         self.act_summary.configure(text=summary_line(summary) + (
-            f"  ·  NIU {niu_text(self.record.niu)}" if self.record.niu else ""))
+            f"  ·  NIU {niu_text(record.niu)}" if record.niu else ""))
+
+    def _forget_act(self) -> None:
+        """The field changed: the act found before is no longer the one named."""
+        self.record = None
+        self.issued = None
+        self.act_summary.configure(text="")
+        self._hide_print()
 
     @guarded
     def issue(self) -> None:
         self.messages.clear()
+        self.find()  # the act the field names now, never one found before
         if self.record is None:
-            self.find()
-            if self.record is None:
-                return
+            return
         kind = self.kind.get_key() if isinstance(self.kind, ChoiceBox) else None
         requester = self.requester.get().strip()  # type: ignore[attr-defined]
         self.issue_form.clear_messages()
