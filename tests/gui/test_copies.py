@@ -117,3 +117,32 @@ def test_issue_a_copy_from_an_act_fills_in_what_the_clerk_reads(app: Any, hands:
     assert copies.act_entry.get() == niu_text(niu)
     assert copies.event_type.get_key() == "birth"
     assert copies.record is not None and copies.record.id == 2
+
+
+def test_a_second_click_on_issue_never_charges_a_second_fee_unasked(
+        app: Any, hands: Hands) -> None:
+    """Issue 13, bug 8: Délivrer stayed active; a second click issued a second paid receipt."""
+    act_id, niu = seed_validated(app)
+    bench = log_in(hands, app, SECRETARY)
+    hands.click(bench.nav_buttons["copies"])
+    copies = bench.current
+    _find(hands, copies, niu_text(niu))
+    hands.type_into(copies.requester, "Mariama Sow")
+    hands.click(copies.issue_button)
+    assert copies.issued is not None
+    assert copies.issue_button.instate(["disabled"])
+    copies.issue_button.invoke()  # a double click: the button does nothing now
+    hands.pump(0.05)
+    assert app.session.copies.takings().count == 1
+    # looked up again, same document, same person: asked, and "Do not issue" issues nothing
+    hands.press(copies.act_entry, "Return")
+    hands.answer_dialog("cancel", lambda: hands.click(copies.issue_button))
+    assert "Mariama Sow" in hands.last_dialog_text
+    assert app.session.copies.takings().count == 1
+    hands.answer_dialog("issue", lambda: hands.click(copies.issue_button))
+    assert app.session.copies.takings().count == 2
+    # another requester is another request: issued without a question
+    hands.type_into(copies.requester, "Ousmane Ba")
+    hands.click(copies.issue_button)
+    assert app.session.copies.takings().count == 3
+    assert act_id == copies.record.id

@@ -33,6 +33,7 @@ from ecr_tk.labels import (
     niu_text,
     summary_line,
 )
+from ecr_tk.ui.dialogs import Dialog
 from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import ChoiceBox, Form
@@ -87,9 +88,12 @@ class CopiesView(View):
             required=True)
         assert isinstance(self.kind, ChoiceBox)
         self.kind.set_key("full")
-        self.kind.bind("<<ComboboxSelected>>", lambda _e: self.show_fee(), add="+")
+        self.kind.bind("<<ComboboxSelected>>", lambda _e: self._request_changed(), add="+")
+        self.requester_text = tk.StringVar(self)
         self.requester = self.issue_form.add("requester", tr("Requested by"), lambda m: ttk.Entry(
-            m, width=36), required=True)
+            m, width=36, textvariable=self.requester_text), required=True)
+        #: (act id, kind, requester) of the document issued last from this page
+        self._last_issue: tuple[int, str, str] | None = None
         self.fee_label = ttk.Label(self.issue_form, text="", font="EcrBold")
         self.issue_form.add_widget(self.fee_label)
         row = ttk.Frame(self)
@@ -112,6 +116,7 @@ class CopiesView(View):
             self.act_entry.insert(0, act)
         self.event_type.set_key(event_type)
         self.act_text.trace_add("write", lambda *_a: self._forget_act())
+        self.requester_text.trace_add("write", lambda *_a: self._request_changed())
 
     @guarded
     def refresh(self) -> None:
@@ -185,6 +190,30 @@ class CopiesView(View):
         self.issued = None
         self.act_summary.configure(text="")
         self._hide_print()
+        self.issue_button.state(["!disabled"])
+
+    def _request_changed(self) -> None:
+        """Another document or requester: a new request, which may be issued."""
+        self.show_fee()
+        self.issue_button.state(["!disabled"])
+
+    def _confirm_another(self, kind: str, requester: str) -> bool:
+        """True unless this very document was just issued here and the clerk says no.
+
+        Each issue records a paid receipt: a second click, or Délivrer again
+        after looking the act up once more, must not charge the citizen twice
+        without a question (issue 13, bug 8).
+        """
+        assert self.record is not None
+        if self._last_issue != (self.record.id, kind, requester):
+            return True
+        answer = Dialog(
+            self, tr("Issue it again?"),
+            tr("A {document} of this act was just issued to {name}. Issue another one and "
+               "record a second fee?", document=copy_kind_label(kind), name=requester),
+            [("cancel", tr("Do not issue")), ("issue", tr("Issue another one"))],
+            default="cancel", cancel="cancel", tone="warning").show()
+        return answer == "issue"
 
     @guarded
     def issue(self) -> None:
@@ -198,8 +227,17 @@ class CopiesView(View):
         if not requester:
             self.issue_form.show_message("requester", tr("Who asks for the document?"))
             return
-        self.issued = self.session.copies.issue(self.record.niu or self.record.id, kind or "full",
-                                                requester)
+        kind = kind or "full"
+        if not self._confirm_another(kind, requester):
+            return
+        self.issue_button.state(["disabled"])  # until the act, document or requester changes
+        try:
+            self.issued = self.session.copies.issue(self.record.niu or self.record.id, kind,
+                                                    requester)
+        except BaseException:
+            self.issue_button.state(["!disabled"])
+            raise
+        self._last_issue = (self.record.id, kind, requester)
         i = self.issued
         lines = [
             tr("Receipt {number}", number=i.receipt_number),
