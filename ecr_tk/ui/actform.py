@@ -179,6 +179,8 @@ class ActForm(ttk.Frame):
                     previous[1] if message in previous[1] else f"{previous[1]}\n{message}")
                 placed[target] = (tone, text)
         for path, leaf in leaves.items():
+            if leaf.input.pending_refusal():  # the refused key's reason stays until corrected
+                continue
             verdict = placed.get(path)
             if verdict is None:
                 if leaf.shown or show_all:

@@ -135,6 +135,11 @@ class MaskedEntry(ttk.Entry):
 
     ``on_refused(reason)`` is told why a key was refused (the form shows it next
     to the field); ``separator`` is appended after ``auto_after`` digit groups.
+
+    After a refused key, every further key is refused too until the clerk deletes
+    something: otherwise the digits typed on after the mistake slid into the
+    wrong places ("31042025" became "31/05/" and then a real but wrong
+    31/05/2025 when the year was typed again; issue 13, bug 4).
     """
 
     def __init__(self, master: tk.Misc, *, refusal: Callable[[str], str | None],
@@ -144,12 +149,21 @@ class MaskedEntry(ttk.Entry):
         self._separator = separator
         self._groups = groups
         self.on_refused: Callable[[str], None] | None = None
+        #: Why the last key was refused, until something is deleted (see above).
+        self.blocked: str | None = None
         self.configure(validate="key",
                        validatecommand=(self.register(self._check), "%d", "%P", "%S", "%i"))
 
     def _check(self, action: str, proposed: str, inserted: str, index: str) -> bool:
-        if action != "1":  # deletions are always allowed
+        if action != "1":  # deletions are always allowed, and end a refusal
+            self.blocked = None
             return True
+        if self.blocked is not None:
+            self.bell()
+            if self.on_refused is not None:
+                self.on_refused(tr("{reason}. Delete the wrong digit (Backspace) before "
+                                   "typing on", reason=self.blocked.rstrip(".")))
+            return False
         cleaned = proposed.replace("-", self._separator).replace(".", self._separator)
         if cleaned != proposed:
             self.after_idle(self._replace_text, cleaned)
@@ -158,6 +172,7 @@ class MaskedEntry(ttk.Entry):
             return False  # the separator was already added for the clerk: a typed one is a no-op
         reason = self._refusal(proposed)
         if reason is not None:
+            self.blocked = reason
             self.bell()
             if self.on_refused is not None:
                 self.on_refused(reason)
@@ -173,6 +188,14 @@ class MaskedEntry(ttk.Entry):
         if self.get() == expected:
             self.insert("end", self._separator)
             self.icursor("end")
+
+    def set_text(self, text: str) -> None:
+        """Show ``text`` as it is (a stored value), without checking it key by key."""
+        self.configure(validate="none")
+        self.delete(0, "end")
+        self.insert(0, text)
+        self.configure(validate="key")
+        self.blocked = None
 
     def _replace_text(self, text: str) -> None:
         self.delete(0, "end")
@@ -205,10 +228,7 @@ class DateField(ttk.Frame):
     def set_date(self, value: dt.date | str | None) -> None:
         if isinstance(value, str):
             value = dt.date.fromisoformat(value) if value else None
-        self.entry.configure(validate="none")
-        self.entry.delete(0, "end")
-        self.entry.insert(0, format_date(value))
-        self.entry.configure(validate="key")
+        self.entry.set_text(format_date(value))
 
     def open_calendar(self) -> None:
         CalendarPopup.for_root(self).open_for(self)
@@ -228,10 +248,7 @@ class TimeField(ttk.Frame):
         return parse_time_text(self.entry.get())
 
     def set_time(self, value: str | None) -> None:
-        self.entry.configure(validate="none")
-        self.entry.delete(0, "end")
-        self.entry.insert(0, value or "")
-        self.entry.configure(validate="key")
+        self.entry.set_text(value or "")
 
 
 class CalendarPopup:

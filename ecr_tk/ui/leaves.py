@@ -56,6 +56,10 @@ class LeafInput:
         elif isinstance(widget, ttk.Entry):
             widget.configure(style="Invalid.TEntry" if invalid else "TEntry")
 
+    def pending_refusal(self) -> str | None:
+        """Why a key was just refused, while the clerk has not corrected it yet."""
+        return None
+
     def _refused(self, reason: str) -> None:
         if self.on_refused is not None:
             self.on_refused(reason)
@@ -161,10 +165,10 @@ class DateInput(LeafInput):
         try:
             self.date.set_date(value)
         except ValueError:  # a stored value that is not a date: show it, the validator says why
-            self.date.entry.configure(validate="none")
-            self.date.entry.delete(0, "end")
-            self.date.entry.insert(0, str(value))
-            self.date.entry.configure(validate="key")
+            self.date.entry.set_text(str(value))
+
+    def pending_refusal(self) -> str | None:
+        return self.date.entry.blocked
 
 
 class TimeInput(LeafInput):
@@ -179,6 +183,9 @@ class TimeInput(LeafInput):
 
     def set(self, value: Any) -> None:
         self.time.set_time(None if value is None else str(value))
+
+    def pending_refusal(self) -> str | None:
+        return self.time.entry.blocked
 
 
 class ChoiceInput(LeafInput):

@@ -93,6 +93,25 @@ def test_typing_on_after_a_refused_key_never_yields_an_impossible_date(
     assert problems or value is not None
 
 
+def test_digits_typed_after_a_refused_one_never_slide_into_another_date(
+        root: tk.Tk, hands: Hands) -> None:
+    """Issue 13, bug 4: "31042025" became "31/05/", and the year typed again gave a
+    real but wrong 31/05/2025; the reason was replaced by "Date incomplète" at once."""
+    form = make_form(root, "birth")
+    leaf = form.leaf("occurred_on")
+    entry = leaf.input.focus_widget
+    hands.type_into(entry, "31042025")
+    assert leaf.input.text() == "31/0"  # nothing after the refused 4
+    hands.pump(1.2)  # the as-you-type check has run
+    message = str(leaf.message.cget("text"))
+    assert "30" in message and "incompl" not in message.lower()
+    hands.type_into(entry, "2025", clear=False)
+    assert leaf.input.text() == "31/0"
+    hands.press(entry, "BackSpace")  # the clerk corrects
+    hands.type_into(entry, "30042025")
+    assert form.get_data()["occurred_on"] == "2025-04-30"
+
+
 def test_an_incomplete_date_is_named_when_leaving_the_field_and_refused_at_check(
         root: tk.Tk, hands: Hands) -> None:
     form = make_form(root, "birth")
