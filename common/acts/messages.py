@@ -3,12 +3,13 @@
 A rule key is stable and machine-readable (tests, JSON output, the GUI's field
 highlighting); the sentence is for people and is translated (French catalogue in
 ``common/i18n/locale/fr/acts.po``).  Each sentence completes the field's label:
-"Date of birth: is in the future (2031-01-01)".
+"Date of birth: is in the future (01/01/2031)".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 
 from common.i18n import translator
 
@@ -171,12 +172,45 @@ RULES: frozenset[str] = frozenset(_RULES)
 WARNING_RULES: frozenset[str] = frozenset({"mother_age_unusual", "court_decision_not_needed"})
 
 
+#: A parameter that is a date (the problems carry ISO dates, for programs).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+#: Parameters that repeat what was typed: shown exactly as they came.
+_AS_TYPED = frozenset({"value", "code", "character"})
+
+
+class _ForPeople(Mapping[str, object]):
+    """``params`` with dates as people read them here (20/11/2026, not 2026-11-20).
+
+    The problem itself keeps the ISO date (JSON output, the database's own
+    check); only the sentence shows the other form (issue 13, bug 5).  Read
+    key by key, so that a mapping of placeholders (the format document's) works.
+    """
+
+    def __init__(self, params: Params) -> None:
+        self._params = params
+
+    def __getitem__(self, key: str) -> object:
+        value = self._params[key]
+        m = _ISO_DATE.fullmatch(value) if isinstance(value, str) and key not in _AS_TYPED \
+            else None
+        return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._params
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+
 def rule_text(rule: str, params: Params) -> str:
     """The translated sentence of ``rule`` (in the current language)."""
     render = _RULES.get(rule)
     if render is not None:
         try:
-            return render(params)
+            return render(_ForPeople(params))
         except KeyError:  # parameters from elsewhere (the centre database) that lack one
             pass
     return tr("is refused (rule {rule})", rule=rule)

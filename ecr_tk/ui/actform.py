@@ -198,7 +198,7 @@ class ActForm(ttk.Frame):
     def _short(self, message: str, path: str) -> str:
         """Next to its field, a message need not repeat the enclosing groups' names.
 
-        "Enfant › Nom : est obligatoire" is shown as "Nom : est obligatoire".
+        "Enfant › Nom : obligatoire" is shown as "Nom : obligatoire".
         """
         try:
             label = self.event_type.path_label(path)

@@ -373,3 +373,17 @@ def test_a_refusal_message_shows_a_hidden_character_it_quotes_as_its_code_point(
         message = problem.message(lang)
         assert shown in message, message
         assert not [ch for ch in message if unicodedata.category(ch) in ("Cc", "Cf")], message
+
+
+def test_sentences_show_dates_as_people_read_them_and_values_as_typed() -> None:
+    """Issue 13, bug 5: "postérieure à la date de l'événement (2026-11-20)"."""
+    from common.acts.messages import rule_text, with_field
+    from common.i18n import using_language
+
+    with using_language("fr"):
+        assert rule_text("born_after_event", {"occurred": "2026-11-20"}) == (
+            "est postérieure à la date de l'événement (20/11/2026)")
+        # what the clerk typed is repeated exactly, even when it looks like a date
+        assert rule_text("invalid_date", {"value": "2026-02-30"}).endswith("2026-02-30")
+        assert with_field("Date de l'événement", rule_text("required", {})) == (
+            "Date de l'événement : obligatoire")
