@@ -242,9 +242,11 @@ def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
     """
     if act is None:
         act = session.acts.show(issued.niu)
+    place = session.settings.place()
     centre = CentreInfo(code=str(getattr(session.centre, "code", "")),
                         name=str(getattr(session.centre, "name", "")),
-                        locality=str(getattr(session.centre, "name", "")))
+                        area=place["area_name"], locality=place["locality"],
+                        country_name=place["country_name"])
     return render_copy(
         act, "receipt" if receipt else issued.kind, template, issued.copy_number, signer,
         centre=centre, issued_at=issued.issued_at, officer=str(getattr(session.user, "name", "")),

@@ -46,6 +46,10 @@ class Rules:
         return self.timeliness.get(event_type, Timeliness())
 
 
+#: The centre's place names kept as settings (``centre.<name>``, migration 0421).
+PLACE_SETTINGS = ("country_name", "locality", "area_name")
+
+
 class SettingsService:
     def __init__(self, db: Database, token: uuid.UUID, session: Session) -> None:
         self._db = db
@@ -85,6 +89,16 @@ class SettingsService:
 
     def currency(self) -> str:
         return str(self.all().get("copies.currency", "XOF"))
+
+    def place(self) -> dict[str, str]:
+        """Where the centre is, in words, for its documents (officer's settings, issue 13).
+
+        ``country_name`` ("République du Sénégal"), ``locality`` (where a document
+        is issued), ``area_name``; each ``""`` until the officer fills it in.
+        """
+        values = self.all()
+        return {name: str(values.get(f"centre.{name}") or "")
+                for name in PLACE_SETTINGS}
 
     # --------------------------------------------------------------- changing
     def set(self, key: str, value: Any) -> None:

@@ -115,8 +115,9 @@ def _header(title: str, *, right: bool = True) -> list[object]:
         StaticText("motto", 10, 14.5, 80, 4, text=tr("Unity – Work – Progress"), style=_MOTTO),
         Line("motto-rule", 40, 19.5, 20, 0, thickness=0.3),
         ComputedField("area", 10, 21, 80, 4, name="centre_area", style=_CENTRE),
+        # the centre's name as the officer wrote it ("Centre d'état civil de Thiès",
+        # "Mairie de Dakar-Plateau"): a prefix printed "Centre … de Centre …"
         ComputedField("centre", 10, 25.5, 80, 4.5, name="centre_name",
-                      prefix=tr("Civil registration centre of") + " ",
                       style=dataclasses.replace(_CENTRE, bold=True)),
         Image("arms", 95, 8, 20, 20, asset=EMBLEM),
     ]
@@ -182,7 +183,7 @@ def _footer(kind: str, y: float) -> list[object]:
                   style=_BODY),
         QrCode("qr", 54, y + 11, QR_MM, QR_MM),
         StaticText("qr-caption", 54, y + 11 + QR_MM, QR_MM, 3.5,
-                   text=tr("Verification: ecr verify"), style=_SMALL_CENTRE),
+                   text=tr("Verification code"), style=_SMALL_CENTRE),
         Box("seal", 100, y + 13, 32, 32, thickness=0.25, color="#808080", radius=16),
         StaticText("seal-caption", 100, y + 27, 32, 4, text=tr("Seal"),
                    style=dataclasses.replace(_SMALL_CENTRE, color="#808080")),
@@ -273,8 +274,7 @@ def _receipt(event: EventType, lang: str) -> list[Page]:
     els: list[object] = [
         ComputedField("country", 10, 8, 90, 5, name="country_name", format="upper",
                       style=_HEAD),
-        ComputedField("centre", 10, 13.5, 90, 4.5, name="centre_name",
-                      prefix=tr("Civil registration centre of") + " ", style=_CENTRE),
+        ComputedField("centre", 10, 13.5, 90, 4.5, name="centre_name", style=_CENTRE),
         Image("arms", 100, 6, 14, 14, asset=EMBLEM),
         StaticText("title", 10, 22, 190, 9, text=title, style=dataclasses.replace(_TITLE,
                                                                                size=12)),

@@ -611,3 +611,37 @@ def test_escape_on_unsaved_changes_asks_before_closing(app: Any, hands: Hands) -
     hands.answer_dialog("discard", lambda: hands.press(editor.close_button, "Escape"))
     assert bench.current is not editor
     assert list((Path(app.home.path) / "autosave").glob("*.json")) == []
+
+
+def test_the_place_set_by_the_officer_is_printed_on_copies(app: Any, hands: Hands) -> None:
+    """Issue 13, bug 7: "Centre d'état civil de Centre d'état civil de …", an empty
+    country heading no setting could fill, "Vérification : ecr verify" on a citizen's copy."""
+    import pypdf
+
+    act_id, niu = seed_validated(app)
+    bench = log_in(hands, app, OFFICER)
+    hands.click(bench.nav_buttons["settings"])
+    page = bench.current.pages["identity"]
+    hands.type_into(page.place["country_name"], "République du Sénégal")
+    hands.type_into(page.place["locality"], "Thiès")
+    hands.type_into(page.place["area_name"], "Région de Thiès")
+    hands.click(find_button(page, "Enregistrer"))
+    assert app.session.settings.place() == {"country_name": "République du Sénégal",
+                                            "locality": "Thiès", "area_name": "Région de Thiès"}
+    hands.click(bench.logout_button)
+    bench = log_in(hands, app, SECRETARY)
+    hands.click(bench.nav_buttons["copies"])
+    copies = bench.current
+    hands.type_into(copies.act_entry, niu)
+    hands.press(copies.act_entry, "Return")
+    hands.type_into(copies.requester, "Mariama Sow")
+    hands.click(copies.issue_button)
+    path = copies.print_document("copy")
+    assert path is not None
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    flat = " ".join(text.split())
+    assert "RÉPUBLIQUE DU SÉNÉGAL" in flat
+    assert "Délivré à Thiès" in flat or "Délivrée à Thiès" in flat, flat[:600]
+    assert "Centre d'état civil de Centre" not in flat
+    assert "ecr verify" not in flat
+    assert act_id == copies.record.id

@@ -15,6 +15,7 @@ from typing import Any
 
 from common.i18n import translator
 from ecr_tk.labels import COPY_KINDS, copy_kind_label, event_label
+from ecr_tk.services.settings import PLACE_SETTINGS
 from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.views import View, register
 from ecr_tk.ui.widgets import Form, entry, set_entry
@@ -69,16 +70,29 @@ class IdentityPage(ttk.Frame):
         set_entry(code, centre.code)
         code.state(["readonly"])  # type: ignore[attr-defined]
         self.name = self.form.add("name", tr("Centre name"), entry(40), required=True)
+        # printed on every document: the heading, "Délivré à …", the area line
+        labels = {"country_name": tr("Country (as printed)"),
+                  "locality": tr("Town where documents are issued"),
+                  "area_name": tr("Administrative area (as printed)")}
+        self.place = {key: self.form.add(key, labels[key], entry(40)) for key in PLACE_SETTINGS}
         self.form.add_widget(ttk.Button(self.form, text=tr("Save"), style="Accent.TButton",
                                         command=self.save))
 
-    def load(self, _values: dict[str, Any]) -> None:
+    def load(self, values: dict[str, Any]) -> None:
         set_entry(self.name, self.view.session.settings.centre().name)
+        for key, widget in self.place.items():
+            set_entry(widget, str(values.get(f"centre.{key}") or ""))
 
     @guarded
     def save(self) -> None:
-        self.view.session.settings.set_centre_name(self.name.get())  # type: ignore[attr-defined]
-        self.view.messages.info(tr("Centre name saved."))
+        settings = self.view.session.settings
+        settings.set_centre_name(self.name.get())  # type: ignore[attr-defined]
+        stored = settings.place()
+        for key, widget in self.place.items():
+            value = " ".join(widget.get().split())  # type: ignore[attr-defined]
+            if value != stored[key]:
+                settings.set(f"centre.{key}", value)
+        self.view.messages.info(tr("Centre name and place saved."))
 
 
 class FeesPage(ttk.Frame):
