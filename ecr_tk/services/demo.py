@@ -21,6 +21,8 @@ from .errors import InvalidAct
 
 DEMO_CENTRE = "999001"
 DEMO_NAME = "Centre d'état civil de démonstration"
+DEMO_PLACE = {"country_name": "République de démonstration", "locality": "Ville-Exemple",
+              "area_name": "Région de démonstration"}
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo prints it: sample data only
 # (number, name, role) of the demo centre's staff
 DEMO_STAFF = ((1, "Awa Diop", "officer"), (2, "Moussa Fall", "secretary"),
@@ -35,6 +37,8 @@ def build_demo(home: str | Path | None, dsn: str | None, *, acts: int = 200, see
     with Centre.init(home, DEMO_CENTRE, DEMO_NAME, officer_number, officer_name, DEMO_PASSWORD,
                      dsn=dsn, workstation=workstation) as centre:
         officer = centre.login(officer_number, DEMO_PASSWORD)
+        for key, value in DEMO_PLACE.items():  # what its copies print in their heading
+            officer.settings.set(f"centre.{key}", value)
         for number, name, role in DEMO_STAFF[1:]:
             officer.users.add(number, name, role, DEMO_PASSWORD)
         sessions = {n: centre.login(n, DEMO_PASSWORD) for n, _, _ in DEMO_STAFF[1:]}
