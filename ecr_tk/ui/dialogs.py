@@ -8,9 +8,11 @@ can find (``Dialog.current``) and answer by invoking a button, as a person would
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
 from typing import ClassVar
 
+from common.errors import UserError
 from common.i18n import translator
 
 tr = translator("ui")
@@ -48,8 +50,15 @@ class Dialog(tk.Toplevel):
             self.entry = ttk.Entry(body, width=40, show="•" if secret else "")
             self.entry.insert(0, entry)
             self.entry.pack(anchor="w", pady=(10, 0), fill="x")
+        #: Run for any answer but ``cancel`` before the dialog closes: a ``UserError``
+        #: it raises is shown in the dialog, which stays open with what was typed
+        #: (a rejection reason lost to a refusal had to be typed again; issue 13, bug 10).
+        self.action: Callable[[str], None] | None = None
+        self.error_label = ttk.Label(body, text="", style="Error.TLabel", wraplength=460,
+                                     justify="left")
         row = ttk.Frame(body)
         row.pack(anchor="e", pady=(16, 0))
+        self._button_row = row
         self.buttons: dict[str, ttk.Button] = {}
         for key, label in buttons:
             style = "Accent.TButton" if key == default else "TButton"
@@ -64,10 +73,23 @@ class Dialog(tk.Toplevel):
         self._focus = self.entry if self.entry is not None else self.buttons[default]
 
     def answer(self, key: str) -> None:
-        self.result = key
         if self.entry is not None:
             self.text_value = self.entry.get()
+        if key != self._cancel and self.action is not None:
+            try:
+                self.action(key)
+            except UserError as exc:
+                self.show_error(exc.message)
+                return
+        self.result = key
         self.destroy()
+
+    def show_error(self, message: str) -> None:
+        """Say why the answer was refused, above the buttons; the dialog stays open."""
+        self.error_label.configure(text=message)
+        if not self.error_label.winfo_ismapped():
+            self.error_label.pack(anchor="w", pady=(10, 0), before=self._button_row)
+        self.bell()
 
     def show(self) -> str:
         """Show the dialog centred on its parent and wait for an answer."""
@@ -116,8 +138,15 @@ def ask_retry(parent: tk.Misc, title: str, message: str, *, detail: str = "") ->
 
 
 def ask_text(parent: tk.Misc, title: str, message: str, *, initial: str = "",
-             secret: bool = False, ok: str | None = None) -> str | None:
-    """A one-line answer (a reason for a rejection, a new password); ``None`` if cancelled."""
+             secret: bool = False, ok: str | None = None,
+             action: Callable[[str], None] | None = None) -> str | None:
+    """A one-line answer (a reason for a rejection, a new password); ``None`` if cancelled.
+
+    With ``action``, the answer is acted on before the dialog closes; if it is
+    refused, the reason shows in the dialog and the text stays for correction.
+    """
     dialog = Dialog(parent, title, message, [("cancel", tr("Cancel")), ("ok", ok or tr("OK"))],
                     default="ok", cancel="cancel", entry=initial, secret=secret)
+    if action is not None:
+        dialog.action = lambda _key: action(dialog.text_value)
     return dialog.text_value if dialog.show() == "ok" else None

@@ -155,6 +155,7 @@ class Hands:
 
         seen: list[str] = []
         wrong: list[str] = []
+        failed: list[BaseException] = []
         finished = [False]
 
         def answer() -> None:
@@ -171,7 +172,12 @@ class Hands:
                 dialog.buttons[dialog._cancel].invoke()
                 return
             if before is not None:
-                before(dialog)
+                try:
+                    before(dialog)
+                except BaseException as exc:  # noqa: BLE001 (re-raised below, dialog closed)
+                    failed.append(exc)
+                    dialog.buttons[dialog._cancel].invoke()
+                    return
             dialog.buttons[key].invoke()
 
         self.root.expected_dialogs += 1  # type: ignore[attr-defined]
@@ -181,6 +187,8 @@ class Hands:
         finally:
             finished[0] = True
             self.root.expected_dialogs -= 1  # type: ignore[attr-defined]
+        if failed:
+            raise failed[0]
         assert seen, "no dialog was shown"
         assert not wrong, f"a dialog without the button {key!r} was shown: {wrong[0]}"
         self.last_dialog_text = seen[0]

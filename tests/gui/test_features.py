@@ -645,3 +645,54 @@ def test_the_place_set_by_the_officer_is_printed_on_copies(app: Any, hands: Hand
     assert "Centre d'état civil de Centre" not in flat
     assert "ecr verify" not in flat
     assert act_id == copies.record.id
+
+
+def test_a_refused_mention_or_rejection_keeps_what_was_typed(app: Any, hands: Hands) -> None:
+    """Issue 13, bug 10: the dialogs closed on a refusal and the typed text was lost."""
+    from ecr_tk.services.centre import Centre
+    from ecr_tk.ui.dialogs import Dialog
+
+    act_id, _niu = seed_validated(app)
+    bench = log_in(hands, app, OFFICER)
+    bench.open("act.view", act_id=act_id)
+    hands.pump(0.1)
+    view = bench.current
+    text = "Rectification du nom du père : lire Ndiaye au lieu de Ndiay"
+    states: list[tuple[bool, str, str]] = []
+
+    def refused_then_fixed(dialog: Any) -> None:
+        hands.choose(dialog.kind, "Rectification (jugement)")
+        hands.type_into(dialog.text, text)
+        dialog.buttons["add"].invoke()  # no court decision: the database refuses
+        hands.pump(0.05)
+        states.append((Dialog.current() is dialog, str(dialog.error_label.cget("text")),
+                       dialog.text.get()))
+        hands.type_into(dialog.court_date.entry, "01/02/2026")
+        hands.type_into(dialog.court_reference, "TGI Thiès n° 12/2026")
+
+    hands.answer_dialog("add", lambda: hands.click(view.buttons["mention"]),
+                        before=refused_then_fixed)
+    still_open, refusal, kept = states[0]
+    assert still_open and refusal and kept == text
+    assert [m.text for m in app.session.acts.show(act_id).mentions] == [text]
+    # a rejection refused (no reason) stays open too, with the reason typed afterwards
+    with Centre.open(app.home.path) as centre, centre.login(AGENT[0], AGENT[2]) as agent:
+        draft = agent.acts.draft("birth", valid_act("birth"), confirm_duplicates=True).id
+    hands.click(bench.logout_button)
+    bench = log_in(hands, app, SECRETARY)
+    bench.open("act.view", act_id=draft, queue="to_verify")
+    hands.pump(0.1)
+    view = bench.current
+    seen: list[str] = []
+
+    def blank_then_reason(dialog: Any) -> None:
+        hands.type_into(dialog.entry, "   ")
+        dialog.buttons["ok"].invoke()
+        hands.pump(0.05)
+        seen.append(str(dialog.error_label.cget("text")))
+        hands.type_into(dialog.entry, "Le poids manque")
+
+    hands.answer_dialog("ok", lambda: hands.click(view.buttons["reject"]),
+                        before=blank_then_reason)
+    assert seen[0]
+    assert app.session.acts.show(draft).status == "rejected"

@@ -132,10 +132,10 @@ class ActView(View):
     def reject(self) -> None:
         reason = ask_text(self, tr("Reject this act?"),
                           tr("Say what must be corrected; the agent will read it."),
-                          ok=tr("Reject"))
+                          ok=tr("Reject"),
+                          action=lambda text: self.session.acts.reject(self.record.id, text))
         if reason is None:
             return
-        self.session.acts.reject(self.record.id, reason)
         self._done(tr("Act sent back to its agent."))
 
     @guarded
@@ -151,9 +151,11 @@ class ActView(View):
     @guarded
     def add_mention(self) -> None:
         dialog = MentionDialog(self)
+        # added while the dialog is open: a refusal is shown there, nothing typed is lost
+        dialog.action = lambda _key: self.session.acts.add_mention(self.record.id,
+                                                                  **(dialog.values or {}))
         if dialog.show() != "add" or dialog.values is None:
             return
-        self.session.acts.add_mention(self.record.id, **dialog.values)
         self.bench.replace("act.view", act_id=self.record.id, queue=self.queue)
         current = self.bench.current
         if current is not None:
