@@ -174,7 +174,7 @@ class Hands:
             if before is not None:
                 try:
                     before(dialog)
-                except BaseException as exc:  # noqa: BLE001 (re-raised below, dialog closed)
+                except BaseException as exc:  # re-raised below, once the dialog is closed
                     failed.append(exc)
                     dialog.buttons[dialog._cancel].invoke()
                     return
