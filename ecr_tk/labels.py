@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from common.i18n import N_, translator
+from common.i18n import N_, amount_text, translator
 
 tr = translator("ui")
 
@@ -167,7 +167,10 @@ def niu_text(niu: str | None) -> str:
 
 
 def money_text(amount: Any, currency: str) -> str:
-    return f"{amount} {currency}".strip()
+    """"1 000 XOF": as the printed receipt writes it (``common.i18n.amount_text``)."""
+    if amount is None or amount == "":
+        return currency
+    return f"{amount_text(amount)} {currency}".strip()
 
 
 def summary_line(summary: Any) -> str:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.dates import format_date
 
-from common.i18n import get_language, translator
+from common.i18n import amount_text, get_language, translator
 from printdesigner import words
 
 tr = translator("print")
@@ -137,10 +137,7 @@ def _yes_no(value: object, info: FieldInfo) -> str:
 
 def _money(value: object) -> str:
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-        whole = amount == amount.to_integral()
-        text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-        return text.replace(",", "\u202f") if get_language() == "fr" else text
+        return amount_text(value)
     return str(value)
 
 

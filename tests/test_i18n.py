@@ -43,3 +43,21 @@ def test_a_thread_can_render_in_another_language() -> None:
 def test_unsupported_language_is_refused() -> None:
     with pytest.raises(ValueError):
         set_language("de")
+
+
+def test_a_sum_of_money_reads_the_same_on_screen_in_the_cli_and_on_paper() -> None:
+    """Issue 13, bug 12: "1000.00 XOF" on screen, "1 000 XOF" on the receipt."""
+    from decimal import Decimal
+
+    from common.i18n import amount_text, using_language
+    from ecr_tk.labels import money_text
+    from printdesigner.formats import format_value
+
+    with using_language("fr"):
+        assert money_text(Decimal("1000.00"), "XOF") == "1\u202f000 XOF"
+        assert amount_text(Decimal("1234.5")) == "1\u202f234,50"
+    with using_language("en"):
+        assert amount_text(Decimal("1234.5")) == "1,234.50"
+    assert amount_text("not a number") == "not a number"
+    with using_language("fr"):  # the printed receipt writes an amount the same way
+        assert format_value(Decimal("1000.00"), "auto") == "1\u202f000"

@@ -142,3 +142,24 @@ def translator(domain: str) -> Callable[..., str]:
 def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it now (module-level tables)."""
     return msgid
+
+
+def amount_text(value: object) -> str:
+    """A sum of money as people read it here: ``1 000`` or ``1 000,50`` (French),
+    ``1,000`` or ``1,000.50`` (English); anything else as it is.
+
+    One function for the screens, the CLI and the printed receipt, which showed
+    the same fee as "1000.00", "1000.0" and "1 000" (issue 13, bug 12).
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
+        return str(value)
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    text = f"{amount:,.0f}" if amount == amount.to_integral() else f"{amount:,.2f}"
+    if get_language() == "fr":  # narrow no-break space between thousands, decimal comma
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from common.i18n import translator
+from common.i18n import amount_text, translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.acts import _date, act_argument, add_act_argument
 from ecr_tk.cli.admin import add_db_option, session
@@ -62,7 +62,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
     emit(args, payload, tr("Receipt {receipt}: {kind} n° {n} of act {niu}, fee {fee} "
                            "{currency}", receipt=issued.receipt_number,
                            kind=copy_kind_label(issued.kind),
-                           n=issued.copy_number, niu=issued.niu, fee=issued.fee,
+                           n=issued.copy_number, niu=issued.niu, fee=amount_text(issued.fee),
                            currency=issued.currency))
     return 0
 
@@ -71,9 +71,10 @@ def cmd_takings(args: argparse.Namespace) -> int:
     with session(args) as s:
         takings = s.copies.takings(args.day)
     lines = [f"{r.receipt_number}  {r.issued_at:%H:%M}  {copy_kind_label(r.kind):<30} "
-             f"{r.fee:>10} {r.currency}"
+             f"{amount_text(r.fee):>10} {r.currency}"
              f"  {r.niu}" for r in takings.receipts]
     lines.append(tr("Total {day}: {count} receipts, {total} {currency}", day=takings.day,
-                    count=takings.count, total=takings.total, currency=takings.currency))
+                    count=takings.count, total=amount_text(takings.total),
+                    currency=takings.currency))
     emit(args, takings.as_dict(), "\n".join(lines))
     return 0

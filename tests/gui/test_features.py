@@ -177,13 +177,15 @@ def test_issuing_a_copy_shows_the_fee_and_prints_the_receipt(app: Any, hands: Ha
     hands.click(bench.current.buttons["copy"])
     copies = bench.current
     assert copies.view_id == "copies"
-    assert "1000" in str(copies.fee_label.cget("text"))
+    assert "1\u202f000 XOF" in str(copies.fee_label.cget("text"))  # as the receipt prints it
     hands.choose(copies.kind, "Extrait sans filiation")
     assert "300" in str(copies.fee_label.cget("text"))
     hands.type_into(copies.requester, "Mariama Sow")
     hands.click(copies.issue_button)
     assert copies.issued is not None and copies.issued.fee == 300
     assert copies.issued.receipt_number in str(copies.receipt.cget("text"))
+    assert SECRETARY[1] in str(copies.receipt.cget("text"))  # the person, not "n° 2"
+    assert "300 XOF" in str(copies.receipt.cget("text"))
     path = copies.print_document("receipt")
     assert path is not None and path.exists()
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
@@ -272,7 +274,7 @@ def test_the_officer_changes_a_fee_and_the_copies_window_shows_it(app: Any, hand
     hands.click(find_button(fees, "Enregistrer les tarifs"))
     assert "enregistrés" in settings.messages.text
     hands.click(bench.nav_buttons["copies"])
-    assert "1500" in str(bench.current.fee_label.cget("text"))
+    assert "1\u202f500" in str(bench.current.fee_label.cget("text"))
 
 
 def test_each_role_sees_only_its_own_windows(app: Any, hands: Hands) -> None:

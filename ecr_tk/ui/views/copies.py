@@ -243,8 +243,10 @@ class CopiesView(View):
             tr("Receipt {number}", number=i.receipt_number),
             f"{copy_kind_label(i.kind)} — {tr('requested by {name}', name=i.requester)}",
             tr("Fee: {amount}", amount=money_text(i.fee, i.currency)),
-            tr("Issued on {when} by user {user}", when=datetime_text(i.issued_at),
-               user=i.issued_by),
+            # the person at the desk is the session's user: named, not numbered
+            tr("Issued on {when} by {user}", when=datetime_text(i.issued_at),
+               user=self.session.user.name if i.issued_by == self.session.user.number
+               else tr("user no. {number}", number=i.issued_by)),
         ]
         if i.is_duplicate:
             lines.append(tr("Copy number {n}: it is printed DUPLICATE.", n=i.copy_number))
