@@ -34,6 +34,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
+from common.db import files
 from common.errors import UserError
 from common.i18n import translator
 
@@ -144,10 +147,6 @@ def move_root_out_of_dsn(dsn: str, secrets_dir: Path) -> str:
     its own copy, so the centre still verifies its server once the stick is
     gone, and a backup of the home carries it.  ``secured`` finds it there.
     """
-    import psycopg
-
-    from common.db import files
-
     params = dict(psycopg.conninfo.conninfo_to_dict(dsn))
     source = params.pop("sslrootcert", None)
     if not source or source == "system":

@@ -176,9 +176,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def cmd_update(args: argparse.Namespace) -> int:
     with session(args) as s:
-        act_id = _act_id(s, args)
-        data = _read_data(args.file, s.acts.show(act_id).event_type)
-        result = s.acts.update_draft(act_id, data)
+        record = s.acts.show(act_argument(args.act), args.event_type)  # one logged read
+        data = _read_data(args.file, record.event_type)
+        result = s.acts.update_draft(record.id, data)
     emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=f"id:{result.id}"))
     return 0
 

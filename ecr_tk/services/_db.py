@@ -20,6 +20,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from common.acts.reference import RegisterNumber, parse_act_reference
+from common.errors import UserError
 from common.i18n import N_, translator
 
 from . import _dictionary, errors
@@ -156,8 +158,12 @@ def _ambiguous(hint: str | None) -> errors.AmbiguousActReference:
     ref = str(doc.get("ref", ""))
     found = doc.get("event_types")
     types = tuple(str(t) for t in found) if isinstance(found, list) else ()
-    serial, _, year = ref.partition("/")
-    number = f"n° {serial} / {year}"
+    try:
+        parsed = parse_act_reference(ref)
+    except UserError:
+        parsed = None
+    # "n° 61 / 2026", as the windows print it
+    number = parsed.display if isinstance(parsed, RegisterNumber) else ref
     acts = ", ".join(f"{EVENTS[t].label() if t in EVENTS else t} {number}" for t in types)
     return errors.AmbiguousActReference(
         message_for("act_reference_ambiguous", {"ref": ref, "acts": acts}), event_types=types)
