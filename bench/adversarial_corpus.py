@@ -144,7 +144,7 @@ def made_up(rng: random.Random) -> str:
 
 def _strings(data: Any) -> Iterator[str]:
     for _, container, key in _paths(data):
-        value = container[key]  # type: ignore[index]
+        value = container[key]
         if isinstance(value, str):
             yield value
 
@@ -161,7 +161,7 @@ def adversarial(record: ActRecord, rng: random.Random, seen: dict[tuple[str, str
     data = json.loads(json.dumps(record.data))
     for path, container, key in list(_paths(data)):
         field = kinds.get(path)
-        original = container[key]  # type: ignore[index]
+        original = container[key]
         if field is None or not isinstance(original, str):
             continue
         what = _what(field.name, field.kind)
@@ -178,7 +178,7 @@ def adversarial(record: ActRecord, rng: random.Random, seen: dict[tuple[str, str
                     break
             taken.add(value.casefold())
             seen[(what, original)] = value
-        container[key] = value  # type: ignore[index]
+        container[key] = value
     return dataclasses.replace(record, data=data)
 
 
