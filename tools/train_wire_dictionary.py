@@ -173,22 +173,152 @@ def structure(records: list[ActRecord], vocab: acts_codec.Vocabulary) -> dict[st
             if zeros + ones >= MIN_CONTEXT}
 
 
+#: Faker locales the character models (``vN.chars.json``, from version 4) learn from:
+#: none of the benchmark's (``bench/foreign_corpus.LOCALES``), and a list that one of
+#: theirs also uses is left out (``_own_lists``).  Latin, Cyrillic, Arabic and Hebrew
+#: scripts; no Greek list exists outside ``el_GR``, so Greek letters are learnt in the batch.
+CHAR_LOCALES = ("nl_NL", "sv_SE", "da_DK", "fi_FI", "no_NO", "cs_CZ", "sk_SK", "hu_HU",
+                "ro_RO", "hr_HR", "sl_SI", "lt_LT", "lv_LV", "et_EE", "pt_BR", "es_MX",
+                "es_AR", "fr_CA", "fr_CH", "de_AT", "de_CH", "id_ID", "sw", "yo_NG", "ha_NG",
+                "zu_ZA", "en_NG", "en_KE", "en_IE", "uk_UA", "bg_BG", "mk_MK", "ar_SA",
+                "ar_PS", "ar_DZ", "fa_IR", "he_IL", "az_AZ", "vi_VN")
+CHAR_SAMPLES = 3000  # values drawn per locale and list
+CHAR_SEED = 7_700_001
+#: a trained observation weighs what one in the batch does (``char_model.INC``), up to
+#: this total per table: a context seen a thousand times adapts little to one batch
+CHAR_TABLE_MAX = 8192
+
+
+def _list_ids(provider: object) -> set[int]:
+    """The value lists a locale's provider draws from (names, cities, jobs), its own or
+    inherited from another locale or the kind's base class."""
+    ids = set()
+    attrs = {attr for cls in type(provider).__mro__ for attr in vars(cls)
+             if any(word in attr for word in ("name", "cit", "job", "town", "place"))}
+    for attr in attrs:
+        value = getattr(type(provider), attr)  # what the locale really draws from
+        if isinstance(value, list | tuple | dict) and len(value) >= 10:
+            ids.add(id(value))
+    return ids
+
+
+def _own_lists() -> dict[tuple[str, str], object]:
+    """(locale, provider kind) → a Faker whose lists for that kind no benchmark locale uses."""
+    from faker import Faker
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench.foreign_corpus import LOCALES
+
+    kinds = ("person", "address", "job")
+
+    def providers(locale: str) -> dict[str, object]:
+        fake = Faker(locale)
+        return {kind: p for p in fake.factories[0].providers for kind in kinds
+                if type(p).__module__.startswith(f"faker.providers.{kind}")}
+
+    benchmark: dict[str, set[int]] = {kind: set() for kind in kinds}
+    for locale in LOCALES:
+        for kind, p in providers(locale).items():
+            benchmark[kind] |= _list_ids(p)
+    if set(CHAR_LOCALES) & set(LOCALES):
+        raise SystemExit("a character-model locale is a benchmark locale")
+    out: dict[tuple[str, str], object] = {}
+    for locale in CHAR_LOCALES:
+        fake = Faker(locale)
+        for kind, p in providers(locale).items():
+            if not _list_ids(p) & benchmark[kind]:
+                out[(locale, kind)] = fake
+    return out
+
+
+def char_material() -> dict[str, list[str]]:
+    """Strings to learn characters from, per model: "surname", "given", "place", "job"."""
+    import random
+
+    rng = random.Random(CHAR_SEED)
+    material: dict[str, list[str]] = {"surname": [], "given": [], "place": [], "job": []}
+    for (_, kind), fake in sorted(_own_lists().items()):
+        fake.seed_instance(rng.randrange(1 << 30))  # type: ignore[attr-defined]
+        draws = {"person": [("surname", "last_name"), ("given", "first_name")],
+                 "address": [("place", "city")], "job": [("job", "job")]}[kind]
+        for model, method in draws:
+            for _ in range(CHAR_SAMPLES):
+                material[model].append(getattr(fake, method)())
+    return material
+
+
+def char_leaves() -> dict[str, str]:
+    """Leaf name → model: by the dictionary's kind, and for free texts by what they hold."""
+    out = {}
+    for name, kind in _leaf_kinds():
+        if kind == acts_codec.Kind.NAME:
+            out[name] = "surname" if "surname" in name else "given"
+        elif kind == acts_codec.Kind.TEXT and "occupation" in name:
+            out[name] = "job"
+        elif kind == acts_codec.Kind.TEXT and ("locality" in name or "place" in name):
+            out[name] = "place"
+    return dict(sorted(out.items()))
+
+
+def char_model(strings: list[str]) -> dict[str, object]:
+    """PPM tables (``common/wire/char_model.py``) from lower-cased strings."""
+    from common.wire import char_model as cm
+
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for value in strings:
+        low = value.lower()
+        if cm.END in low:
+            continue
+        padded = cm.END + cm.END + low
+        for i, ch in enumerate(low + cm.END):
+            ctx = padded[i:i + 2]
+            counts[ctx][ch] += 1
+            counts[ctx[1]][ch] += 1
+            counts[""][ch] += 1
+    contexts = {}
+    for key in sorted(counts):
+        table = counts[key]
+        symbols = sorted(table)
+        raw = [table[s] * cm.INC for s in symbols]
+        escape = len(symbols) * cm.INC
+        total = sum(raw) + escape
+        if total > CHAR_TABLE_MAX:
+            raw = [max(1, c * CHAR_TABLE_MAX // total) for c in raw]
+            escape = max(1, escape * CHAR_TABLE_MAX // total)
+        contexts[key] = ["".join(symbols), raw, escape]
+    alphabet = "".join(sorted(set(counts[""]) - {cm.END}))
+    return {"alphabet": alphabet, "contexts": contexts}
+
+
+def chars() -> dict[str, object]:
+    material = char_material()
+    models = {name: char_model(strings) for name, strings in material.items()}
+    models["*"] = char_model([s for strings in material.values() for s in strings])
+    return {"models": models, "leaves": char_leaves(),
+            "trained_on": {"faker_locales": sorted({loc for loc, _ in _own_lists()}),
+                           "samples_per_list": CHAR_SAMPLES, "seed": CHAR_SEED}}
+
+
 def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 3
-          ) -> tuple[bytes, bytes]:
+          ) -> tuple[bytes, bytes, bytes | None]:
     records = realistic_records(n, seed=seed)
     words = vocabulary(records)
     string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
     data = {"words": words, "predictors": predictors(records, string_leaves),
             "tokens": tokens(records)}
-    data["date_offsets"] = date_offsets(records, acts_codec.Vocabulary.from_json(data))
-    data["structure"] = structure(records, acts_codec.Vocabulary.from_json(data))
-    vocab = acts_codec.Vocabulary.from_json(data)
+    char_data = chars() if version >= 4 else None
+    data["date_offsets"] = date_offsets(records, acts_codec.Vocabulary.from_json(data, char_data))
+    data["structure"] = structure(records, acts_codec.Vocabulary.from_json(data, char_data))
+    vocab = acts_codec.Vocabulary.from_json(data, char_data)
     samples = [acts_codec.encode_acts(records[i:i + BATCH], vocab)
                for i in range(0, len(records), BATCH)]
     zdict = zstandard.train_dictionary(size, samples, level=19, k=K, d=D, threads=1,
                                        dict_id=0x45435200 + version)
     vocab_json = json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8")
-    return zdict.as_bytes(), vocab_json
+    chars_json = (None if char_data is None else
+                  json.dumps(char_data, ensure_ascii=False, separators=(",", ":"),
+                             sort_keys=True).encode("utf-8"))
+    return zdict.as_bytes(), vocab_json, chars_json
 
 
 def main() -> int:
@@ -199,8 +329,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help="rebuild and compare with the shipped files instead of writing")
     args = parser.parse_args()
-    zdict, vocab = train(args.acts, args.size, version=args.version)
+    zdict, vocab, chars_json = train(args.acts, args.size, version=args.version)
     targets = {OUT / f"v{args.version}.zdict": zdict, OUT / f"v{args.version}.vocab.json": vocab}
+    if chars_json is not None:
+        targets[OUT / f"v{args.version}.chars.json"] = chars_json
     if args.check:
         same = all(p.exists() and p.read_bytes() == data for p, data in targets.items())
         print(f"v{args.version}: {'identical' if same else 'DIFFERENT'}")

