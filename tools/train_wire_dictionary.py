@@ -15,7 +15,11 @@ benchmark measures on another seed):
   structure (``common/wire/range_coder.py``), the trained probability of a 0;
 * and ``date_offsets``: per date column, the median day
   offset from its base (a declarant is born some 37 years before the
-  registration), subtracted before writing so that the rest fits two bytes.
+  registration), subtracted before writing so that the rest fits two bytes;
+* from version 4, ``vN.chars.json``: the character models of strings no
+  vocabulary knows (``common/wire/char_model.py``), trained on Faker's name,
+  city and job lists of ``CHAR_LOCALES`` — not on the generator's lists, and on
+  no locale or list of the benchmark's foreign corpus (``_own_lists``).
 
 A released version is never replaced: new data makes the next version (append it
 to ``compression.DICTIONARY_FILES`` and make it current).
@@ -206,7 +210,6 @@ def _own_lists() -> dict[tuple[str, str], object]:
     """(locale, provider kind) → a Faker whose lists for that kind no benchmark locale uses."""
     from faker import Faker
 
-    sys.path.insert(0, str(ROOT / "bench"))
     from bench.foreign_corpus import LOCALES
 
     kinds = ("person", "address", "job")
