@@ -210,23 +210,11 @@ class Vocabulary:
     @functools.cached_property
     def lower_indexes(self) -> dict[str, dict[str, int]]:
         """v4: each leaf's vocabulary by lower-cased entry (the first entry of a case wins)."""
-        out: dict[str, dict[str, int]] = {}
-        for name, ws in self.words.items():
-            index: dict[str, int] = {}
-            for i, w in enumerate(ws):
-                index.setdefault(w.lower(), i)
-            out[name] = index
-        return out
+        return _folded(self.words)
 
     @functools.cached_property
     def lower_token_indexes(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for name, ws in self.tokens.items():
-            index: dict[str, int] = {}
-            for i, w in enumerate(ws):
-                index.setdefault(w.lower(), i)
-            out[name] = index
-        return out
+        return _folded(self.tokens)
 
     @functools.cached_property
     def indexes(self) -> dict[str, dict[str, int]]:
@@ -252,6 +240,17 @@ class Vocabulary:
     def predictor_of(self, leaf_name: str) -> str | None:
         entry = self.predictors.get(leaf_name)
         return entry[0] if entry else None
+
+
+def _folded(lists: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
+    """Per leaf name, each entry's lower-cased form → its first index."""
+    out: dict[str, dict[str, int]] = {}
+    for name, ws in lists.items():
+        index: dict[str, int] = {}
+        for i, w in enumerate(ws):
+            index.setdefault(w.lower(), i)
+        out[name] = index
+    return out
 
 
 EMPTY_VOCABULARY = Vocabulary({})

@@ -293,17 +293,8 @@ def encode_text(w: Writer, value: str, column: TextColumn, act: ActStrings,
                 w.uint(index)  # type: ignore[arg-type]
             return
     if shaped is not None:
-        shape, digits = shaped
-        number = int(digits)
-        size = (number.bit_length() + 7) // 8
         w.uint(DIGITS)
-        if shape == column.previous_shape:
-            w.uint(size << 1 | 1)
-        else:
-            w.uint(size << 1)
-            w.text(shape)
-            column.shapes[column.name] = shape
-        w.raw(number.to_bytes(size, "big"))
+        _encode_digits(w, column, shaped)
         return
     w.uint(LITERAL)
     w.text(value)
@@ -346,23 +337,7 @@ def decode_text(r: Reader, column: TextColumn, act: ActStrings, sibling: str | N
         value = " ".join(column.tokens[r.uint(len(column.tokens) - 1)] for _ in range(n))
         act.add(value)
     elif code == DIGITS:
-        flags = r.uint(2 * _width(MAX_DIGITS) + 1)
-        if flags & 1:
-            if column.previous_shape is None:
-                raise r.fail("no previous digit shape")
-            shape = column.previous_shape
-        else:
-            shape = column.shapes[column.name] = r.text(MAX_DIGITS + 20)
-        ndigits = shape.count("#")
-        if not MIN_DIGITS <= ndigits <= MAX_DIGITS or set(shape) - _SEPARATORS - {"#"}:
-            raise r.fail("an invalid digit shape")
-        size = flags >> 1
-        if size > _width(ndigits):
-            raise r.fail("too many bytes for the digits")
-        number = int.from_bytes(r.raw(size), "big")
-        if number >= 10**ndigits or (size and number >> (8 * size - 8) == 0):
-            raise r.fail("digits out of range")
-        value = _fill(shape, f"{number:0{ndigits}d}")
+        value = _decode_digits(r, column)
         act.add(value)
     else:
         value = r.text(max_length)
