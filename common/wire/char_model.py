@@ -38,10 +38,9 @@ point outside Unicode or a surrogate is refused (``ContainerRefused``).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from common.wire.range_coder import MAX_TOTAL, RangeDecoder, RangeEncoder
@@ -59,20 +58,13 @@ assert RESCALE + 4 * INC < MAX_TOTAL
 class Table:
     """Symbols (one-character strings), their counts and the escape count."""
 
-    __slots__ = ("_index", "counts", "escape", "sum", "symbols")
+    __slots__ = ("counts", "escape", "sum", "symbols")
 
     def __init__(self, symbols: list[str], counts: list[int], escape: int) -> None:
         self.symbols = symbols
         self.counts = counts
-        self._index: dict[str, int] | None = None  # built when first asked: decoding rarely is
         self.escape = escape
         self.sum = sum(counts)
-
-    @property
-    def index(self) -> dict[str, int]:
-        if self._index is None:
-            self._index = {s: i for i, s in enumerate(self.symbols)}
-        return self._index
 
     def bump(self, i: int) -> None:
         self.counts[i] += INC
@@ -80,8 +72,6 @@ class Table:
         self._rescale()
 
     def add(self, symbol: str) -> None:
-        if self._index is not None:
-            self._index[symbol] = len(self.symbols)
         self.symbols.append(symbol)
         self.counts.append(INC)
         self.sum += INC
@@ -137,87 +127,85 @@ class CharState:
 
 def encode_chars(enc: RangeEncoder, state: CharState, text: str) -> None:
     """``text`` (lower-cased by the caller, without U+0000) then END."""
-    ctx = END + END
+    tables = state.tables
+    symbol = enc.symbol
+    c2 = c1 = END
     for ch in itertools.chain(text, END):
-        _encode_symbol(enc, state, ctx, ch)
-        ctx = ctx[1] + ch
-
-
-def _encode_symbol(enc: RangeEncoder, state: CharState, ctx: str, ch: str) -> None:
-    missed = []
-    for key in (ctx, ctx[1], "", None):
-        t = state.table(key)
-        if not t.symbols:
+        missed = []
+        for key in (c2 + c1, c1, "", None):
+            t = tables.get(key) or state.table(key)
+            symbols = t.symbols
+            if not symbols:
+                missed.append(t)
+                continue
+            head = t.sum
+            total = head + t.escape
+            if ch in symbols:
+                counts = t.counts
+                i = symbols.index(ch)
+                symbol(sum(counts[:i]), counts[i], total)
+                t.bump(i)
+                break
+            symbol(head, t.escape, total)
             missed.append(t)
-            continue
-        i = t.index.get(ch)
-        total = t.sum + t.escape
-        if i is not None:
-            enc.symbol(sum(t.counts[:i]), t.counts[i], total)
-            t.bump(i)
-            break
-        enc.symbol(t.sum, t.escape, total)
-        missed.append(t)
-    else:
-        cp = ord(ch)
-        enc.symbol(cp >> 11, 1, CODE_POINT_HIGH)
-        enc.symbol(cp & 2047, 1, 2048)
-    for t in missed:
-        t.add(ch)
+        else:
+            cp = ord(ch)
+            symbol(cp >> 11, 1, CODE_POINT_HIGH)
+            symbol(cp & 2047, 1, 2048)
+        for t in missed:
+            t.add(ch)
+        c2, c1 = c1, ch
 
 
 def decode_chars(dec: RangeDecoder, state: CharState, max_length: int) -> str:
+    """The characters ``encode_chars`` wrote, up to their END.
+
+    One loop with the tables in local variables: this is the SCEC's hottest path (every
+    name no vocabulary holds, of every act of every centre).
+    """
+    tables = state.tables
+    pick = dec.pick
     out: list[str] = []
-    ctx = END + END
+    c2 = c1 = END
     while True:
-        ch = _decode_symbol(dec, state, ctx)
+        missed = []
+        for key in (c2 + c1, c1, "", None):
+            t = tables.get(key) or state.table(key)
+            symbols = t.symbols
+            if not symbols:
+                missed.append(t)
+                continue
+            head = t.sum
+            i = pick(t.counts, head, head + t.escape)
+            if i < len(symbols):
+                ch = symbols[i]
+                t.bump(i)
+                break
+            missed.append(t)
+        else:
+            ch = _decode_code_point(dec, state)
+        for t in missed:
+            t.add(ch)
         if ch == END:
             return "".join(out)
         if len(out) >= max_length:
             raise dec.fail(f"text longer than {max_length}")
         out.append(ch)
-        ctx = ctx[1] + ch
+        c2, c1 = c1, ch
 
 
-def _find(dec: RangeDecoder, counts: Sequence[int], total: int) -> tuple[int, int]:
-    """(index, cumulative count) of the symbol the decoder points at; index == len(counts)
-    for the escape."""
-    value = dec.target(total)
-    cumulative = list(itertools.accumulate(counts))
-    i = bisect.bisect_right(cumulative, value)
-    return i, (cumulative[i - 1] if i else 0)
-
-
-def _decode_symbol(dec: RangeDecoder, state: CharState, ctx: str) -> str:
-    missed = []
-    ch = None
-    for key in (ctx, ctx[1], "", None):
-        t = state.table(key)
-        if not t.symbols:
-            missed.append(t)
-            continue
-        total = t.sum + t.escape
-        i, cum = _find(dec, t.counts, total)
-        if i < len(t.symbols):
-            dec.consume(cum, t.counts[i], total)
-            ch = t.symbols[i]
-            t.bump(i)
-            break
-        dec.consume(t.sum, t.escape, total)
-        missed.append(t)
-    if ch is None:
-        high = dec.target(CODE_POINT_HIGH)
-        dec.consume(high, 1, CODE_POINT_HIGH)
-        low = dec.target(2048)
-        dec.consume(low, 1, 2048)
-        cp = high << 11 | low
-        if cp == 0 or 0xD800 <= cp <= 0xDFFF:
-            raise dec.fail("a character that is not text")
-        ch = chr(cp)
-        if ch in state.table(None).index:  # an encoder codes a known symbol as itself
-            raise dec.fail("a character escaped that the model knows")
-    for t in missed:
-        t.add(ch)
+def _decode_code_point(dec: RangeDecoder, state: CharState) -> str:
+    """A character after the alphabet's escape: ``cp >> 11`` of 544, then ``cp & 2047``."""
+    high = dec.target(CODE_POINT_HIGH)
+    dec.consume(high, 1, CODE_POINT_HIGH)
+    low = dec.target(2048)
+    dec.consume(low, 1, 2048)
+    cp = high << 11 | low
+    if cp == 0 or 0xD800 <= cp <= 0xDFFF:
+        raise dec.fail("a character that is not text")
+    ch = chr(cp)
+    if ch in state.table(None).symbols:  # an encoder codes a known symbol as itself
+        raise dec.fail("a character escaped that the model knows")
     return ch
 
 
@@ -274,67 +262,64 @@ def case_of(base: str, value: str) -> tuple[int, list[bool]] | None:
 
 # ------------------------------------------------------------------ adaptive choices
 
-@dataclass
 class Choice:
-    """A small adaptive distribution over ``n`` choices (cases, mask bits), starting even."""
+    """A small adaptive distribution (string codes, cases, mask bits, batch references): each
+    use adds ``step`` to the chosen count; past ``RESCALE`` every count is halved."""
 
-    counts: list[int]
+    __slots__ = ("counts", "step", "total")
+
+    def __init__(self, counts: list[int], step: int = INC) -> None:
+        self.counts = counts
+        self.step = step
+        self.total = sum(counts)
 
     @classmethod
     def even(cls, n: int) -> Choice:
         return cls([1] * n)
 
+    def append(self) -> None:
+        """One more choice, of count 1 (a new batch string)."""
+        self.counts.append(1)
+        self.total += 1
+
     def encode(self, enc: RangeEncoder, i: int) -> None:
-        enc.symbol(sum(self.counts[:i]), self.counts[i], sum(self.counts))
+        counts = self.counts
+        enc.symbol(sum(counts[:i]), counts[i], self.total)
         self._bump(i)
 
     def decode(self, dec: RangeDecoder) -> int:
-        total = sum(self.counts)
-        i, cum = _find(dec, self.counts, total)
-        if i >= len(self.counts):
-            raise dec.fail("a choice out of range")
-        dec.consume(cum, self.counts[i], total)
+        total = self.total
+        i = dec.pick(self.counts, total, total)  # nothing beyond the counts: no escape
         self._bump(i)
         return i
 
     def _bump(self, i: int) -> None:
-        self.counts[i] += INC
-        if sum(self.counts) > RESCALE:
+        self.counts[i] += self.step
+        self.total += self.step
+        if self.total > RESCALE:
             self.counts = [(c + 1) >> 1 for c in self.counts]
+            self.total = sum(self.counts)
 
 
-@dataclass
 class BatchStrings:
     """The strings of one leaf name already written character by character in this batch,
     lower-cased: a reference to one costs a few bits (more used, cheaper)."""
 
-    strings: list[str] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
-    counts: list[int] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.index: dict[str, int] = {}
+        self._choice = Choice([], step=2)
 
     def add(self, value: str) -> None:
         if value not in self.index and len(self.strings) < MAX_BATCH_STRINGS:
             self.index[value] = len(self.strings)
             self.strings.append(value)
-            self.counts.append(1)
+            self._choice.append()
 
     def encode(self, enc: RangeEncoder, i: int) -> None:
-        counts = self.counts
-        enc.symbol(sum(counts[:i]), counts[i], sum(counts))
-        self._bump(i)
+        self._choice.encode(enc, i)
 
     def decode(self, dec: RangeDecoder) -> str:
         if not self.strings:
             raise dec.fail("a reference to a batch string before any")
-        total = sum(self.counts)
-        i, cum = _find(dec, self.counts, total)
-        if i >= len(self.counts):
-            raise dec.fail("a batch reference out of range")
-        dec.consume(cum, self.counts[i], total)
-        self._bump(i)
-        return self.strings[i]
-
-    def _bump(self, i: int) -> None:
-        self.counts[i] += 2
-        if sum(self.counts) > RESCALE:
-            self.counts = [(c + 1) >> 1 for c in self.counts]
+        return self.strings[self._choice.decode(dec)]

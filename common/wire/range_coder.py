@@ -33,7 +33,9 @@ with the decoder's code at zero, as the encoder's flush leaves it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from itertools import accumulate
 
 from common.wire.errors import ContainerRefused
 
@@ -211,6 +213,40 @@ class RangeDecoder:
             self._range = (self._range << 8) & MASK32
             self._code = (self._code << 8 | self._data[self._pos]) & MASK32
             self._pos += 1
+
+    def pick(self, counts: Sequence[int], head: int, total: int) -> int:
+        """Decode a symbol of the distribution ``counts`` followed by one more symbol (an
+        escape) of ``total - head``, where ``head == sum(counts)``: its index, ``len(counts)``
+        for the escape.  The same bytes as ``target`` + ``consume``, in one step: this is the
+        inner loop of every adaptive model of ``char_model``."""
+        r = self._range // total
+        code = self._code
+        value = code // r
+        if value >= total:  # no encoder writes this
+            raise self.fail("a symbol outside its distribution")
+        if value >= head:
+            i = len(counts)
+            code -= r * head
+            rng = r * (total - head)
+        else:
+            cumulative = list(accumulate(counts))
+            i = bisect_right(cumulative, value)
+            freq = counts[i]
+            code -= r * (cumulative[i] - freq)
+            rng = r * freq
+        if rng < TOP:
+            data = self._data
+            pos = self._pos
+            while rng < TOP:
+                if pos >= len(data):
+                    raise self.fail("truncated")
+                rng = (rng << 8) & MASK32
+                code = (code << 8 | data[pos]) & MASK32
+                pos += 1
+            self._pos = pos
+        self._code = code
+        self._range = rng
+        return i
 
     def end(self) -> None:
         if self._pos != len(self._data) or self._code != 0:
