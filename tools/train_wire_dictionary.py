@@ -37,6 +37,7 @@ import collections
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -193,52 +194,83 @@ CHAR_SEED = 7_700_001
 CHAR_TABLE_MAX = 8192
 
 
-def _list_ids(provider: object) -> set[int]:
-    """The value lists a locale's provider draws from (names, cities, jobs), its own or
-    inherited from another locale or the kind's base class."""
-    ids = set()
-    attrs = {attr for cls in type(provider).__mro__ for attr in vars(cls)
-             if any(word in attr for word in ("name", "cit", "job", "town", "place"))}
+#: per provider kind, the words that name the lists its draws read (``first_names_female``,
+#: ``last_names``, ``cities``, ``jobs``…).  Only those count when lists are compared: every
+#: person provider inherits the base class's ``language_names``, which no draw reads, and
+#: counting it left out the person lists of every Latin-script locale (version 4's given
+#: name and surname models knew no Latin letter).
+DRAWN_LISTS = {"person": ("first_name", "last_name"),
+               "address": ("cit", "town", "place", "municipal"),
+               "job": ("job",)}
+
+
+def _lists(provider: object, kind: str) -> list[list[Any] | tuple[Any, ...] | dict[Any, Any]]:
+    """The value lists a locale's provider of ``kind`` draws names, cities or jobs from, its
+    own or inherited from another locale or the kind's base class."""
+    attrs = sorted({attr for cls in type(provider).__mro__ for attr in vars(cls)
+                    if any(word in attr for word in DRAWN_LISTS[kind])})
+    out = []
     for attr in attrs:
         value = getattr(type(provider), attr)  # what the locale really draws from
         if isinstance(value, list | tuple | dict) and len(value) >= 10:
-            ids.add(id(value))
-    return ids
+            out.append(value)
+    return out
+
+
+def _providers(locale: str) -> dict[str, object]:
+    from faker import Faker
+
+    fake = Faker(locale)
+    return {kind: p for p in fake.factories[0].providers for kind in DRAWN_LISTS
+            if type(p).__module__.startswith(f"faker.providers.{kind}")}
+
+
+def _benchmark_lists() -> dict[str, list[list[Any] | tuple[Any, ...] | dict[Any, Any]]]:
+    """Per provider kind, every list a locale of the benchmark's foreign corpus draws from."""
+    from bench.foreign_corpus import LOCALES
+
+    if set(CHAR_LOCALES) & set(LOCALES):
+        raise SystemExit("a character-model locale is a benchmark locale")
+    out: dict[str, list[list[Any] | tuple[Any, ...] | dict[Any, Any]]] = {
+        kind: [] for kind in DRAWN_LISTS}
+    for locale in LOCALES:
+        for kind, p in _providers(locale).items():
+            out[kind] += _lists(p, kind)
+    return out
 
 
 def _own_lists() -> dict[tuple[str, str], object]:
     """(locale, provider kind) → a Faker whose lists for that kind no benchmark locale uses."""
     from faker import Faker
 
-    from bench.foreign_corpus import LOCALES
-
-    kinds = ("person", "address", "job")
-
-    def providers(locale: str) -> dict[str, object]:
-        fake = Faker(locale)
-        return {kind: p for p in fake.factories[0].providers for kind in kinds
-                if type(p).__module__.startswith(f"faker.providers.{kind}")}
-
-    benchmark: dict[str, set[int]] = {kind: set() for kind in kinds}
-    for locale in LOCALES:
-        for kind, p in providers(locale).items():
-            benchmark[kind] |= _list_ids(p)
-    if set(CHAR_LOCALES) & set(LOCALES):
-        raise SystemExit("a character-model locale is a benchmark locale")
+    benchmark = {kind: {id(v) for v in lists} for kind, lists in _benchmark_lists().items()}
     out: dict[tuple[str, str], object] = {}
     for locale in CHAR_LOCALES:
         fake = Faker(locale)
-        for kind, p in providers(locale).items():
-            if not _list_ids(p) & benchmark[kind]:
+        for kind, p in _providers(locale).items():
+            if not {id(v) for v in _lists(p, kind)} & benchmark[kind]:
                 out[(locale, kind)] = fake
     return out
 
 
+def _benchmark_values() -> set[str]:
+    """Every value (lower-cased) of the benchmark's lists: a training locale's list is another
+    object but may hold the same names (``fr_CH`` and ``fr_FR`` share many), and none of
+    them may be learnt."""
+    values = set()
+    for lists in _benchmark_lists().values():
+        for values_list in lists:
+            values |= {str(v).lower() for v in values_list}
+    return values
+
+
 def char_material() -> dict[str, list[str]]:
-    """Strings to learn characters from, per model: "surname", "given", "place", "job"."""
+    """Strings to learn characters from, per model: "surname", "given", "place", "job"; no
+    string that a list of the benchmark holds."""
     import random
 
     rng = random.Random(CHAR_SEED)
+    banned = _benchmark_values()
     material: dict[str, list[str]] = {"surname": [], "given": [], "place": [], "job": []}
     for (_, kind), fake in sorted(_own_lists().items()):
         fake.seed_instance(rng.randrange(1 << 30))  # type: ignore[attr-defined]
@@ -246,7 +278,9 @@ def char_material() -> dict[str, list[str]]:
                  "address": [("place", "city")], "job": [("job", "job")]}[kind]
         for model, method in draws:
             for _ in range(CHAR_SAMPLES):
-                material[model].append(getattr(fake, method)())
+                value = getattr(fake, method)()
+                if value.lower() not in banned:
+                    material[model].append(value)
     return material
 
 
