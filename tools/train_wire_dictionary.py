@@ -327,11 +327,16 @@ def char_model(strings: list[str]) -> dict[str, object]:
     return {"alphabet": alphabet, "contexts": contexts}
 
 
-def chars() -> dict[str, object]:
+#: from version 5, the leaf kinds coded in the text stream (``acts_codec.Vocabulary``)
+CODED_KINDS = ("bool", "code")
+
+
+def chars(version: int) -> dict[str, object]:
     material = char_material()
     models = {name: char_model(strings) for name, strings in material.items()}
     models["*"] = char_model([s for strings in material.values() for s in strings])
-    return {"models": models, "leaves": char_leaves(),
+    coded = {"coded_kinds": list(CODED_KINDS)} if version >= 5 else {}
+    return {"models": models, "leaves": char_leaves(), **coded,
             "trained_on": {"faker_locales": sorted({loc for loc, _ in _own_lists()}),
                            "samples_per_list": CHAR_SAMPLES, "seed": CHAR_SEED}}
 
@@ -343,7 +348,7 @@ def train(n: int, size: int, seed: int = TRAINING_SEED, version: int = 3
     string_leaves = {name for name, kind in _leaf_kinds() if kind in acts_codec._STRING_KINDS}
     data = {"words": words, "predictors": predictors(records, string_leaves),
             "tokens": tokens(records)}
-    char_data = chars() if version >= 4 else None
+    char_data = chars(version) if version >= 4 else None
     data["date_offsets"] = date_offsets(records, acts_codec.Vocabulary.from_json(data, char_data))
     data["structure"] = structure(records, acts_codec.Vocabulary.from_json(data, char_data))
     vocab = acts_codec.Vocabulary.from_json(data, char_data)

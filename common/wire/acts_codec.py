@@ -59,14 +59,14 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from common.acts.actjson import ActRecord, canonical_json
 from common.acts.dictionary import CODE_LISTS, EVENT_BY_TAG, EVENTS, REGISTRATION_FIELDS
 from common.acts.model import DICTIONARY_VERSION, Field, Group, Kind, Label
 from common.acts.niu import check_digits
 from common.wire.binary import Reader, Writer
-from common.wire.char_model import CharModel
+from common.wire.char_model import CharModel, Choice
 from common.wire.errors import ContainerRefused
 from common.wire.range_coder import CountingEncoder, RangeDecoder, RangeEncoder
 from common.wire.text_codec import ActStrings, TextCoder, TextColumn, decode_text, encode_text
@@ -142,6 +142,16 @@ def _code_keys(code_list: str) -> tuple[str, ...]:
     return CODE_LISTS[code_list].keys()
 
 
+_S = TypeVar("_S", RangeEncoder, RangeDecoder)
+
+
+def _stream(state: _ColumnState, kind: type[_S]) -> _S:
+    """The batch's text stream (a column has ``coded_kinds`` only when there is one)."""
+    coder = state.text.coder
+    assert coder is not None and isinstance(coder.stream, kind)
+    return coder.stream
+
+
 def _refuse(detail: str) -> ContainerRefused:
     return ContainerRefused("invalid_acts", detail)
 
@@ -168,6 +178,18 @@ class _ColumnState:
     text: TextColumn = field(default_factory=TextColumn)
     typical_offset: int = 0  # of this date column from its base (trained), subtracted
     observed: list[int] | None = None  # day offsets seen, when training
+    #: dictionary 5 on: the kinds (``code``, ``bool``) this column codes in the text stream,
+    #: by an adaptive choice learnt over the batch, instead of a byte of the values
+    coded_kinds: frozenset[str] = frozenset()
+    choice: Choice | None = None
+
+    def coded(self, kind: Kind, n: int) -> Choice | None:
+        """The column's adaptive choice over ``n`` values, if its kind is coded so."""
+        if kind.value not in self.coded_kinds:
+            return None
+        if self.choice is None:
+            self.choice = Choice.even(n)
+        return self.choice
 
 
 @dataclass(frozen=True)
@@ -190,6 +212,9 @@ class Vocabulary:
     #: name (others use "*"); None for the v3 encoding, strings as UTF-8 under zstd
     chars: Mapping[str, CharModel] | None = None
     char_leaves: Mapping[str, str] = field(default_factory=dict)
+    #: dictionary 5 on (``vN.chars.json`` → ``coded_kinds``): leaf kinds whose values go
+    #: in the text stream under an adaptive choice per column (codes by their frequencies)
+    coded_kinds: frozenset[str] = frozenset()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any],
@@ -205,6 +230,7 @@ class Vocabulary:
             None if chars is None else {name: CharModel.from_json(m)
                                         for name, m in chars["models"].items()},
             {} if chars is None else {str(k): str(v) for k, v in chars["leaves"].items()},
+            frozenset() if chars is None else frozenset(_coded_kinds(chars)),
         )
 
     @functools.cached_property
@@ -235,11 +261,19 @@ class Vocabulary:
             text.column_key = column_key
             text.lower_index = self.lower_indexes.get(leaf_name, {})
             text.lower_tokens = self.lower_token_indexes.get(leaf_name, {})
-        return _ColumnState(text=text, typical_offset=self.date_offsets.get(column_key, 0))
+        return _ColumnState(text=text, typical_offset=self.date_offsets.get(column_key, 0),
+                            coded_kinds=self.coded_kinds if coder is not None else frozenset())
 
     def predictor_of(self, leaf_name: str) -> str | None:
         entry = self.predictors.get(leaf_name)
         return entry[0] if entry else None
+
+
+def _coded_kinds(chars: Mapping[str, Any]) -> list[str]:
+    kinds = [str(k) for k in chars.get("coded_kinds", [])]
+    if not set(kinds) <= {Kind.CODE.value, Kind.BOOL.value}:
+        raise ValueError(f"coded_kinds: only code and bool can be coded, not {kinds}")
+    return kinds
 
 
 def _folded(lists: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
@@ -289,7 +323,11 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
         elif kind is Kind.BOOL:
             if not isinstance(value, bool):
                 raise TypeError
-            w.byte(1 if value else 0)
+            choice = state.coded(kind, 2)
+            if choice is None:
+                w.byte(1 if value else 0)
+            else:
+                choice.encode(_stream(state, RangeEncoder), 1 if value else 0)
         elif kind is Kind.DATE:
             day = dt.date.fromisoformat(value)
             if envelope:
@@ -308,7 +346,12 @@ def _encode_leaf(w: Writer, f: Field, value: Any, ctx: _ActContext, state: _Colu
             w.uint(t.hour * 60 + t.minute)
         elif kind is Kind.CODE:
             assert f.code_list is not None
-            w.uint(_code_index(f.code_list)[value])
+            index = _code_index(f.code_list)[value]
+            choice = state.coded(kind, len(_code_keys(f.code_list)))
+            if choice is None:
+                w.uint(index)
+            else:
+                choice.encode(_stream(state, RangeEncoder), index)
         elif kind is Kind.NIU:
             _encode_niu(w, value, ctx, state)
         else:
@@ -554,6 +597,9 @@ def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
     if kind is Kind.INT:
         return r.sint(2**62)
     if kind is Kind.BOOL:
+        choice = state.coded(kind, 2)
+        if choice is not None:
+            return choice.decode(_stream(state, RangeDecoder)) == 1
         b = r.byte()
         if b > 1:
             raise r.fail("boolean out of range")
@@ -576,6 +622,9 @@ def _decode_leaf(r: Reader, f: Field, ctx: _ActContext, state: _ColumnState,
     if kind is Kind.CODE:
         assert f.code_list is not None
         keys = _code_keys(f.code_list)
+        choice = state.coded(kind, len(keys))
+        if choice is not None:
+            return keys[choice.decode(_stream(state, RangeDecoder))]
         return keys[r.uint(len(keys) - 1)]
     if kind is Kind.NIU:
         return _decode_niu(r, ctx, state)

@@ -128,3 +128,24 @@ def test_no_benchmark_name_was_learnt():
     material = trainer.char_material()
     assert all(len(values) > 20_000 for values in material.values())
     assert not {v.lower() for values in material.values() for v in values} & banned
+
+
+def test_from_version_5_codes_and_booleans_travel_in_the_text_stream():
+    from common.wire.acts_codec import Vocabulary
+
+    assert compression.vocabulary(4).coded_kinds == frozenset()
+    assert compression.vocabulary(5).coded_kinds == {"code", "bool"}
+    acts = realistic_records(50, seed=MEASURE_SEED)
+    v5 = compression.vocabulary(5)
+    plain = dataclasses.replace(v5, coded_kinds=frozenset())
+    coded_body, plain_body = encode_acts(acts, v5), encode_acts(acts, plain)
+    assert decode_acts(coded_body, vocabulary=v5, validate=False) == acts
+    # the same acts read with the other rule are refused or differ, never silently equal
+    try:
+        assert decode_acts(coded_body, vocabulary=plain, validate=False) != acts
+    except ContainerRefused:
+        pass
+    assert len(compression.compress(coded_body, 5)) < len(compression.compress(plain_body, 5))
+    with pytest.raises(ValueError, match="coded_kinds"):
+        Vocabulary.from_json({"words": {}, "predictors": {}, "tokens": {}},
+                             {"models": {}, "leaves": {}, "coded_kinds": ["date"]})

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from common.wire import compression
 from common.wire.acts_codec import decode_acts, encode_acts
 from common.wire.batches import open_act_batch, seal_act_batch
 from common.wire.corpus import realistic_records
@@ -19,6 +21,16 @@ from tests.common.wire.strategies import act_records
 @given(st.lists(act_records(), max_size=5))
 def test_any_well_typed_batch_decodes_to_what_was_encoded(acts):
     assert decode_acts(encode_acts(acts), validate=False) == acts
+
+
+@pytest.mark.parametrize("dictionary", sorted(compression.DICTIONARY_FILES))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(act_records(), max_size=5))
+def test_any_well_typed_batch_decodes_under_every_dictionary(dictionary, acts):
+    # v4 adds the text stream, v5 codes and booleans in it: every path, on any value
+    vocabulary = compression.vocabulary(dictionary)
+    assert decode_acts(encode_acts(acts, vocabulary), validate=False,
+                       vocabulary=vocabulary) == acts
 
 
 @settings(max_examples=40, deadline=None)
