@@ -26,7 +26,8 @@ def _acts():
 
 
 def test_todays_encoder_writes_the_v4_bytes_of_4e3c1ea():
-    assert encode_acts(_acts(), compression.vocabulary(4)) == (FIXTURES / "v4_batch.body").read_bytes()
+    body = (FIXTURES / "v4_batch.body").read_bytes()
+    assert encode_acts(_acts(), compression.vocabulary(4)) == body
 
 
 def test_the_v4_bytes_of_4e3c1ea_still_decode():
