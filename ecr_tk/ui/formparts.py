@@ -32,6 +32,15 @@ INPUT_WIDTH = 290  # the input column: the widest input (34 characters) fits
 MESSAGE_WRAP = 200
 
 
+#: Keys that move, open a drop-down or modify another key, and never change a value:
+#: releasing one is not typing (↓ opens a list without choosing anything, issue 13, bug 5).
+_NOT_TYPING = frozenset({
+    "Tab", "ISO_Left_Tab", "Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R",
+    "Meta_L", "Meta_R", "Super_L", "Super_R", "ISO_Level3_Shift", "Caps_Lock", "Num_Lock",
+    "Up", "Down", "Left", "Right", "Home", "End", "Prior", "Next", "Escape", "F4",
+})
+
+
 @dataclass(frozen=True)
 class LocalIssue:
     """A problem the form itself sees (an unreadable date): same shape as a service issue."""
@@ -87,6 +96,8 @@ class Leaf:
             self.message.configure(text=self.field.help(), style="Muted.TLabel")
 
     def _focus_out(self, _event: object) -> None:
+        if self.input.choosing():  # the focus went into the field's own list or calendar
+            return
         self.touched = True
         if not self.shown:
             self.message.configure(text="")
@@ -95,7 +106,7 @@ class Leaf:
             self.form.niu_changed(self)
 
     def _typed(self, event: tk.Event) -> None:  # type: ignore[type-arg]
-        if getattr(event, "keysym", "") in ("Tab", "ISO_Left_Tab", "Shift_L", "Shift_R"):
+        if getattr(event, "keysym", "") in _NOT_TYPING:
             return
         self.touched = True
         self.form.changed()

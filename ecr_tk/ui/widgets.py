@@ -153,6 +153,12 @@ class ChoiceBox(ttk.Combobox):
                 return
         self.set(str(key))  # a key the list lacks is shown as it is, never dropped
 
+    def list_open(self) -> bool:
+        """Whether the list is dropped down (the focus is then in the list, not elsewhere)."""
+        popdown = f"{self}.popdown"  # ttk's own list window, made on the first opening
+        return bool(self.tk.call("winfo", "exists", popdown)) and (
+            str(self.tk.call("wm", "state", popdown)) != "withdrawn")
+
     def _type_ahead(self, event: tk.Event) -> str | None:  # type: ignore[type-arg]
         char = (event.char or "").lower()
         if not char or not char.isprintable() or char.isspace():
