@@ -19,7 +19,7 @@ from common.acts.model import Field, Group
 from common.i18n import translator
 from ecr_tk.ui.dates import DateTextError
 from ecr_tk.ui.leaves import LeafInput, NiuInput, leaf_input
-from ecr_tk.ui.widgets import CheckBox
+from ecr_tk.ui.widgets import CheckBox, required_mark
 
 if TYPE_CHECKING:
     from ecr_tk.ui.actform import ActForm
@@ -59,10 +59,9 @@ class Leaf:
         self.path = path
         self.field = field
         self.touched = False
-        text = field.label() + (" *" if field.required else "")
+        text, style = required_mark(field.label(), field.required)
         self.label = ttk.Label(grid, text=text, wraplength=_label_width(depth) - 8,
-                               justify="left",
-                               style="Required.TLabel" if field.required else "TLabel")
+                               justify="left", style=style)
         self.label.grid(row=row, column=0, sticky="nw", pady=2, padx=(0, 8))
         self.input: LeafInput = leaf_input(grid, field)
         self.input.frame.grid(row=row, column=1, sticky="nw", pady=2)
