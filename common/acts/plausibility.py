@@ -66,10 +66,23 @@ class Check:
     def occurred(self) -> date | None:
         return self.date_at("occurred_on")
 
+    def born_after_event(self, person: str) -> bool:
+        """Whether the person's date of birth is after the event (``_people`` refuses it)."""
+        born, occurred = self.date_at(f"{person}.birth_date"), self.occurred
+        return born is not None and occurred is not None and born > occurred
+
     def age(self, person: str) -> tuple[int, str] | None:
-        """The person's age at the event and the path it comes from (date or age)."""
+        """The person's age at the event and the path it comes from (date or age).
+
+        None when unknown, and when the date of birth is after the event: that
+        date is already refused by ``_people``, and an age rule on the negative
+        age it gives would only repeat the refusal ("the mother would be -1
+        years old", issue 13, bug 5).
+        """
         born, occurred = self.date_at(f"{person}.birth_date"), self.occurred
         if born is not None and occurred is not None:
+            if born > occurred:
+                return None
             return completed_years(born, occurred), f"{person}.birth_date"
         age = self.int_at(f"{person}.age")
         return (age, f"{person}.age") if age is not None else None
@@ -192,7 +205,8 @@ def _death(c: Check) -> None:
     found = c.age(deceased)
     sex = c.str_at(f"{deceased}.sex")
     r = c.rules
-    if c.values.get("pregnancy_related") is not None:
+    # A date of birth after the death is refused as such; the age it would give says nothing.
+    if c.values.get("pregnancy_related") is not None and not c.born_after_event(deceased):
         low, high = r.pregnancy_related_min_age, r.pregnancy_related_max_age
         fits = sex == "F" and found is not None and low <= found[0] <= high
         if not fits:

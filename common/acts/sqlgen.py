@@ -18,9 +18,10 @@ writes it) holding, derived from ``common/acts`` and nothing else:
   that changes, with ``ecr.name_search_key``), the phonetic rewrites
   (``ecr._phonetic_word``).
 
-The hand-written SQL of migration 0402 walks an act with these tables and
-mirrors the algorithms of ``structure``, ``plausibility``, ``names``,
-``summary`` and ``validation.check_link``; ``tests/centre/test_act_sql.py``
+The hand-written SQL of migration 0402 (its plausibility rules as 0422 has
+them) walks an act with these tables and mirrors the algorithms of
+``structure``, ``plausibility``, ``names``, ``summary`` and
+``validation.check_link``; ``tests/centre/test_act_sql.py``
 holds it equal to ``derived.derive`` on a corpus.  No field is named here: it
 walks the dictionary.  Pure: returns text, writes nothing.
 """

@@ -233,6 +233,11 @@ class DateField(ttk.Frame):
     def open_calendar(self) -> None:
         CalendarPopup.for_root(self).open_for(self)
 
+    def calendar_open(self) -> bool:
+        """Whether the drop-down calendar is open for this field."""
+        popup = CalendarPopup.opened(self)
+        return popup is not None and popup.target is self
+
 
 class TimeField(ttk.Frame):
     """A time of day, typed as hh:mm (24-hour clock)."""
@@ -264,6 +269,14 @@ class CalendarPopup:
             popup = cls(root)
             setattr(root, cls._ATTR, popup)
         return popup
+
+    @classmethod
+    def opened(cls, widget: tk.Misc) -> CalendarPopup | None:
+        """The application's calendar when it is on screen (never builds it)."""
+        popup = getattr(widget.winfo_toplevel(), cls._ATTR, None)
+        if popup is None or not popup.top.winfo_exists():
+            return None
+        return popup if str(popup.top.wm_state()) != "withdrawn" else None
 
     def __init__(self, root: tk.Misc) -> None:
         from tkcalendar import Calendar  # imported on first use: start-up time matters

@@ -76,18 +76,29 @@ class Dialog(tk.Toplevel):
         if self.entry is not None:
             self.text_value = self.entry.get()
         if key != self._cancel and self.action is not None:
+            self.clear_error()
             try:
                 self.action(key)
             except UserError as exc:
-                self.show_error(exc.message)
+                self.show_error(exc.message, field=exc.field)
                 return
         self.result = key
         self.destroy()
 
-    def show_error(self, message: str) -> None:
-        """Say why the answer was refused, above the buttons; the dialog stays open."""
+    def clear_error(self) -> None:
+        """Forget the last refusal (the answer is tried again)."""
+        self.error_label.configure(text="")
+        if self.error_label.winfo_manager():
+            self.error_label.pack_forget()
+
+    def show_error(self, message: str, *, field: str | None = None) -> None:
+        """Say why the answer was refused, under the entry; the dialog stays open.
+
+        ``field`` is the refused field (``UserError.field``): a dialog with
+        several fields shows the message beside that one.
+        """
         self.error_label.configure(text=message)
-        if not self.error_label.winfo_ismapped():
+        if not self.error_label.winfo_manager():
             self.error_label.pack(anchor="w", pady=(10, 0), before=self._button_row)
         self.bell()
 

@@ -19,7 +19,7 @@ from common.acts.model import Field, Group
 from common.i18n import translator
 from ecr_tk.ui.dates import DateTextError
 from ecr_tk.ui.leaves import LeafInput, NiuInput, leaf_input
-from ecr_tk.ui.widgets import CheckBox
+from ecr_tk.ui.widgets import CheckBox, required_mark
 
 if TYPE_CHECKING:
     from ecr_tk.ui.actform import ActForm
@@ -30,6 +30,15 @@ LABEL_WRAP = 200  # the label column, at the outermost level
 INDENT = 13  # what one level of group frame takes on the left (padding and border)
 INPUT_WIDTH = 290  # the input column: the widest input (34 characters) fits
 MESSAGE_WRAP = 200
+
+
+#: Keys that move, open a drop-down or modify another key, and never change a value:
+#: releasing one is not typing (↓ opens a list without choosing anything, issue 13, bug 5).
+_NOT_TYPING = frozenset({
+    "Tab", "ISO_Left_Tab", "Shift_L", "Shift_R", "Control_L", "Control_R", "Alt_L", "Alt_R",
+    "Meta_L", "Meta_R", "Super_L", "Super_R", "ISO_Level3_Shift", "Caps_Lock", "Num_Lock",
+    "Up", "Down", "Left", "Right", "Home", "End", "Prior", "Next", "Escape", "F4",
+})
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,9 @@ class Leaf:
         self.path = path
         self.field = field
         self.touched = False
-        text = field.label() + (" *" if field.required else "")
+        text, style = required_mark(field.label(), field.required)
         self.label = ttk.Label(grid, text=text, wraplength=_label_width(depth) - 8,
-                               justify="left",
-                               style="Required.TLabel" if field.required else "TLabel")
+                               justify="left", style=style)
         self.label.grid(row=row, column=0, sticky="nw", pady=2, padx=(0, 8))
         self.input: LeafInput = leaf_input(grid, field)
         self.input.frame.grid(row=row, column=1, sticky="nw", pady=2)
@@ -87,6 +95,8 @@ class Leaf:
             self.message.configure(text=self.field.help(), style="Muted.TLabel")
 
     def _focus_out(self, _event: object) -> None:
+        if self.input.choosing():  # the focus went into the field's own list or calendar
+            return
         self.touched = True
         if not self.shown:
             self.message.configure(text="")
@@ -95,7 +105,7 @@ class Leaf:
             self.form.niu_changed(self)
 
     def _typed(self, event: tk.Event) -> None:  # type: ignore[type-arg]
-        if getattr(event, "keysym", "") in ("Tab", "ISO_Left_Tab", "Shift_L", "Shift_R"):
+        if getattr(event, "keysym", "") in _NOT_TYPING:
             return
         self.touched = True
         self.form.changed()

@@ -60,6 +60,13 @@ class LeafInput:
         """Why a key was just refused, while the clerk has not corrected it yet."""
         return None
 
+    def choosing(self) -> bool:
+        """Whether the input's own drop-down (list, calendar) is open.
+
+        The focus is then in the drop-down: the clerk is choosing, not leaving the field.
+        """
+        return False
+
     def _refused(self, reason: str) -> None:
         if self.on_refused is not None:
             self.on_refused(reason)
@@ -170,6 +177,9 @@ class DateInput(LeafInput):
     def pending_refusal(self) -> str | None:
         return self.date.entry.blocked
 
+    def choosing(self) -> bool:
+        return self.date.calendar_open()
+
 
 class TimeInput(LeafInput):
     def _build(self, master: tk.Misc) -> tk.Widget:
@@ -211,6 +221,9 @@ class ChoiceInput(LeafInput):
 
     def get(self) -> Any:
         return self.box.get_key()
+
+    def choosing(self) -> bool:
+        return self.box.list_open()
 
     def set(self, value: Any) -> None:
         self.box.set_key(None if value is None else str(value))

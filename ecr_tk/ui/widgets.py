@@ -153,6 +153,12 @@ class ChoiceBox(ttk.Combobox):
                 return
         self.set(str(key))  # a key the list lacks is shown as it is, never dropped
 
+    def list_open(self) -> bool:
+        """Whether the list is dropped down (the focus is then in the list, not elsewhere)."""
+        popdown = f"{self}.popdown"  # ttk's own list window, made on the first opening
+        return bool(self.tk.call("winfo", "exists", popdown)) and (
+            str(self.tk.call("wm", "state", popdown)) != "withdrawn")
+
     def _type_ahead(self, event: tk.Event) -> str | None:  # type: ignore[type-arg]
         char = (event.char or "").lower()
         if not char or not char.isprintable() or char.isspace():
@@ -205,6 +211,11 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: p[1].split(" — ", 1)[1])
 
 
+def required_mark(label: str, required: bool) -> tuple[str, str]:
+    """The text and style of a field's label: a required field is marked " *" (act form too)."""
+    return (f"{label} *", "Required.TLabel") if required else (label, "TLabel")
+
+
 class Form(ttk.Frame):
     """A small labelled form (login, setup, users, settings): label / entry / message rows."""
 
@@ -212,16 +223,19 @@ class Form(ttk.Frame):
         super().__init__(master, **kw)  # type: ignore[arg-type]
         self.label_width = label_width
         self.inputs: dict[str, tk.Widget] = {}
+        self.labels: dict[str, ttk.Label] = {}
         self.messages: dict[str, ttk.Label] = {}
+        self._label_texts: dict[str, str] = {}
         self.columnconfigure(1, weight=1)
         self._row = 0
 
     def add(self, key: str, label: str, widget_factory: Callable[[tk.Misc], tk.Widget], *,
             required: bool = False, hint: str = "") -> tk.Widget:
-        text = f"{label} *" if required else label
-        ttk.Label(self, text=text, width=self.label_width, anchor="w",
-                  style=self._child_style("TLabel")).grid(
-            row=self._row, column=0, sticky="w", pady=3, padx=(0, 8))
+        text, style = required_mark(label, required)
+        self.labels[key] = ttk.Label(self, text=text, width=self.label_width, anchor="w",
+                                     style=self._child_style(style))
+        self.labels[key].grid(row=self._row, column=0, sticky="w", pady=3, padx=(0, 8))
+        self._label_texts[key] = label
         widget = widget_factory(self)
         widget.grid(row=self._row, column=1, sticky="w", pady=3)
         message = ttk.Label(self, text=hint, style=self._child_style("Muted.TLabel"),
@@ -235,6 +249,11 @@ class Form(ttk.Frame):
     def add_widget(self, widget: tk.Widget) -> None:
         widget.grid(row=self._row, column=0, columnspan=3, sticky="w", pady=(8, 3))
         self._row += 1
+
+    def mark_required(self, key: str, required: bool) -> None:
+        """Mark or unmark a field as required (one that another field's choice makes so)."""
+        text, style = required_mark(self._label_texts[key], required)
+        self.labels[key].configure(text=text, style=self._child_style(style))
 
     def show_message(self, key: str, text: str, *, tone: str = "Error") -> None:
         if key in self.messages:

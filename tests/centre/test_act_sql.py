@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from common.acts.derived import derive
 from common.acts.dictionary import CODE_LISTS, EVENTS
-from common.acts.examples import EXAMPLES, EXAMPLES_TODAY
+from common.acts.examples import EXAMPLES, EXAMPLES_TODAY, REGISTERED_ON
 from common.acts.generator import generate_acts
 from common.acts.messages import RULES, WARNING_RULES
 from common.acts.names import name_tokens, phonetic_key, phonetic_tokens, search_key
@@ -38,7 +38,7 @@ from common.acts.sqlgen import generate
 from common.acts.validation import check_link
 from common.db.migrate import migrate
 
-from .act_mutations import Data, mutated_acts, rule_mutations, set_at, single_mutations
+from .act_mutations import DELETE, Data, mutated_acts, rule_mutations, set_at, single_mutations
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "common" / "db" / "migrations" / "centre"
@@ -133,8 +133,7 @@ def test_the_dictionary_tables_hold_every_leaf_of_every_event(
 def test_the_rules_in_sql_read_only_fields_of_the_dictionary() -> None:
     """The plausibility rules mirrored in SQL name fields; each name must exist."""
     text = (MIGRATIONS / "0402_act_checks.sql").read_text("utf-8")
-    body = text[text.index("CREATE FUNCTION ecr._act_plausibility"):
-                text.index("CREATE FUNCTION ecr._act_examine")]
+    body = _newest_plausibility()
     body += text[text.index("CREATE FUNCTION ecr._act_link_problems"):
                  text.index("CREATE FUNCTION ecr._act_check")]
     names = {name for e in EVENTS.values() for path, _ in (*e.leaves(), *e.groups())
@@ -150,6 +149,25 @@ def test_the_rules_in_sql_read_only_fields_of_the_dictionary() -> None:
     assert read - names - RULES - set(EVENTS) - codes - rule_settings - words == set()
     assert {"children_born_alive", "rank_in_delivery", "pregnancy_related", "infant",
             "previous_marital_status", "registration_court_decision"} <= read
+
+
+def _newest_plausibility() -> str:
+    """The text of ecr._act_plausibility as the last migration that (re)defines it has it."""
+    for path in sorted(MIGRATIONS.glob("*.sql"), reverse=True):
+        text = path.read_text("utf-8")
+        found = re.search(r"CREATE (OR REPLACE )?FUNCTION ecr\._act_plausibility\b", text)
+        if found:
+            return text[found.start():text.index("END $$;", found.start()) + len("END")]
+    raise AssertionError("no migration defines ecr._act_plausibility")
+
+
+def test_the_plausibility_rules_in_sql_are_those_of_the_newest_migration(
+        db: psycopg.Connection[Any]) -> None:
+    """Migrations are appended, never edited: the database runs the last definition."""
+    source = db.execute("SELECT prosrc FROM pg_proc WHERE proname = '_act_plausibility'"
+                        " AND pronamespace = 'ecr'::regnamespace").fetchone()[0]
+    newest = _newest_plausibility()
+    assert source.strip() == newest[newest.index("$$") + 2:].strip()
 
 
 # ----------------------------------------------------------------------- names
@@ -275,6 +293,36 @@ def test_any_mutated_act_is_judged_the_same(db: psycopg.Connection[Any],
                                             data: st.DataObject) -> None:
     event_type, act, registered_on = data.draw(mutated_acts(corpus[:40]))
     compare(db, event_type, act, registered_on)
+
+
+@pytest.mark.parametrize(("event_type", "changes", "expected"), [
+    ("birth", {"mother.birth_date": "2026-01-04"}, {("mother.birth_date", "born_after_event")}),
+    ("birth", {"mother.birth_date": "2026-01-04", "mother.age": None},
+     {("mother.birth_date", "born_after_event")}),
+    ("birth", {"father.birth_date": "2026-01-04", "father.age": None},
+     {("father.birth_date", "born_after_event")}),
+    ("foetal_death", {"mother.birth_date": "2025-12-01"},
+     {("mother.birth_date", "born_after_event")}),
+    ("marriage", {"spouses[1].birth_date": "2025-12-21"},
+     {("spouses[1].birth_date", "born_after_event")}),
+    ("death", {"deceased.birth_date": "2026-01-04", "deceased.age": None},
+     {("deceased.birth_date", "death_before_birth")}),
+    ("death", {"deceased.birth_date": "2026-01-04", "deceased.age": None,
+               "infant": {"mother_residence": {"locality": "Mbour"}}},
+     {("deceased.birth_date", "death_before_birth")}),
+])
+def test_a_person_born_after_the_event_is_refused_for_the_date_order_alone(
+        db: psycopg.Connection[Any], event_type: str, changes: dict[str, Any],
+        expected: set[tuple[str, str]]) -> None:
+    """Issue 13, bug 5: not also "the mother would be -1 years old" (nor a spouse aged -1)."""
+    data = EXAMPLES[event_type]
+    for path, value in changes.items():
+        data = set_at(data, path, DELETE if value is None else value)
+    registered_on = REGISTERED_ON[event_type]
+    compare(db, event_type, data, registered_on, EXAMPLES_TODAY, str(changes))
+    sql = db.execute("SELECT ecr._act_examine(%s, %s::jsonb, %s, %s, ecr._act_rules())",
+                     (event_type, json.dumps(data), EXAMPLES_TODAY, registered_on)).fetchone()[0]
+    assert {(p["path"], p["rule"]) for p in sql["errors"]} == expected
 
 
 # ----------------------------------------------------------------------- links

@@ -16,6 +16,7 @@ from common.acts.dictionary import EVENTS
 from common.acts.examples import EXAMPLES
 from common.acts.validation import validate
 from ecr_tk.ui.actform import ActForm, Block, LocalIssue, Repeat
+from ecr_tk.ui.dates import CalendarPopup
 from ecr_tk.ui.leaves import ChoiceInput
 from tests.gui.conftest import Hands
 from tests.gui.driving import fill_form
@@ -175,6 +176,53 @@ def test_required_fields_are_marked_and_others_are_not(root: tk.Tk) -> None:
     assert str(form.leaf("child.surname").label.cget("text")).endswith("*")
     assert str(form.leaf("occurred_on").label.cget("text")).endswith("*")
     assert not str(form.leaf("occurred_time").label.cget("text")).endswith("*")
+
+
+@pytest.mark.parametrize("keys", [{}, {"state": 8}], ids=["Down", "Alt+Down"])  # 8: Mod1 (Alt)
+def test_opening_a_required_list_with_the_keyboard_does_not_mark_it_missing(
+        root: tk.Tk, hands: Hands, keys: dict[str, int]) -> None:
+    """Issue 13, bug 5: the list opened with ↓ or Alt+↓ is not yet "required" (red)."""
+    form = make_form(root, "birth")
+    leaf = form.leaf("birth_type")
+    assert leaf.field.required and isinstance(leaf.input, ChoiceInput)
+    box = leaf.input.box
+    hands.press(box, "Down", **keys)
+    box.event_generate("<KeyRelease-Down>", **keys)
+    hands.pump(0.6)  # past the as-you-type check
+    popdown = f"{box}.popdown"
+    assert root.tk.call("winfo", "ismapped", popdown), "the list did not open"
+    listbox = str(root.tk.call("focus"))  # the list's own window (tkinter does not know it)
+    assert listbox.startswith(popdown)
+    assert leaf.message.cget("text") == ""
+    assert str(box.cget("style")) != "Invalid.TCombobox"
+    # closed without a choice (Escape), the field is where the clerk still is
+    root.tk.call("event", "generate", listbox, "<KeyPress-Escape>")
+    hands.pump(0.6)
+    assert not root.tk.call("winfo", "ismapped", popdown)
+    assert leaf.message.cget("text") == ""
+    assert str(box.cget("style")) != "Invalid.TCombobox"
+    # leaving it empty is when it is missing
+    hands.leave(box)
+    hands.pump(0.1)
+    assert str(leaf.message.cget("text")) != ""
+    assert str(box.cget("style")) == "Invalid.TCombobox"
+
+
+def test_opening_the_calendar_of_a_required_date_does_not_mark_it_missing(
+        root: tk.Tk, hands: Hands) -> None:
+    form = make_form(root, "birth")
+    leaf = form.leaf("occurred_on")
+    assert leaf.field.required
+    entry = leaf.input.focus_widget
+    hands.press(entry, "Down", state=8)  # Alt+↓
+    entry.event_generate("<KeyRelease-Down>", state=8)
+    hands.pump(0.6)
+    assert str(root.focus_get()).startswith(str(CalendarPopup.for_root(root).top))
+    assert leaf.message.cget("text") == ""
+    assert str(entry.cget("style")) != "Invalid.TEntry"
+    root.focus_get().event_generate("<KeyPress-Escape>")  # type: ignore[union-attr]
+    hands.pump(0.2)
+    assert leaf.message.cget("text") == ""
 
 
 def test_code_lists_are_dropdowns_of_labels_storing_keys(root: tk.Tk, hands: Hands) -> None:

@@ -667,7 +667,8 @@ def test_a_refused_mention_or_rejection_keeps_what_was_typed(app: Any, hands: Ha
         hands.type_into(dialog.text, text)
         dialog.buttons["add"].invoke()  # no court decision: the database refuses
         hands.pump(0.05)
-        states.append((Dialog.current() is dialog, str(dialog.error_label.cget("text")),
+        states.append((Dialog.current() is dialog,  # the refusal beside the date it names
+                       str(dialog.form.messages["court_decision_date"].cget("text")),
                        dialog.text.get()))
         hands.type_into(dialog.court_date.entry, "01/02/2026")
         hands.type_into(dialog.court_reference, "TGI Thiès n° 12/2026")
@@ -698,3 +699,84 @@ def test_a_refused_mention_or_rejection_keeps_what_was_typed(app: Any, hands: Ha
                         before=blank_then_reason)
     assert seen[0]
     assert app.session.acts.show(draft).status == "rejected"
+
+
+def test_a_refused_mention_is_shown_beside_its_field_and_a_rectification_marks_its_court_decision(
+        app: Any, hands: Hands) -> None:
+    """Issue 13, bug 10: the refusal next to the field named, the court decision marked ' *'."""
+    from ecr_tk.ui.dialogs import Dialog
+
+    act_id, _niu = seed_validated(app)
+    bench = log_in(hands, app, OFFICER)
+    bench.open("act.view", act_id=act_id)
+    hands.pump(0.1)
+    view = bench.current
+    text = "Rectification de la date de naissance de la mère : lire 02/07/1994"
+    court = ("court_decision_date", "court_reference")
+    seen: dict[str, Any] = {}
+
+    def marks(dialog: Any, keys: tuple[str, ...] = court) -> list[tuple[str, str]]:
+        """The label on screen left of each field (its row of the form's grid)."""
+        form = dialog.form
+        labels = [form.grid_slaves(row=form.inputs[k].grid_info()["row"], column=0)[0]
+                  for k in keys]
+        return [(str(label.cget("text")), str(label.cget("style"))) for label in labels]
+
+    def refused_then_fixed(dialog: Any) -> None:
+        seen["kind"] = marks(dialog, ("kind",))
+        hands.choose(dialog.kind, "Autre")
+        seen["other"] = marks(dialog)
+        hands.choose(dialog.kind, "Rectification (jugement)")
+        seen["rectification"] = marks(dialog)
+        hands.type_into(dialog.text, text)
+        hands.type_into(dialog.court_date.entry, "01/02/2026")
+        dialog.buttons["add"].invoke()  # no court reference: the database refuses
+        hands.pump(0.05)
+        messages = {k: str(label.cget("text")) for k, label in dialog.form.messages.items()}
+        seen["refused"] = (Dialog.current() is dialog, messages,
+                           str(dialog.error_label.cget("text")), dialog.text.get(),
+                           dialog.court_date.entry.get())
+        hands.type_into(dialog.court_reference, "TGI Thiès n° 12/2026")
+
+    hands.answer_dialog("add", lambda: hands.click(view.buttons["mention"]),
+                        before=refused_then_fixed)
+    assert seen["kind"] == [("Nature *", "Required.TLabel")]
+    assert seen["other"] == [("Date du jugement", "TLabel"), ("Référence du jugement", "TLabel")]
+    assert seen["rectification"] == [("Date du jugement *", "Required.TLabel"),
+                                     ("Référence du jugement *", "Required.TLabel")]
+    still_open, messages, below, kept_text, kept_date = seen["refused"]
+    assert still_open and kept_text == text and kept_date == "01/02/2026"
+    assert messages["court_reference"] != "" and below == ""
+    assert {k for k, m in messages.items() if m} == {"court_reference"}
+    assert [m.text for m in app.session.acts.show(act_id).mentions] == [text]
+
+
+def test_a_refused_reason_is_shown_under_its_entry_until_the_next_try(
+        root: Any, hands: Hands) -> None:
+    """The rejection dialog: the refusal right under the reason typed, which stays."""
+    from ecr_tk.services.errors import InvalidValue
+    from ecr_tk.ui.dialogs import ask_text
+
+    tried: list[str] = []
+
+    def reject(reason: str) -> None:
+        tried.append(reason)
+        if len(tried) < 3:
+            raise InvalidValue(f"refus {len(tried)}", field="reason", rule="reason_required")
+
+    seen: list[tuple[str, bool, str]] = []
+
+    def twice_refused(dialog: Any) -> None:
+        hands.type_into(dialog.entry, "Le poids manque")
+        for _ in range(2):
+            dialog.buttons["ok"].invoke()
+            hands.pump(0.05)
+            order = dialog.entry.master.pack_slaves()
+            seen.append((str(dialog.error_label.cget("text")),
+                         order.index(dialog.error_label) == order.index(dialog.entry) + 1,
+                         dialog.entry.get()))
+
+    answer = hands.answer_dialog("ok", lambda: ask_text(root, "Rejeter ?", "Pourquoi ?",
+                                                        action=reject), before=twice_refused)
+    assert seen == [("refus 1", True, "Le poids manque"), ("refus 2", True, "Le poids manque")]
+    assert answer == "Le poids manque" and tried == ["Le poids manque"] * 3

@@ -261,8 +261,29 @@ class MentionDialog(Dialog):
                                         lambda m: DateField(m))
         self.court_reference = self.form.add("court_reference", tr("Court reference"),
                                              lambda m: ttk.Entry(m, width=24))
+        self.kind.bind("<<ComboboxSelected>>", lambda _e: self._kind_chosen(), add="+")
         self._focus = self.kind
         self.unbind("<Return>")
+
+    def _kind_chosen(self) -> None:
+        """A rectification needs its court decision: mark those fields required, as the act
+        form marks its own (the centre database refuses a rectification without them)."""
+        assert isinstance(self.kind, ChoiceBox)
+        rectification = self.kind.get_key() == "rectification"
+        for key in ("court_decision_date", "court_reference"):
+            self.form.mark_required(key, rectification)
+
+    def clear_error(self) -> None:
+        super().clear_error()
+        self.form.clear_messages()
+
+    def show_error(self, message: str, *, field: str | None = None) -> None:
+        """A refusal that names one of the fields is shown beside it."""
+        if field in self.form.messages:
+            self.form.show_message(field, message)
+            self.bell()
+        else:
+            super().show_error(message, field=field)
 
     def answer(self, key: str) -> None:
         if key == "add":

@@ -218,6 +218,36 @@ WARNINGS = [
 ]  # fmt: skip
 
 
+BORN_AFTER_THE_EVENT = [
+    ("birth", (("mother.birth_date", "2026-01-04"),), "mother.birth_date", "born_after_event"),
+    ("birth", (("mother.birth_date", "2025-12-29"), ("mother.age", DELETE)),
+     "mother.birth_date", "born_after_event"),
+    ("foetal_death", (("mother.birth_date", "2025-12-01"),), "mother.birth_date",
+     "born_after_event"),
+    ("birth", (("father.birth_date", "2025-12-29"), ("father.age", DELETE)),
+     "father.birth_date", "born_after_event"),
+    ("marriage", (("spouses[1].birth_date", "2025-12-21"),), "spouses[1].birth_date",
+     "born_after_event"),
+    ("marriage", (("spouses[0].birth_date", "2025-12-21"), ("spouses[0].age", 30)),
+     "spouses[0].birth_date", "born_after_event"),
+    ("death", (("deceased.birth_date", "2026-01-04"), ("deceased.age", DELETE)),
+     "deceased.birth_date", "death_before_birth"),
+    ("death", (("deceased.birth_date", "2026-01-04"), ("deceased.age", DELETE),
+               ("infant", {"mother_residence": {"locality": "Mbour"}})),
+     "deceased.birth_date", "death_before_birth"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "changes", "path", "rule"), BORN_AFTER_THE_EVENT)
+def test_a_person_born_after_the_event_is_refused_for_the_date_order_alone(
+    key: str, changes: tuple[tuple[str, Any], ...], path: str, rule: str
+) -> None:
+    """Issue 13, bug 5: no age rule on the negative age ("the mother would be -1 years old")."""
+    report = check(key, mutate(EXAMPLES[key], *changes))
+    assert report.rules() == {(path, rule)}
+    assert not report.warnings
+
+
 @pytest.mark.parametrize(("key", "changes", "path", "rule"), WARNINGS)
 def test_unusual_values_are_warned_not_refused(
     key: str, changes: tuple[tuple[str, Any], ...], path: str, rule: str
