@@ -9,6 +9,8 @@ they can be read back the same way.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,6 +39,9 @@ class Published:
     title: Label
     columns: tuple[Column, ...]
     values: tuple[str, ...]
+    #: the officer's input (``population``, ``expected``) this table is computed from:
+    #: empty while that input is, however many acts are registered
+    needs: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -92,8 +97,10 @@ def catalogue() -> tuple[Published, ...]:
     for m in measures(event_views()):
         kind = "series" if m.key in _SERIES else "measure"
         dims = {"event_type", "year", "month", "area_code"}
+        needs = next((i.key for i in _INPUTS
+                      if re.search(rf"\bstats\.{i.view}\b", m.sql)), None)
         out.append(Published(m.key, m.view, kind, m.title, m.columns,
-                             tuple(c[0] for c in m.columns if c[0] not in dims)))
+                             tuple(c[0] for c in m.columns if c[0] not in dims), needs))
     out.extend(_INPUTS)
     return tuple(out)
 

@@ -16,6 +16,7 @@ from typing import Any
 from common.acts.codes import NOT_STATED
 from common.acts.model import Label
 from common.i18n import translator
+from common.stats.catalogue import find
 from common.stats.reader import StatTable
 from common.stats.sqlgen import code_label_rows
 
@@ -103,5 +104,21 @@ def to_text(table: StatTable, lang: str | None = None) -> str:
     lines = [title, fmt(headers), fmt(["-" * w for w in widths])]
     lines.extend(fmt(line) for line in body)
     if not body:
-        lines.append(tr("(no registered act)"))
+        lines.append(f"({empty_reason(table, lang)})")
     return "\n".join(lines)
+
+
+def empty_reason(table: StatTable, lang: str | None = None) -> str:
+    """Why ``table`` has no row: no act, or (rates, completeness) no figures entered yet
+    for the officer's input the table is computed from."""
+    needs = table.published.needs
+    if needs is None:
+        return tr("no registered act")
+    source = find(needs)
+    if table.year is not None:
+        return tr("no figures for {year} in \u201c{input}\u201d, which this table is computed "
+                  "from; the officer enters them with \u201cecr stats {key} set\u201d",
+                  year=table.year, input=source.title(lang), key=needs)
+    return tr("no figures yet in \u201c{input}\u201d, which this table is computed from; the "
+              "officer enters them with \u201cecr stats {key} set\u201d",
+              input=source.title(lang), key=needs)

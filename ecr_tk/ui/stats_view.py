@@ -26,7 +26,7 @@ from common.errors import UserError
 from common.i18n import translator
 from common.stats import charts
 from common.stats.catalogue import Published, catalogue
-from common.stats.formatting import display_rows, to_csv
+from common.stats.formatting import display_rows, empty_reason, to_csv
 from common.stats.reader import Reader, StatTable, read_table
 from ecr_tk.ui.errors import guarded
 from ecr_tk.ui.widgets import ChoiceBox, MessageBar
@@ -176,6 +176,9 @@ class StatisticsView(ttk.Frame):
         for line in display_rows(table):
             self.tree.insert("", "end", values=line)
         self.count_label.configure(text=tr("{n} rows", n=len(table.rows)))
+        if not table.rows:
+            reason = empty_reason(table)
+            self.message.info(reason[:1].upper() + reason[1:])
         return table
 
     def show_chart(self, chart: str) -> Figure:

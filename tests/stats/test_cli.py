@@ -150,3 +150,22 @@ def test_charts_are_written_as_png(chart: str, tmp_path: Path, capsys: Any, monk
     assert code == 0, err
     data = out_file.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_an_empty_rate_table_says_which_figures_are_missing_not_that_no_act_exists(
+        capsys: Any, monkeypatch: Any, stats_centre: StatsCentre) -> None:
+    # issue 13, bug 13: acts exist, but no population was entered for that year
+    year = str(max(YEARS) + 5)
+    code, out, _ = run(capsys, monkeypatch, stats_centre, "--lang", "fr", "stats",
+                       "crude-rates", "--year", year, "--stats-dsn", stats_centre.stats_dsn())
+    assert code == 0
+    assert "aucun acte inscrit" not in out
+    assert f"aucun chiffre pour {year} dans « Population" in out
+    assert "ecr stats population set" in out
+    code, out, _ = run(capsys, monkeypatch, stats_centre, "--lang", "en", "stats",
+                       "completeness", "--year", year, "--stats-dsn", stats_centre.stats_dsn())
+    assert "Expected events" in out and "ecr stats expected set" in out
+    # a table of acts, for a year without any, still says so
+    code, out, _ = run(capsys, monkeypatch, stats_centre, "--lang", "fr", "stats", "lb-1",
+                       "--year", year, "--stats-dsn", stats_centre.stats_dsn())
+    assert "(aucun acte inscrit)" in out

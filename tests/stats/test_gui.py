@@ -105,3 +105,18 @@ def test_an_agent_sees_a_refusal_not_a_traceback(root: tk.Tk, stats_centre: Stat
     assert view.table is None
     assert view.message.text, "the refusal is shown in the message bar"
     assert "agent" in view.message.text
+
+
+def test_an_empty_rate_table_names_the_figures_the_officer_has_not_entered(
+        root: tk.Tk, stats_centre: StatsCentre) -> None:
+    # issue 13, bug 13: 2023 has acts but no population
+    view = StatisticsView(root, stats_centre.secretary)
+    view.pack(fill="both", expand=True)
+    pump(root, 0.5)
+    label = next(v for v in view.table_box.cget("values") if str(v).startswith("crude-rates "))
+    choose(root, view.table_box, str(label))
+    choose(root, view.year_box, str(YEARS[0]))
+    assert view.table is not None and view.table.published.key == "crude-rates"
+    assert shown(view) == []
+    assert view.message.text.startswith(f"Aucun chiffre pour {YEARS[0]} dans « Population")
+    assert "ecr stats population set" in view.message.text
