@@ -10,7 +10,6 @@ they can be read back the same way.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import cache
 
