@@ -112,6 +112,20 @@ def test_every_model_knows_the_latin_letters_and_several_scripts():
     for name, model in _models().items():
         assert set("abcdefghijklmnopqrstuvwxyz") <= set(model.alphabet), name
         assert {"а", "ا"} <= set(model.alphabet), name  # Cyrillic and Arabic too
+        assert set("αβγδεζηθικλμνξοπρσςτυφχψωάέίόύ") <= set(model.alphabet), name
+
+
+def test_greek_letters_are_learnt_from_names_of_other_countries_not_from_greek_lists():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
+    import train_wire_dictionary as trainer
+
+    assert trainer._in_greek("Papadopoulos") == "παπαδοπούλος"
+    assert trainer._in_greek("Hernández López") == "χερνάνδεζ λόπεζ"
+    assert trainer._in_greek("Иванов") is None  # only plain Latin is spelt again
+    assert "el_GR" not in trainer.CHAR_LOCALES
 
 
 def test_no_benchmark_name_was_learnt():
