@@ -16,8 +16,9 @@ Written into one folder (the broker reads it; nothing else is needed):
   unencrypted (a service must start unattended: protect the folder).
 
 The ACL lets centre ``C`` publish only to ``<root>/centre/C/up`` and
-``<root>/enroll/C/request`` and read only ``<root>/centre/C/down`` and its
-enrollment responses; the workers read every ``up`` and write every ``down``.
+``<root>/enroll/C/request`` and ``<root>/query/C/request`` and read only
+``<root>/centre/C/down`` and its enrollment and query responses; the workers read
+every ``up`` and request and write every ``down`` and response.
 Mosquitto reads the CRL at start: after ``xmserver centre revoke`` run
 ``xmserver broker-config --refresh-crl`` and restart the broker (the systemd
 units in docs/install-scec.md do it on a timer, as the CRL is valid 7 days).
@@ -129,6 +130,8 @@ topic read {root}/centre/+/up
 topic write {root}/centre/+/down
 topic read {root}/enroll/+/request
 topic write {root}/enroll/+/response/+
+topic read {root}/query/+/request
+topic write {root}/query/+/response/+
 topic write {root}/country/#
 
 # every centre: its own topics only (%u is its code)
@@ -136,6 +139,8 @@ pattern write {root}/centre/%u/up
 pattern read {root}/centre/%u/down
 pattern write {root}/enroll/%u/request
 pattern read {root}/enroll/%u/response/+
+pattern write {root}/query/%u/request
+pattern read {root}/query/%u/response/+
 pattern read {root}/country/#
 """
 

@@ -149,6 +149,16 @@ def cmd_centre_revoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_centre_query_limit(args: argparse.Namespace) -> int:
+    from xmserver import queries
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        limit = queries.set_limit(conn, args.code, args.per_hour)
+    _emit(args, {"centre": args.code, "queries_per_hour": limit},
+          tr("Centre {code} may ask {n} national queries per hour", code=args.code, n=limit))
+    return EXIT_OK
+
+
 def cmd_enroll_offline(args: argparse.Namespace) -> int:
     from xmserver.enrollment import handle_enrollment
 
@@ -322,6 +332,22 @@ def cmd_conflicts_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_queries_list(args: argparse.Namespace) -> int:
+    from xmserver import queries
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        rows = queries.queries(conn, centre=args.centre, limit=args.limit)
+    text = "\n".join(
+        f"{r['received_at']:%Y-%m-%d %H:%M}  {r['centre']}  {r['asked_by']:>6} "
+        f"{r['asked_by_name']:<24} {r['role']:<10} {r['carrier']:<5} "
+        + (tr("refused ({reason})", reason=r["refusal"]) if r["refusal"]
+           else tr("{n} found", n=r["found"]))
+        + "  " + ", ".join(f"{k}={v}" for k, v in sorted(r["criteria"].items()))
+        for r in rows)
+    _emit(args, rows, text or tr("No national query received"))
+    return EXIT_OK
+
+
 def cmd_t2d_import(args: argparse.Namespace) -> int:
     from xmserver.t2d import import_folder
 
@@ -391,6 +417,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("code")
     revoke.add_argument("--reason", default="")
     revoke.set_defaults(handler=cmd_centre_revoke)
+    limit = centre.add_parser("query-limit", help=tr("national queries a centre may ask per "
+                                                     "hour"))
+    limit.add_argument("code")
+    limit.add_argument("per_hour", type=int, nargs="?", default=None,
+                       help=tr("omit to return to the default"))
+    limit.set_defaults(handler=cmd_centre_query_limit)
     offline = centre.add_parser("enroll-offline",
                                 help=tr("answer an enrollment request file from removable media"))
     offline.add_argument("request")
@@ -462,6 +494,13 @@ def build_parser() -> argparse.ArgumentParser:
     cs = conflicts.add_parser("show", help=tr("show a conflict: what is stored, what came"))
     cs.add_argument("id", type=int)
     cs.set_defaults(handler=cmd_conflicts_show)
+
+    national = sub.add_parser("queries", help=tr("national queries the centres asked (audit)")
+                              ).add_subparsers(dest="n_command", metavar="ACTION", required=True)
+    nl = national.add_parser("list", help=tr("who asked what, from which centre, newest first"))
+    nl.add_argument("--centre", default=None)
+    nl.add_argument("--limit", type=int, default=100)
+    nl.set_defaults(handler=cmd_queries_list)
 
     t2d = sub.add_parser("t2d", help=tr("removable media")).add_subparsers(
         dest="t2d_command", metavar="ACTION", required=True)

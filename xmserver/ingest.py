@@ -59,7 +59,7 @@ log = logging.getLogger("xmserver.ingest")
 Conn = psycopg.Connection[Any]
 
 #: What a centre may send the SCEC through ingest.
-FROM_CENTRE = (Kind.ACT_BATCH, Kind.MENTION_OUT, Kind.SYNC_REQUEST)
+FROM_CENTRE = (Kind.ACT_BATCH, Kind.MENTION_OUT, Kind.SYNC_REQUEST, Kind.QUERY)
 
 #: Registration years the register accepts (the NIU carries the year).
 FIRST_YEAR = 1800
@@ -143,6 +143,10 @@ def ingest(conn: Conn, pki: ScecPki, data: bytes, *, carrier: str = "mqtt", topi
             "signer_mismatch", f"signed by {header.centre}, published on {topic_centre}'s topic"))
     if header.kind == Kind.SYNC_REQUEST:
         return _answer_sync(conn, pki, opened, data, carrier, topic, now)
+    if header.kind == Kind.QUERY:
+        from xmserver import queries  # it builds on this module
+
+        return queries.answer(conn, pki, opened, data, carrier, topic, now)
     try:
         payload = _decode(opened, now)
     except ContainerRefused as refusal:

@@ -245,19 +245,23 @@ class IngestWorker:
 
 def run_worker(dsn: str, pki: ScecPki, broker: BrokerAddress, topic_root: str, instance: str,
                stop: threading.Event, *, with_enrollment: bool = True) -> None:
-    """One worker process: ingest and (by default) enrollment, until ``stop`` is set."""
-    from xmserver.service import EnrollmentService
+    """One worker process: ingest, national queries and (by default) enrollment, until
+    ``stop`` is set."""
+    from xmserver.service import EnrollmentService, QueryService
 
     worker = IngestWorker(dsn, pki, broker, topic_root=topic_root, instance=instance)
     enrollment = EnrollmentService(dsn, pki, broker, topic_root) if with_enrollment else None
+    queries = QueryService(dsn, pki, broker, topic_root)
     worker.start()
     if enrollment is not None:
         enrollment.start()
-    log.info("xmserver running: worker %s on %s, enrollment %s", worker.client_id, broker,
-             "on" if enrollment is not None else "off")
+    queries.start()
+    log.info("xmserver running: worker %s on %s, enrollment %s, national queries on",
+             worker.client_id, broker, "on" if enrollment is not None else "off")
     try:
         stop.wait()
     finally:
+        queries.stop()
         if enrollment is not None:
             enrollment.stop()
         worker.stop()

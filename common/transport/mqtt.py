@@ -116,11 +116,23 @@ def centre_up_filter(root: str) -> str:
     return f"$share/{SHARE_GROUP}/{root}/centre/+/up"
 
 
+def query_request_topic(root: str, centre: str) -> str:
+    """Where a centre asks the SCEC a national query (MQTT v5 request/response: the
+    answer comes on ``<root>/query/<code>/response/<nonce>``)."""
+    return f"{root}/query/{centre}/request"
+
+
+def query_request_filter(root: str) -> str:
+    return f"$share/{SHARE_GROUP}/{root}/query/+/request"
+
+
 def centre_of_topic(topic: str) -> str | None:
-    """The centre code in ``<root>/centre/<code>/up|down`` (or the enroll topics), else None."""
+    """The centre code in ``<root>/centre/<code>/up|down`` (or the enroll and query
+    topics), else None."""
     parts = topic.split("/")
     for i in range(len(parts) - 2):
-        if parts[i] in ("centre", "enroll") and parts[i + 2] in ("up", "down", "request"):
+        if parts[i] in ("centre", "enroll", "query") and parts[i + 2] in ("up", "down",
+                                                                            "request"):
             return parts[i + 1]
     return None
 
@@ -227,7 +239,8 @@ def request(broker: BrokerAddress, topic: str, payload: bytes, *, timeout: float
 
 
 class Responder:
-    """Serve requests on a topic filter: ``handler(topic, payload) -> answer`` bytes.
+    """Serve requests on a topic filter: ``handler(topic, payload) -> answer`` bytes
+    (``None``: no answer, the requester times out).
 
     The handler runs on the MQTT network thread, one message at a time; an
     exception in it is logged with its traceback and the request goes
@@ -235,7 +248,8 @@ class Responder:
     """
 
     def __init__(self, broker: BrokerAddress, topic_filter: str,
-                 handler: Callable[[str, bytes], bytes], client_id: str | None = None) -> None:
+                 handler: Callable[[str, bytes], bytes | None],
+                 client_id: str | None = None) -> None:
         self.broker = broker
         self.topic_filter = topic_filter
         self.handler = handler
@@ -256,6 +270,8 @@ class Responder:
         except Exception:
             # One bad request must not kill the network loop (and the worker with it).
             log.exception("request handler failed on %s", message.topic)
+            return
+        if answer is None:
             return
         out = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         if correlation is not None:

@@ -10,10 +10,11 @@ The one-call API the transmitter, the SCEC's ingest and T2D use::
                         recipient=centre_certificate)
     receipt = open_receipt(data, centre_key, directory, own_centre="123456")
 
-plus the routed mentions (``seal_mentions`` / ``open_mentions``) and the sync
+plus the routed mentions (``seal_mentions`` / ``open_mentions``), the sync
 exchange (``seal_sync_request`` / ``open_sync_request``, ``seal_status`` /
-``open_status``).  Every container a centre sends may carry audit marks
-(``audit=``, see ``message.py``).
+``open_status``) and national queries (``seal_query`` / ``open_query``,
+``seal_query_answer`` / ``open_query_answer``).  Every container a centre sends
+may carry audit marks (``audit=``, see ``message.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ from common.wire.container import (
 )
 from common.wire.mentions import decode_mentions, encode_mentions
 from common.wire.message import AuditMark, Header, Kind
+from common.wire.query import (
+    Query,
+    QueryAnswer,
+    decode_answer,
+    decode_query,
+    encode_answer,
+    encode_query,
+)
 from common.wire.receipts import Receipt, decode_receipt, encode_receipt
 from common.wire.sync import (
     Status,
@@ -48,7 +57,7 @@ from common.wire.sync import (
 )
 from common.wire.trust import Signer, SignerDirectory
 
-ACT_KINDS = (Kind.ACT_BATCH, Kind.QUERY_ANSWER)
+ACT_KINDS = (Kind.ACT_BATCH,)
 #: How long a sync question stays answerable: it is asked and answered online,
 #: or within one T2D round trip.
 SYNC_MAX_AGE = dt.timedelta(days=60)
@@ -174,3 +183,47 @@ def open_status(data: bytes, recipient: RecipientKey, directory: SignerDirectory
     opened = open_container(data, recipient, directory, expected=(Kind.STATUS,),
                             own_centre=own_centre, **checks)
     return opened, decode_status(opened.body)
+
+
+def seal_query(query: Query, *, centre: str, sender: SenderKey, recipient: RecipientCertificate,
+               message_id: uuid.UUID | None = None,
+               created: dt.datetime | None = None) -> tuple[uuid.UUID, bytes]:
+    """Sequence 0, like a sync request: a question is not a step of the centre's history.
+
+    Sealed with the current dictionary: the answer is compressed with the same one,
+    which this centre surely reads."""
+    return seal(Kind.QUERY, centre, 0, encode_query(query), sender, recipient,
+                message_id=message_id, created=created)
+
+
+def open_query(data: bytes, recipient: RecipientKey, directory: SignerDirectory,
+               **checks: Any) -> tuple[OpenedMessage, Query]:
+    checks.setdefault("max_age", SYNC_MAX_AGE)
+    opened = open_container(data, recipient, directory, expected=(Kind.QUERY,), **checks)
+    return opened, decode_query(opened.body)
+
+
+def seal_query_answer(answer: QueryAnswer, *, centre: str, sequence: int, sender: SenderKey,
+                      recipient: RecipientCertificate,
+                      dictionary: int = compression.CURRENT_DICTIONARY
+                      ) -> tuple[uuid.UUID, bytes]:
+    """``dictionary``: the one of the query it answers (the asking centre knows it)."""
+    if not compression.available(dictionary) or dictionary == compression.STORED:
+        dictionary = compression.CURRENT_DICTIONARY
+    body = encode_answer(answer, compression.vocabulary(dictionary))
+    return seal(Kind.QUERY_ANSWER, centre, sequence, body, sender, recipient,
+                dictionary=dictionary)
+
+
+def open_query_answer(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
+                      own_centre: str, **checks: Any) -> tuple[OpenedMessage, QueryAnswer]:
+    opened = open_container(data, recipient, directory, expected=(Kind.QUERY_ANSWER,),
+                            own_centre=own_centre, **checks)
+    return opened, answer_of(opened, checks.get("now"))
+
+
+def answer_of(opened: OpenedMessage, now: dt.datetime | None = None) -> QueryAnswer:
+    """The answer in an opened ``QUERY_ANSWER`` (its acts validated by the data dictionary)."""
+    now = now or dt.datetime.now(dt.UTC)
+    return decode_answer(opened.body, compression.vocabulary(opened.header.dictionary),
+                         today=now.date() + dt.timedelta(days=1))

@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "ecr_tk.cli.pki",  # enroll
     "ecr_tk.cli.verify",  # verify a printed copy (QR)
     "ecr_tk.cli.transmission",  # sync, transmitter, transmission status, t2d export|import
+    "ecr_tk.cli.national",  # national list|show (search --national, act show --national)
 )
 
 

@@ -62,6 +62,10 @@ def register(sub: Any) -> None:
         a = s.add_parser(verb, help=helptext)
         add_act_argument(a)
         a.set_defaults(handler=handler)
+        if verb == "show":
+            from ecr_tk.cli.national import add_national_options
+
+            add_national_options(a)
 
     a = s.add_parser("reject", help=tr("send an act back to its agent with a reason"))
     add_act_argument(a)
@@ -213,6 +217,10 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    if args.national:
+        from ecr_tk.cli.national import ask
+
+        return ask(args, {"niu": args.act})
     with session(args) as s:
         record = s.acts.show(act_argument(args.act), args.event_type)
     payload = record.as_dict()

@@ -9,6 +9,7 @@ from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.acts import _date, summary_line
 from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.cli.national import add_national_options, ask
 from ecr_tk.services import SearchCriteria
 
 tr = translator("centre")
@@ -30,12 +31,17 @@ def register(sub: Any) -> None:
     p.add_argument("--fuzzy", action="store_true", help=tr("also match names by sound"))
     p.add_argument("--page", type=int, default=0)
     p.add_argument("--page-size", type=int, default=20)
+    add_national_options(p)
     add_actor_option(p)
     add_db_option(p)
     p.set_defaults(handler=cmd_search)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.national:
+        return ask(args, {"niu": args.niu, "surname": args.surname,
+                          "given_names": args.given_names, "event_type": args.event_type,
+                          "occurred_from": args.occurred_from, "occurred_to": args.occurred_to})
     criteria = SearchCriteria(
         niu=args.niu, register_number=args.register_number, surname=args.surname,
         given_names=args.given_names, parent_name=args.parent_name, event_type=args.event_type,

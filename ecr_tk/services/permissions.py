@@ -36,6 +36,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "act.show": _ALL,
     "act.history": _ALL,
     "act.search": _ALL,
+    "act.search_national": frozenset({SECRETARY, OFFICER}),  # common.wire.query
     # work queues
     "queue.my_drafts": frozenset({AGENT}),
     "queue.rejected": frozenset({AGENT}),

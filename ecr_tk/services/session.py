@@ -16,6 +16,7 @@ from . import permissions
 from .acts import ActsService
 from .audit import AuditService
 from .copies import CopiesService
+from .national import NationalQueryService
 from .search import search_acts
 from .settings import SettingsService
 from .transmission import TransmissionStatusService
@@ -45,6 +46,7 @@ class Session:
         self.audit = AuditService(db, token, self)
         self.settings = SettingsService(db, token, self)
         self.transmission = TransmissionStatusService(db, token)
+        self.national = NationalQueryService(db, token)
 
     @property
     def token(self) -> uuid.UUID:

@@ -10,6 +10,7 @@ applying it twice a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from common.wire.cms import RecipientKey
 from common.wire.container import OpenedMessage, RecipientCertificate, SenderKey, open_container
 from common.wire.mentions import decode_mentions
 from common.wire.message import SCEC, AuditMark, Kind
+from common.wire.query import Query, QueryAnswer
 from common.wire.receipts import Receipt, decode_receipt
 from common.wire.sync import Status, SyncRequest, decode_status
 from common.wire.trust import Signer, StaticDirectory
@@ -35,13 +37,14 @@ class _ScecOnly(StaticDirectory):
 
 @dataclass(frozen=True)
 class Answer:
-    """An opened container from the SCEC: a receipt or a STATUS (others are not ours)."""
+    """An opened container from the SCEC: one of its fields is set, by kind."""
 
     opened: OpenedMessage
     receipt: Receipt | None = None
     status: Status | None = None
     revocation_list: bytes | None = None  # DER
     mentions: tuple[dict[str, Any], ...] | None = None  # for acts held here
+    query_answer: QueryAnswer | None = None  # acts found for a national query
 
 
 class Sealer:
@@ -76,11 +79,21 @@ class Sealer:
         return batches.seal_sync_request(request, centre=self.centre, sender=self._sender,
                                          recipient=self._scec, audit=audit)
 
+    def seal_query(self, query: Query, message_id: uuid.UUID,
+                   created: dt.datetime) -> tuple[uuid.UUID, bytes]:
+        return batches.seal_query(query, centre=self.centre, sender=self._sender,
+                                  recipient=self._scec, message_id=message_id, created=created)
+
+    def open_query_answer(self, data: bytes) -> tuple[OpenedMessage, QueryAnswer]:
+        return batches.open_query_answer(data, self._own, self._directory,
+                                         own_centre=self.centre)
+
     def open_answer(self, data: bytes) -> Answer:
         """Open what the SCEC sends this centre; raises ``ContainerRefused`` otherwise."""
         opened = open_container(data, self._own, self._directory,
                                 expected=(Kind.RECEIPT, Kind.STATUS, Kind.REVOCATION_LIST,
-                                          Kind.MENTION_IN), own_centre=self.centre)
+                                          Kind.MENTION_IN, Kind.QUERY_ANSWER),
+                                own_centre=self.centre)
         kind = opened.header.kind
         if kind == Kind.RECEIPT:
             return Answer(opened, receipt=decode_receipt(opened.body))
@@ -88,4 +101,6 @@ class Sealer:
             return Answer(opened, revocation_list=opened.body)
         if kind == Kind.MENTION_IN:
             return Answer(opened, mentions=tuple(decode_mentions(opened.body)))
+        if kind == Kind.QUERY_ANSWER:
+            return Answer(opened, query_answer=batches.answer_of(opened))
         return Answer(opened, status=decode_status(opened.body))

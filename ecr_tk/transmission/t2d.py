@@ -4,7 +4,8 @@
 container without a receipt (the very bytes, the very message ids; new ones are
 packed first, exactly as online), and the centre's SYNC_REQUEST when it needs
 one.  Entries written count as sent (the act becomes ``transmitted``).
-``import_answers`` applies every receipt and STATUS the SCEC wrote for this
+Unanswered national queries go too (``national.seal_open``).
+``import_answers`` applies every receipt, STATUS and answer the SCEC wrote for this
 centre; a damaged file is refused by name and the rest applied; what was
 applied before is a no-op, so importing the same folder twice changes nothing.
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from common.transport import t2d
 
+from . import national
 from .service import Transmission
 from .transmitter import apply_answer, check_history, pack_pending
 
@@ -32,6 +34,7 @@ class ExportReport:
     containers: int
     sync_request: bool
     files: tuple[str, ...] = ()
+    national_queries: int = 0  # questions for the SCEC, answered in the next folder back
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class ImportReport:
     receipts: int = 0
     statuses: int = 0
     already_applied: int = 0
-    others: int = 0  # routed mentions, revocation lists
+    others: int = 0  # routed mentions, revocation lists, answers to national queries
     entries_changed: int = 0
     ignored: tuple[tuple[str, str], ...] = ()  # (file, reason): refused or not for us
     refused_files: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -59,6 +62,8 @@ def export(t: Transmission, root: Path, progress: Progress | None = None) -> Exp
     for c in containers:
         message_id, data = store.container(c.sequence)
         files.append((t2d.file_name(c.sequence, message_id), data))
+    questions = national.seal_open(store.conn, sealer)
+    files += [(t2d.file_name(0, message_id), data) for message_id, data in questions]
     total = len(files)
     if progress:
         progress(0, total)
@@ -70,11 +75,12 @@ def export(t: Transmission, root: Path, progress: Progress | None = None) -> Exp
             progress(done, total)
     if state["needs_sync"]:
         store.sync_sent()
+    national.mark_sent(store.conn, [message_id for message_id, _ in questions])
     if progress:
         progress(total, total)
     folder = t2d.folder_of(root, t2d.TO_SCEC, sealer.centre)
     return ExportReport(str(folder), len(containers), bool(state["needs_sync"]),
-                        tuple(written))
+                        tuple(written), len(questions))
 
 
 def import_answers(t: Transmission, root: Path,

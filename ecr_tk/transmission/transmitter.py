@@ -128,6 +128,12 @@ def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
         return Applied("receipt", store.apply_receipt(answer_id, answer.receipt))
     if answer.mentions is not None:
         return Applied("mentions", store.apply_mentions(answer_id, answer.mentions))
+    if answer.query_answer is not None:
+        from .national import store_answer
+
+        with store.conn.transaction():
+            return Applied("query_answer",
+                           store_answer(store.conn, answer.opened, answer.query_answer, data))
     if answer.revocation_list is not None:
         if not store.first_answer(answer_id, "revocation_list"):
             return Applied("revocation_list", None)

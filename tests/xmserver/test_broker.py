@@ -10,6 +10,7 @@ nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import subprocess
 import threading
@@ -255,3 +256,40 @@ def test_the_enrollment_listener_only_lets_a_new_centre_ask_to_enroll(scec, brok
         assert c.messages == []
     finally:
         c.close()
+
+
+def test_a_national_query_over_tls_is_answered_to_the_asking_centre_only(
+        scec, broker, tmp_path) -> None:
+    """MQTT v5 request/response on the generated ACL: X asks on its own query topic and
+    reads the answer on its own response topic; it may not ask as Y, nor read Y's answers."""
+    from common.transport.mqtt import query_request_topic, request
+    from common.wire.query import Query
+    from ecr_tk.transmission.sealing import Sealer
+    from xmserver.service import QueryService
+
+    x, y = enroll(scec, tmp_path, CODE), enroll(scec, tmp_path, OTHER)
+    service = QueryService(scec.dsn, scec.pki, broker.address(broker.worker_tls()), ROOT)
+    service.start()
+    cx = Client(broker.address(centre_tls(x, broker, tmp_path / f"keys-{CODE}")))
+    try:
+        sx = Sealer(x.identity)
+        question = Query(1, "Awa Diop", "officer", {"niu": f"{OTHER}2026000000017"})
+        query_id, data = sx.seal_query(question, uuid.uuid4(), dt.datetime.now(dt.UTC))
+        assert cx.publish(query_request_topic(ROOT, OTHER), data) == NOT_AUTHORIZED
+        cx.subscribe(f"{ROOT}/query/{OTHER}/response/+")
+        cx.subscribe(f"{ROOT}/query/#")
+        reply = request(broker.address(centre_tls(x, broker, tmp_path / f"keys-{CODE}")),
+                        query_request_topic(ROOT, CODE), data, timeout=20)
+        _, answer = sx.open_query_answer(reply)
+        assert answer.answers == query_id and answer.found == 0 and answer.refusal == ""
+        # Y asks: X, subscribed to every query topic it could name, receives nothing of it
+        sy = Sealer(y.identity)
+        _, asked = sy.seal_query(question, uuid.uuid4(), dt.datetime.now(dt.UTC))
+        assert request(broker.address(centre_tls(y, broker, tmp_path / f"keys-{OTHER}")),
+                       query_request_topic(ROOT, OTHER), asked, timeout=20)
+        time.sleep(0.5)
+        # (its own answer, through "#", it may read: the ACL lets it read its responses)
+        assert {t.rsplit("/", 1)[0] for t, _ in cx.messages} <= {f"{ROOT}/query/{CODE}/response"}
+    finally:
+        cx.close()
+        service.stop()
