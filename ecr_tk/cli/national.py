@@ -49,15 +49,32 @@ def add_national_options(parser: argparse.ArgumentParser) -> None:
 
 def ask(args: argparse.Namespace, criteria: Mapping[str, Any]) -> int:
     """Record the question, send it when there is a link, print the answer or where it is."""
+    import time
+
+    from common.db.connect import DatabaseConfig
     from ecr_tk.home import CentreHome
     from ecr_tk.transmission import national
+    from ecr_tk.transmission.worker import can_transmit
 
+    home = CentreHome.open(args.home)
+    reason = ""
     with session(args) as s:
         query_id = s.national.ask(criteria)
-        sent = national.ask_online(CentreHome.open(args.home), query_id, wait=args.wait)
-        result = s.national.result(query_id)
+        config = DatabaseConfig.networked(args.db) if args.db else home.database_config()
+        if can_transmit(home, config):
+            reason = national.ask_online(home, query_id, wait=args.wait).reason
+            result = s.national.result(query_id)
+        else:
+            # a workstation: the centre's server transmits it; wait for its answer
+            deadline = time.monotonic() + max(0.0, args.wait)
+            while True:
+                result = s.national.result(query_id)
+                if result is None or result["answered_at"] or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.5)
+            reason = tr("sent by the centre's server")
     assert result is not None
-    return _print(args, result, sent.reason)
+    return _print(args, result, reason)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

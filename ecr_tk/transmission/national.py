@@ -6,6 +6,9 @@ the database); here, with the owner connection and the centre's key,
 * ``seal_open`` seals every unanswered question (its id is the QUERY's message
   id, so sealing again gives the SCEC the same question) and returns the
   containers, for ``ask_online`` and the T2D export;
+* the long-running transmitter (``Transmitter._ask_national``) publishes the
+  questions workstations record (``due``), with a response topic of its persistent
+  session, so a networked centre's questions leave from its server;
 * ``ask_online`` sends one question as an MQTT v5 request (response topic and
   correlation data, ``common.transport.mqtt.request``) on a short-lived
   connection of its own (the long-running transmitter keeps its persistent
@@ -18,6 +21,7 @@ the database); here, with the owner connection and the centre's key,
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import uuid
@@ -49,16 +53,19 @@ class Sent:
     reason: str = ""
 
 
-def seal_open(conn: Conn, sealer: Sealer, only: uuid.UUID | None = None
-              ) -> list[tuple[uuid.UUID, bytes]]:
-    """The unanswered questions (asked within the SCEC's 60 days), sealed once each."""
+def seal_open(conn: Conn, sealer: Sealer, only: uuid.UUID | None = None, *,
+              sent_before: dt.datetime | None = None) -> list[tuple[uuid.UUID, bytes]]:
+    """The unanswered questions (asked within the SCEC's 60 days), sealed once each;
+    with ``sent_before``, only those never sent or last sent before it."""
     out = []
     with conn.transaction():
         rows = conn.execute(
             "SELECT message_id, asked_by, asked_by_name, role, criteria, asked_at, data"
             " FROM ecr.national_query WHERE answered_at IS NULL AND asked_at > now() - %s"
-            " AND (%s::uuid IS NULL OR message_id = %s) ORDER BY asked_at FOR UPDATE",
-            (batches.SYNC_MAX_AGE, only, only)).fetchall()
+            " AND (%s::uuid IS NULL OR message_id = %s)"
+            " AND (%s::timestamptz IS NULL OR sent_at IS NULL OR sent_at < %s)"
+            " ORDER BY asked_at FOR UPDATE SKIP LOCKED",
+            (batches.SYNC_MAX_AGE, only, only, sent_before, sent_before)).fetchall()
         for message_id, number, name, role, criteria, asked_at, data in rows:
             if data is None:
                 query = Query(int(number), str(name), str(role), dict(criteria))
@@ -67,6 +74,13 @@ def seal_open(conn: Conn, sealer: Sealer, only: uuid.UUID | None = None
                              (data, message_id))
             out.append((message_id, bytes(data)))
     return out
+
+
+def due(conn: Conn, sealer: Sealer, resend_after: dt.timedelta
+        ) -> list[tuple[uuid.UUID, bytes]]:
+    """What the long-running transmitter publishes now: questions never sent, and
+    unanswered ones sent longer than ``resend_after`` ago (same bytes, same id)."""
+    return seal_open(conn, sealer, sent_before=dt.datetime.now(dt.UTC) - resend_after)
 
 
 def mark_sent(conn: Conn, message_ids: list[uuid.UUID]) -> None:

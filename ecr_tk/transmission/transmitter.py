@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from common.transport.mqtt import (
     BrokerAddress,
@@ -42,6 +44,7 @@ from common.transport.mqtt import (
     centre_up_topic,
     connect,
     new_client,
+    query_request_topic,
 )
 from common.wire.errors import ContainerRefused
 
@@ -165,6 +168,10 @@ class Transmitter:
         self.centre = sealer.centre
         self.up = centre_up_topic(config.topic_root, self.centre)
         self.down = centre_down_topic(config.topic_root, self.centre)
+        # national questions: asked on the query topic, answered on a response topic of
+        # this persistent session (the broker keeps answers that come while we are away)
+        self.questions = query_request_topic(config.topic_root, self.centre)
+        self.answers = self.questions.rsplit("/", 1)[0] + "/response/transmitter"
         self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self.backoff = core.Backoff(rng)
         self._client: mqtt.Client | None = None
@@ -236,6 +243,7 @@ class Transmitter:
         self._connected_at = time.monotonic()
         self.backoff.reset()
         client.subscribe(self.down, qos=1)
+        client.subscribe(self.answers, qos=1)
         self.store.set_link(str(self.config.broker))
         if not present:
             # A new or expired session: receipts queued for us may be gone.
@@ -285,6 +293,7 @@ class Transmitter:
         if not state["needs_sync"]:
             if pack_pending(self.store, self.sealer, limits, self.config.spool):
                 unreceipted = self.store.unreceipted()
+        self._ask_national(limits.resend_after)
         in_flight = set(self._unacked.values())
         for sequence in core.due_for_sending(unreceipted, _now(), limits, in_flight):
             _, data = self.store.container(sequence)
@@ -293,6 +302,23 @@ class Transmitter:
             if mid is None:
                 return
             self._unacked[mid] = sequence
+
+    def _ask_national(self, resend_after: dt.timedelta) -> None:
+        """Publish the national questions a workstation recorded (again if unanswered)."""
+        from .national import due, mark_sent
+
+        assert self._client is not None
+        questions = due(self.store.conn, self.sealer, resend_after)
+        for message_id, data in questions:
+            props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+            props.ResponseTopic = self.answers
+            props.CorrelationData = message_id.bytes
+            info = self._client.publish(self.questions, data, qos=1, properties=props)
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                self._close(f"publish: {mqtt.error_string(info.rc)}")
+                return
+        if questions:
+            mark_sent(self.store.conn, [message_id for message_id, _ in questions])
 
     def _drain(self, timeout: float) -> None:
         """Handle what the network thread reported, waiting up to ``timeout`` for the first."""

@@ -199,3 +199,32 @@ def test_the_scec_lists_who_asked_what(country: Country, workers, responder, cap
         "224001", "Awa Diop", "officer", [nius[0]])
     assert xm_main(country.scec.args("queries", "list")) == 0
     assert "Awa Diop" in capsys.readouterr().out
+
+
+def test_a_question_recorded_at_a_workstation_leaves_with_the_centre_transmitter(
+        country: Country, workers, responder) -> None:
+    """A networked centre: the workstation only records the question; the transmitter
+    (``ecr transmitter``, or the application's background worker) asks it on its
+    persistent session and stores the answer, which the workstation then reads."""
+    import threading
+    import time
+
+    from ecr_tk.transmission import service
+
+    dakar, _, nius = _held_elsewhere(country, workers)
+    query_id = dakar.staff.secretary.national.ask({"niu": nius[2]})
+    stop = threading.Event()
+    running = threading.Thread(target=service.run, args=(dakar.home, stop), daemon=True)
+    running.start()
+    try:
+        deadline = time.monotonic() + 60
+        result = dakar.staff.secretary.national.result(query_id)
+        while not result["answered_at"] and time.monotonic() < deadline:
+            time.sleep(0.3)
+            result = dakar.staff.secretary.national.result(query_id)
+    finally:
+        stop.set()
+        running.join(30)
+    assert [a["niu"] for a in result["acts"]] == [nius[2]]
+    with psycopg.connect(country.scec.dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM national_query").fetchone() == (1,)

@@ -62,6 +62,11 @@ class SearchView(View):
         self.status.grid(row=4, column=1, sticky="w", pady=2)
         self.fuzzy = CheckBox(box, text=tr("Also names that sound alike"))
         self.fuzzy.grid(row=4, column=2, columnspan=2, sticky="w")
+        self.national: CheckBox | None = None
+        if self.session.can("act.search_national"):
+            # acts of other centres, asked to the SCEC (names, NIU, event, dates only)
+            self.national = CheckBox(box, text=tr("In the whole country (asks the SCEC)"))
+            self.national.grid(row=5, column=0, columnspan=4, sticky="w", pady=(2, 0))
         row = ttk.Frame(self)
         row.pack(fill="x", pady=(4, 6))
         self.search_button = ttk.Button(row, text=tr("Search"), style="Accent.TButton",
@@ -99,11 +104,26 @@ class SearchView(View):
         except DateTextError as exc:
             self.messages.error(exc.reason)
             return
+        if self.national is not None and self.national.checked:
+            self.ask_the_country(criteria)
+            return
         self.results = self.session.search(criteria)
         self.table.show(self.results, empty_text=tr("No act matches these criteria."))
         self._paging()
         if self.results:
             self.table.focus_list()
+
+    def ask_the_country(self, criteria: Any) -> None:
+        """Record the question (the database audits it) and follow it in the national view."""
+        if criteria.register_number or criteria.parent_name or criteria.status:
+            self.messages.error(tr("In the whole country, search by NIU or by names, event "
+                                   "and dates (register numbers and states are a centre's)"))
+            return
+        query_id = self.session.national.ask({
+            "niu": criteria.niu, "surname": criteria.surname,
+            "given_names": criteria.given_names, "event_type": criteria.event_type,
+            "occurred_from": criteria.occurred_from, "occurred_to": criteria.occurred_to})
+        self.bench.open("national", query_id=str(query_id))
 
     def _paging(self) -> None:
         for widget in (self.page_label, self.previous_button, self.next_button):
