@@ -32,13 +32,14 @@ def test_a_secretary_finds_and_reads_an_act_held_by_another_centre(
         transmitting_app: Any, hands: Hands, tmp_path: Path,  # noqa: F811
         centre_db: str) -> None:  # noqa: F811
     app, central = transmitting_app
-    scec = central.central
-    other = enroll(scec, tmp_path, "241001")
+    national_register = central.central
+    other = enroll(national_register, tmp_path, "241001")
     [act] = records(1, code="241001")
     _, data = other.acts([act], 1)
-    with psycopg.connect(scec.dsn, autocommit=True) as conn:
-        assert ingest.ingest(conn, scec.pki, data, carrier="t2d").outcome == "stored"
-    responder = QueryService(scec.dsn, scec.pki, BrokerAddress(MQTT_HOST, MQTT_PORT),
+    with psycopg.connect(national_register.dsn, autocommit=True) as conn:
+        assert ingest.ingest(conn, national_register.pki, data,
+                             carrier="t2d").outcome == "stored"
+    responder = QueryService(national_register.dsn, national_register.pki, BrokerAddress(MQTT_HOST, MQTT_PORT),
                              central.root)
     responder.start()
     try:
