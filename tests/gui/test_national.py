@@ -39,8 +39,8 @@ def test_a_secretary_finds_and_reads_an_act_held_by_another_centre(
     with psycopg.connect(national_register.dsn, autocommit=True) as conn:
         assert ingest.ingest(conn, national_register.pki, data,
                              carrier="t2d").outcome == "stored"
-    responder = QueryService(national_register.dsn, national_register.pki, BrokerAddress(MQTT_HOST, MQTT_PORT),
-                             central.root)
+    responder = QueryService(national_register.dsn, national_register.pki,
+                             BrokerAddress(MQTT_HOST, MQTT_PORT), central.root)
     responder.start()
     try:
         bench = log_in(hands, app, SECRETARY)
