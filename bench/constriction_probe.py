@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import constriction  # noqa: E402
-import numpy as np  # noqa: E402
+import constriction
+import numpy as np
 
-from common.wire.range_coder import RangeDecoder, RangeEncoder  # noqa: E402
+from common.wire.range_coder import RangeDecoder, RangeEncoder
 
 N = 20_000
 

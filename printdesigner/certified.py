@@ -36,10 +36,6 @@ from common.i18n import translator, visible
 from common.wire.acts_codec import decode_acts, encode_acts
 from common.wire.binary import Reader, Writer
 from common.wire.compression import CURRENT_DICTIONARY, compress, decompress, vocabulary
-
-#: The dictionaries a printed copy may be written with (every program that verifies
-#: copies reads them all): the smaller result is printed.
-PRINTED_DICTIONARIES = tuple(dict.fromkeys((CURRENT_DICTIONARY, 3)))
 from common.wire.errors import ContainerRefused
 from printdesigner.binding import field_info
 from printdesigner.formats import format_value
@@ -49,6 +45,10 @@ from printdesigner.render import NO_CALIBRATION, Calibration
 from printdesigner.schema import template_from_json, template_to_json
 
 tr = translator("print")
+
+#: The dictionaries a printed copy may be written with (every program that verifies
+#: copies reads them all): the smaller result is printed.
+PRINTED_DICTIONARIES = tuple(dict.fromkeys((CURRENT_DICTIONARY, 3)))
 
 MAGIC = b"E\x02"
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
