@@ -39,6 +39,7 @@ from common.transport.mqtt import (
     centre_up_filter,
     connect,
     new_client,
+    revocation_list_topic,
 )
 from xmserver import ingest
 from xmserver.pki_store import ScecPki
@@ -85,6 +86,7 @@ class IngestWorker:
         self._conn_cm: Any = None
         self._conn: psycopg.Connection[Any] | None = None
         self._client: mqtt.Client | None = None
+        self._crl_published: tuple[int, float] = (-1, 0.0)  # list number, when
 
     # ------------------------------------------------------------------ MQTT side
     def start(self, timeout: float = 15.0) -> None:
@@ -234,6 +236,7 @@ class IngestWorker:
             self._with_db(lambda conn: ingest.mark_published(conn, ids))
 
     def _relay(self, conn: psycopg.Connection[Any]) -> None:
+        self._publish_revocations(conn)
         taken = ingest.claim_unpublished(conn)
         taken += ingest.route_mentions(conn, self.pki)
         ingest.refresh_statistics(conn)
@@ -241,6 +244,31 @@ class IngestWorker:
             log.info("relaying %d answers not published yet", len(taken))
             self.stats.relayed += len(taken)
             self._publish(taken)
+
+
+    def _publish_revocations(self, conn: psycopg.Connection[Any]) -> None:
+        """Keep the country's revocation list retained on its topic (issue 15).
+
+        Published when its number changes (a centre revoked, the list re-issued before
+        it goes stale) and once an hour anyway (a broker restarted without its
+        retained messages); any worker may do it, the same list twice is harmless."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        from xmserver.centres import current_revocation_list
+
+        crl = current_revocation_list(conn, self.pki)
+        number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        now = time.monotonic()
+        if number == self._crl_published[0] and now - self._crl_published[1] < 3600:
+            return
+        assert self._client is not None
+        info = self._client.publish(revocation_list_topic(self.topic_root),
+                                    crl.public_bytes(serialization.Encoding.DER), qos=1,
+                                    retain=True)
+        if info.rc == mqtt.MQTT_ERR_SUCCESS:
+            self._crl_published = (number, now)
+            log.info("revocation list %d published (retained)", number)
 
 
 def run_worker(dsn: str, pki: ScecPki, broker: BrokerAddress, topic_root: str, instance: str,

@@ -116,6 +116,12 @@ def centre_up_filter(root: str) -> str:
     return f"$share/{SHARE_GROUP}/{root}/centre/+/up"
 
 
+def revocation_list_topic(root: str) -> str:
+    """The country's current revocation list (DER, signed by the CA), a retained message:
+    every centre reads it at each connection, whatever it missed while away."""
+    return f"{root}/country/revocation-list"
+
+
 def query_request_topic(root: str, centre: str) -> str:
     """Where a centre asks the SCEC a national query (MQTT v5 request/response: the
     answer comes on ``<root>/query/<code>/response/<nonce>``)."""

@@ -73,6 +73,9 @@ def status_text(figures: dict[str, Any]) -> str:
     lines.append(tr("Current link: {link}", link=figures["link"] or tr("not connected")))
     if figures.get("next_retry") and not figures["link"]:
         lines.append(tr("Next attempt: {when}", when=figures["next_retry"]))
+    if figures.get("centre_revoked"):
+        lines.insert(0, tr("THIS CENTRE'S CERTIFICATE IS REVOKED by the SCEC: what it sends is "
+                           "set aside; contact the SCEC"))
     if figures["needs_sync"]:
         lines.append(tr("Getting back in step with the SCEC ({reason}): nothing new is sent "
                         "until it answers", reason=figures["sync_reason"]))

@@ -88,8 +88,24 @@ def status(home: CentreHome, config: DatabaseConfig | None = None) -> dict[str, 
         store = TransmissionStore(conn, home.settings["centre.code"])
         figures = store.status()
         figures["transmitter_running"] = TransmissionStore.lock_held_elsewhere(conn)
+    figures["centre_revoked"] = centre_revoked(home)
     ready: dict[str, Any] = json_ready(figures)
     return ready
+
+
+def centre_revoked(home: CentreHome) -> bool:
+    """The country's latest revocation list this centre holds names its own certificate."""
+    from cryptography import x509
+
+    from common.pki.centre import CRL_FILE
+
+    keys = home.folder("keys")
+    try:
+        crl = x509.load_der_x509_crl((keys / CRL_FILE).read_bytes())
+        own = x509.load_pem_x509_certificate((keys / CERT_FILE).read_bytes())
+    except (OSError, ValueError):
+        return False  # not enrolled yet, or no list received
+    return crl.get_revoked_certificate_by_serial_number(own.serial_number) is not None
 
 
 def json_ready(value: Any) -> Any:
@@ -109,6 +125,7 @@ def sync(home: CentreHome, wait: float, config: DatabaseConfig | None = None) ->
             threading.Event(), until_done=True, deadline=time.monotonic() + wait)
         figures: dict[str, Any] = json_ready(t.store.status())
     figures["done"] = done
+    figures["centre_revoked"] = centre_revoked(home)
     return figures
 
 

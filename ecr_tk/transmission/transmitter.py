@@ -45,6 +45,7 @@ from common.transport.mqtt import (
     connect,
     new_client,
     query_request_topic,
+    revocation_list_topic,
 )
 from common.wire.errors import ContainerRefused
 
@@ -157,6 +158,27 @@ def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
     return Applied("status", changed, tuple(resend))
 
 
+def install_revocations(keys: Path | None, crl_der: bytes, sealer: Sealer) -> bool:
+    """Keep the country's revocation list (verified against the CA; never an older one);
+    True if it revokes this centre's own certificate, which is then logged loudly."""
+    from common.pki.centre import install_revocation_list
+    from common.pki.errors import PkiError
+
+    if keys is None:
+        return False
+    try:
+        crl = install_revocation_list(keys, crl_der)
+    except PkiError as exc:
+        log.warning("transmission: a revocation list was refused: %s", exc)
+        return False
+    own = sealer.identity.certificate.serial_number
+    if crl.get_revoked_certificate_by_serial_number(own) is not None:
+        log.error("transmission: this centre's certificate is REVOKED by the SCEC: its "
+                  "containers will be quarantined; contact the SCEC")
+        return True
+    return False
+
+
 class Transmitter:
     """Run the MQTT loop for one centre; ``store`` must hold the transmitter lock."""
 
@@ -172,6 +194,7 @@ class Transmitter:
         # this persistent session (the broker keeps answers that come while we are away)
         self.questions = query_request_topic(config.topic_root, self.centre)
         self.answers = self.questions.rsplit("/", 1)[0] + "/response/transmitter"
+        self.revocations = revocation_list_topic(config.topic_root)  # retained, the CA's
         self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self.backoff = core.Backoff(rng)
         self._client: mqtt.Client | None = None
@@ -225,7 +248,8 @@ class Transmitter:
         # ``ecr sync`` ends is delivered again at the next connection.
         client.manual_ack_set(True)
         client.on_message = lambda c, u, m: self.events.put(
-            ("message", gen, bytes(m.payload), m.mid, m.qos))
+            ("revocations" if m.topic == self.revocations else "message", gen,
+             bytes(m.payload), m.mid, m.qos))
         client.on_publish = lambda c, u, mid, rc, p: self.events.put(("puback", gen, mid, rc))
         client.on_disconnect = lambda c, u, f, rc, p: self.events.put(("lost", gen, rc))
         try:
@@ -244,6 +268,7 @@ class Transmitter:
         self.backoff.reset()
         client.subscribe(self.down, qos=1)
         client.subscribe(self.answers, qos=1)
+        client.subscribe(self.revocations, qos=1)
         self.store.set_link(str(self.config.broker))
         if not present:
             # A new or expired session: receipts queued for us may be gone.
@@ -335,6 +360,11 @@ class Transmitter:
 
     def _handle(self, event: tuple[Any, ...]) -> None:
         kind, gen = event[0], event[1]
+        if kind == "revocations":
+            install_revocations(self.config.keys, event[2], self.sealer)
+            if gen == self._generation and self._client is not None:
+                self._client.ack(event[3], event[4])
+            return
         if kind == "message":
             # answers are valid whatever connection brought them
             applied = apply_answer(self.store, self.sealer, event[2], self.config.spool,

@@ -118,6 +118,13 @@ class TransmissionView(View):
         for entry in figures["refused_entries"]:
             self.refused.insert("", "end", values=(
                 entry["niu"], entry["kind"], entry["reason"], _when(entry["refused_at"])))
+        home = self.bench.app.home
+        if home is not None:
+            from ecr_tk.transmission.service import centre_revoked
+
+            if centre_revoked(home):
+                self.messages.error(tr("This centre's certificate is revoked by the SCEC: "
+                                       "what it sends is set aside. Contact the SCEC."))
 
     def _link_lines(self, figures: dict[str, Any]) -> list[str]:
         app = self.bench.app
