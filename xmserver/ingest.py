@@ -535,6 +535,20 @@ def refresh_statistics(conn: Conn, limit: int = 1000) -> int:
     return int(row[0]) if row else 0
 
 
+#: A routed mention leaves only once the SCEC holds its target act (issue 15): a death
+#: registered before the birth act reached the SCEC waits for it; a NIU that names no act
+#: (a clerk's typo the check digits let through) is never sent to a centre that has none.
+_ROUTABLE_CENTRES = (
+    "SELECT DISTINCT target_centre FROM routed_mention m WHERE routed_in IS NULL"
+    " AND EXISTS (SELECT 1 FROM act a WHERE a.niu = m.target_niu"
+    " AND a.reg_year = substr(m.target_niu, 7, 4)::smallint) LIMIT 100")
+_ROUTABLE = (
+    "SELECT mention_id, body FROM routed_mention m WHERE target_centre = %s"
+    " AND routed_in IS NULL AND EXISTS (SELECT 1 FROM act a WHERE a.niu = m.target_niu"
+    " AND a.reg_year = substr(m.target_niu, 7, 4)::smallint)"
+    " ORDER BY stored_at, mention_id LIMIT %s FOR UPDATE OF m SKIP LOCKED")
+
+
 def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoing]:
     """Seal the stored mentions for the centres that hold their target acts (``MENTION_IN``).
 
@@ -542,18 +556,13 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
     workers never wait on each other's centres in a cycle.
     """
     sent: list[Outgoing] = []
-    targets = [str(t) for (t,) in conn.execute(
-        "SELECT DISTINCT target_centre FROM routed_mention WHERE routed_in IS NULL"
-        " LIMIT 100").fetchall()]
+    targets = [str(t) for (t,) in conn.execute(_ROUTABLE_CENTRES).fetchall()]
     for target in targets:
         with conn.transaction():
             signer = centre_recipient(conn, target)
             if signer is None:
                 continue  # not enrolled yet, or revoked: routed when it can be
-            rows = conn.execute(
-                "SELECT mention_id, body FROM routed_mention WHERE target_centre = %s"
-                " AND routed_in IS NULL ORDER BY stored_at, mention_id LIMIT %s"
-                " FOR UPDATE SKIP LOCKED", (target, limit)).fetchall()
+            rows = conn.execute(_ROUTABLE, (target, limit)).fetchall()
             if not rows:
                 continue
             bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]

@@ -215,6 +215,9 @@ def test_mentions_for_another_centre_are_stored_once_and_routed(scec, conn, cent
     _, again = batches.seal_mentions([mention], centre=CODE, sequence=2, sender=centre.key(),
                                      recipient=centre.to_scec())
     assert ingest(conn, scec.pki, again).entries[0].outcome == ActOutcome.ALREADY_STORED
+    # the SCEC does not hold the target act yet: the mention waits for it
+    assert route_mentions(conn, scec.pki) == []
+    assert ingest(conn, scec.pki, holder.acts([target], 1)[1]).stored == 1
     routed = route_mentions(conn, scec.pki)
     assert [o.centre for o in routed] == [OTHER]
     directory = StaticDirectory.of([("SCEC", holder.identity.scec_signing)])
