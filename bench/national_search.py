@@ -40,18 +40,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
+import psycopg
 
 TARGET_P95_MS = 50.0
 
 
 def _chunk(args: tuple[int, str, int]) -> tuple[list[tuple[Any, ...]], list[dict[str, str]]]:
     """One centre's acts as ``act`` rows, and a few samples of what to search for."""
-    from common.acts.actjson import canonical_json
+    from common.acts.actjson import ActRecord, canonical_json
     from common.acts.derived import derive
     from common.acts.generator import generate_acts
     from common.acts.niu import make_niu
-    from common.acts.actjson import ActRecord
     from xmserver.ingest import _act_row, content_of
 
     seed, centre, count = args

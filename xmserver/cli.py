@@ -279,6 +279,39 @@ def cmd_act_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_act_search(args: argparse.Namespace) -> int:
+    from common.errors import UserError
+    from common.wire.errors import ContainerRefused
+    from common.wire.query import Query, criteria_of
+    from xmserver.queries import search
+
+    try:
+        criteria = criteria_of({"niu": args.niu, "surname": args.surname,
+                                "given_names": args.given_names, "event_type": args.event_type,
+                                "occurred_from": args.occurred_from,
+                                "occurred_to": args.occurred_to})
+    except ContainerRefused as refusal:
+        raise UserError(tr("A search of the national register needs a NIU or a name ({detail})",
+                           detail=refusal.detail), field="criteria", rule="bad_search") from None
+    with scec_connection(dsn_from(args.db)) as conn:
+        found, acts = search(conn, Query(0, "xmserver", "officer", criteria))
+    rows = [{"niu": a.niu, "centre": a.centre_code, "event_type": a.event_type,
+             "register_number": a.register_number, "record": a.to_dict()} for a in acts]
+    from common.acts.summary import summarize
+
+    lines = []
+    for a in acts:
+        summary = summarize(a.event_type, a.data)
+        lines.append(f"{a.niu}  {a.centre_code}  {a.event_type:<14} "
+                     f"{summary.occurred_on or '?'}  "
+                     + " / ".join(p.full_name for p in summary.principal))
+    if found > len(acts):
+        lines.append(tr("{shown} of {found} acts shown: narrow the criteria", shown=len(acts),
+                        found=found))
+    _emit(args, {"found": found, "acts": rows}, "\n".join(lines) or tr("No act found"))
+    return EXIT_OK
+
+
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
     from xmserver import register
 
@@ -469,6 +502,15 @@ def build_parser() -> argparse.ArgumentParser:
     show = act.add_parser("show", help=tr("show an act by its NIU"))
     show.add_argument("niu")
     show.set_defaults(handler=cmd_act_show)
+    found = act.add_parser("search", help=tr("search the national register (the criteria of "
+                                             "a national query; newest first, 20 at most)"))
+    found.add_argument("--niu")
+    found.add_argument("--surname")
+    found.add_argument("--given-names")
+    found.add_argument("--type", dest="event_type")
+    found.add_argument("--from", dest="occurred_from", metavar="YYYY-MM-DD")
+    found.add_argument("--to", dest="occurred_to", metavar="YYYY-MM-DD")
+    found.set_defaults(handler=cmd_act_search)
 
     quarantine = sub.add_parser("quarantine", help=tr("containers refused as a whole")
                                 ).add_subparsers(dest="q_command", metavar="ACTION", required=True)

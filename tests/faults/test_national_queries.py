@@ -228,3 +228,16 @@ def test_a_question_recorded_at_a_workstation_leaves_with_the_centre_transmitter
     assert [a["niu"] for a in result["acts"]] == [nius[2]]
     with psycopg.connect(country.scec.dsn) as conn:
         assert conn.execute("SELECT count(*) FROM national_query").fetchone() == (1,)
+
+
+def test_the_scec_searches_its_own_register(country: Country, workers, capsys) -> None:
+    _, ziguinchor, nius = _held_elsewhere(country, workers)
+    child = _child(ziguinchor, nius[0])
+    capsys.readouterr()
+    assert xm_main(country.scec.args("--json", "act", "search", "--surname",
+                                     child["surname"].lower(), "--given-names",
+                                     child["given_names"])) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert nius[0] in [a["niu"] for a in shown["acts"]] and shown["found"] >= 1
+    assert xm_main(country.scec.args("act", "search", "--type", "birth")) != 0  # no name
+    assert "NIU" in capsys.readouterr().err
