@@ -312,6 +312,36 @@ def cmd_act_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_duplicates_list(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        rows = register.duplicates(conn, open_only=not args.all, limit=args.limit)
+    text = "\n".join(f"{r['id']:>6}  {r['event_type']:<14} {r['niu']} ({r['centre']})  ~  "
+                     f"{r['other_niu']} ({r['other_centre']})  {r['flagged_at']:%Y-%m-%d}"
+                     + (f"  {r['resolution']}" if r["resolution"] else "") for r in rows)
+    _emit(args, rows, text or tr("No possible duplicate to review"))
+    return EXIT_OK
+
+
+def cmd_duplicates_show(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        item = register.duplicate(conn, args.id)
+    _emit(args, item, json_text(item))
+    return EXIT_OK
+
+
+def cmd_duplicates_resolve(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        item = register.resolve_duplicate(conn, args.id, args.decision, args.note or "")
+    _emit(args, item, tr("Pair {id} resolved: {decision}", id=args.id, decision=args.decision))
+    return EXIT_OK
+
+
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
     from xmserver import register
 
@@ -536,6 +566,22 @@ def build_parser() -> argparse.ArgumentParser:
     cs = conflicts.add_parser("show", help=tr("show a conflict: what is stored, what came"))
     cs.add_argument("id", type=int)
     cs.set_defaults(handler=cmd_conflicts_show)
+
+    dups = sub.add_parser("duplicates", help=tr("acts of two centres that look like the same "
+                                                "event (national review)")
+                          ).add_subparsers(dest="d_command", metavar="ACTION", required=True)
+    dl = dups.add_parser("list", help=tr("pairs to review"))
+    dl.add_argument("--all", action="store_true", help=tr("resolved ones too"))
+    dl.add_argument("--limit", type=int, default=100)
+    dl.set_defaults(handler=cmd_duplicates_list)
+    ds = dups.add_parser("show", help=tr("a pair, with both acts"))
+    ds.add_argument("id", type=int)
+    ds.set_defaults(handler=cmd_duplicates_show)
+    dr = dups.add_parser("resolve", help=tr("record the decision on a pair (both acts stay)"))
+    dr.add_argument("id", type=int)
+    dr.add_argument("decision", choices=("same_event", "different_events"))
+    dr.add_argument("--note", default=None, help=tr("why: kept with the pair"))
+    dr.set_defaults(handler=cmd_duplicates_resolve)
 
     national = sub.add_parser("queries", help=tr("national queries the centres asked (audit)")
                               ).add_subparsers(dest="n_command", metavar="ACTION", required=True)

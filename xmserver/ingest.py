@@ -40,7 +40,12 @@ from cryptography import x509
 from common.acts.actjson import ActRecord, canonical_json
 from common.acts.derived import Derived, derive
 from common.acts.niu import niu_problem
-from common.acts.summary import ActSummary, entries_of
+from common.acts.summary import (
+    DUPLICATE_WINDOW_DAYS,
+    ActSummary,
+    duplicate_key_of,
+    entries_of,
+)
 from common.transport.mqtt import centre_of_topic
 from common.wire import batches, compression
 from common.wire.acts_codec import decode_acts
@@ -344,7 +349,7 @@ def _act_problem(act: ActRecord, centre: str, today: dt.date
 
 _ACT_COLUMNS = ("niu", "reg_year", "centre", "event_type", "register_number", "registered_on",
                 "occurred_on", "record", "content_sha256", "mention_count", "name_keys",
-                "message_id", "received_at")
+                "message_id", "received_at", "principal_key", "mother_key")
 
 
 def _act_row(act: ActRecord, record: str, sha: bytes, summary: ActSummary,
@@ -353,9 +358,11 @@ def _act_row(act: ActRecord, record: str, sha: bytes, summary: ActSummary,
     keys: set[str] = set()
     for entry in entries_of(summary):
         keys.update(k for k in (entry.surname_key, entry.given_names_key, *entry.tokens) if k)
+    duplicate = duplicate_key_of(summary)
+    principal = duplicate.principal_key if duplicate.principal_key.strip("|+") else None
     return (niu, int(niu[6:10]), niu[:6], act.event_type, act.register_number,
             act.registered_on, summary.occurred_on, record, sha, len(act.mentions),
-            sorted(keys), message_id, received)
+            sorted(keys), message_id, received, principal, duplicate.mother_key)
 
 
 def _write_acts(conn: Conn, batch: _Batch) -> None:
@@ -364,6 +371,7 @@ def _write_acts(conn: Conn, batch: _Batch) -> None:
                 f"COPY act ({', '.join(_ACT_COLUMNS)}) FROM STDIN") as copy:
             for row in batch.new_acts:
                 copy.write_row(row)
+        _flag_duplicates(conn, [row[0] for row in batch.new_acts])
     if batch.conflicts:
         with conn.cursor() as cur:
             cur.executemany(
@@ -376,6 +384,24 @@ def _write_acts(conn: Conn, batch: _Batch) -> None:
                 "UPDATE act SET record = jsonb_set(record, '{mentions}', %s::jsonb),"
                 " mention_count = %s, updated_at = now() WHERE niu = %s AND reg_year = %s",
                 batch.mention_updates)
+
+
+def _flag_duplicates(conn: Conn, nius: list[str]) -> None:
+    """Flag the new acts that look like an act of another centre (national duplicate review).
+
+    The centres' own rule (``common.acts.summary.may_be_duplicates``): the same event
+    type, principal person's name key and mother's key, event dates within
+    ``DUPLICATE_WINDOW_DAYS`` (or either unknown).  One statement for the batch, in its
+    transaction, on the ``act_duplicate_key`` index."""
+    conn.execute(
+        "INSERT INTO national_duplicate (niu, other_niu, event_type, centre, other_centre)"
+        " SELECT n.niu, o.niu, n.event_type, n.centre, o.centre FROM act n"
+        " JOIN act o ON o.event_type = n.event_type AND o.principal_key = n.principal_key"
+        " AND o.mother_key IS NOT DISTINCT FROM n.mother_key AND o.centre <> n.centre"
+        " AND (n.occurred_on IS NULL OR o.occurred_on IS NULL"
+        "      OR abs(n.occurred_on - o.occurred_on) <= %s)"
+        " WHERE n.niu = ANY(%s) AND n.principal_key IS NOT NULL"
+        " ON CONFLICT (niu, other_niu) DO NOTHING", (DUPLICATE_WINDOW_DAYS, nius))
 
 
 def _mentions(conn: Conn, header: Header, mentions: list[dict[str, Any]]) -> _Batch:

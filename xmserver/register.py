@@ -114,3 +114,45 @@ def history_alerts(conn: Conn) -> list[dict[str, Any]]:
                         " ORDER BY id").fetchall()
     keys = ("centre", "audit_seq", "recorded_hash", "reported_hash", "seen_at")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def duplicates(conn: Conn, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+    """Pairs of acts of two centres that look like the same event, newest first."""
+    rows = conn.execute(
+        "SELECT id, niu, other_niu, event_type, centre, other_centre, flagged_at, resolved_at,"
+        " resolution FROM national_duplicate WHERE NOT %s OR resolved_at IS NULL"
+        " ORDER BY id DESC LIMIT %s", (open_only, max(1, min(limit, 10_000)))).fetchall()
+    keys = ("id", "niu", "other_niu", "event_type", "centre", "other_centre", "flagged_at",
+            "resolved_at", "resolution")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def duplicate(conn: Conn, item: int) -> dict[str, Any]:
+    """One flagged pair with both acts as the SCEC holds them."""
+    row = conn.execute(
+        "SELECT id, niu, other_niu, event_type, centre, other_centre, flagged_at, resolved_at,"
+        " resolution, note FROM national_duplicate WHERE id = %s", (item,)).fetchone()
+    if row is None:
+        raise UserError(tr("No flagged pair {id}", id=item), field="id", rule="not_found")
+    found = dict(zip(("id", "niu", "other_niu", "event_type", "centre", "other_centre",
+                      "flagged_at", "resolved_at", "resolution", "note"), row, strict=True))
+    found["act"] = act(conn, found["niu"])["record"]
+    found["other_act"] = act(conn, found["other_niu"])["record"]
+    return found
+
+
+def resolve_duplicate(conn: Conn, item: int, resolution: str, note: str) -> dict[str, Any]:
+    """Record a person's decision; both acts stay (a same event is corrected by its centres)."""
+    if resolution not in ("same_event", "different_events"):
+        raise UserError(tr("A decision is same_event or different_events"), field="resolution",
+                        rule="bad_resolution")
+    if not note.strip():
+        raise UserError(tr("Say why (--note): the decision is kept with the pair"),
+                        field="note", rule="required")
+    row = conn.execute(
+        "UPDATE national_duplicate SET resolved_at = now(), resolution = %s, note = %s"
+        " WHERE id = %s AND resolved_at IS NULL RETURNING id", (resolution, note.strip()[:1000],
+                                                               item)).fetchone()
+    if row is None:
+        raise UserError(tr("No open flagged pair {id}", id=item), field="id", rule="not_found")
+    return duplicate(conn, item)
