@@ -66,6 +66,7 @@ ACTIONS = {
     "act.acknowledge": N_("receipt from the SCEC"),
     "copy.issue": N_("copy issued"),
     "act.search": N_("found by a search"),
+    "notice.receive": N_("notice from the SCEC"),
 }
 
 
@@ -137,6 +138,32 @@ def event_label(event_type: str) -> str:
 
     event = EVENTS.get(event_type)
     return event.label() if event is not None else event_type
+
+
+def notice_text(notice: Mapping[str, Any]) -> str:
+    """What a notice of the SCEC says, in a sentence an officer can act on
+    (``ecr national notices``, the Notices page)."""
+    kind, detail = notice["kind"], str(notice["detail"])
+    # a mention_applied names the other centre's act first; the source act is ours
+    ours, theirs = ((notice["other_niu"], notice["niu"]) if kind == "mention_applied"
+                    else (notice["niu"], notice["other_niu"]))
+    own = notice.get("own_register_number")
+    own_act = (tr("{event} no. {number}", event=event_label(str(notice["own_event_type"])),
+                  number=own) if own else tr("act {niu}", niu=niu_text(str(ours))))
+    other = niu_text(str(theirs))
+    centre = str(notice["other_centre"])
+    if kind == "possible_duplicate":
+        return tr("{own} (NIU {niu}) may register the same event as act {other} of centre "
+                  "{centre}: the SCEC is reviewing the pair; check the two acts with the "
+                  "persons concerned", own=own_act, niu=niu_text(str(ours)), other=other,
+                  centre=centre)
+    if kind == "duplicate_resolved":
+        decision = (tr("the same event registered twice: the centres correct their acts")
+                    if detail == "same_event" else tr("two different events: nothing to do"))
+        return tr("{own} and act {other} of centre {centre}: the SCEC decided: {decision}",
+                  own=own_act, other=other, centre=centre, decision=decision)
+    return tr("The {kind} mention of {own} was written by centre {centre} on its act {niu}",
+              kind=mention_kind_label(detail).lower(), own=own_act, centre=centre, niu=other)
 
 
 def date_text(value: dt.date | str | None) -> str:

@@ -384,6 +384,7 @@ def _write_acts(conn: Conn, batch: _Batch) -> None:
                 "UPDATE act SET record = jsonb_set(record, '{mentions}', %s::jsonb),"
                 " mention_count = %s, updated_at = now() WHERE niu = %s AND reg_year = %s",
                 batch.mention_updates)
+        _mentions_applied(conn, [niu for _, _, niu, _ in batch.mention_updates])
 
 
 def _flag_duplicates(conn: Conn, nius: list[str]) -> None:
@@ -392,8 +393,9 @@ def _flag_duplicates(conn: Conn, nius: list[str]) -> None:
     The centres' own rule (``common.acts.summary.may_be_duplicates``): the same event
     type, principal person's name key and mother's key, event dates within
     ``DUPLICATE_WINDOW_DAYS`` (or either unknown).  One statement for the batch, in its
-    transaction, on the ``act_duplicate_key`` index."""
-    conn.execute(
+    transaction, on the ``act_duplicate_key`` index; each pair flagged queues a
+    ``possible_duplicate`` notice for both centres, each about its own act."""
+    flagged = [int(i) for (i,) in conn.execute(
         "INSERT INTO national_duplicate (niu, other_niu, event_type, centre, other_centre)"
         " SELECT n.niu, o.niu, n.event_type, n.centre, o.centre FROM act n"
         " JOIN act o ON o.event_type = n.event_type AND o.principal_key = n.principal_key"
@@ -401,7 +403,51 @@ def _flag_duplicates(conn: Conn, nius: list[str]) -> None:
         " AND (n.occurred_on IS NULL OR o.occurred_on IS NULL"
         "      OR abs(n.occurred_on - o.occurred_on) <= %s)"
         " WHERE n.niu = ANY(%s) AND n.principal_key IS NOT NULL"
-        " ON CONFLICT (niu, other_niu) DO NOTHING", (DUPLICATE_WINDOW_DAYS, nius))
+        " ON CONFLICT (niu, other_niu) DO NOTHING RETURNING id",
+        (DUPLICATE_WINDOW_DAYS, nius)).fetchall()]
+    if flagged:
+        pair_notices(conn, "possible_duplicate", flagged)
+
+
+def pair_notices(conn: Conn, kind: str, items: list[int]) -> None:
+    """Tell both centres of flagged pairs (``possible_duplicate``, with the event type)
+    or of decided ones (``duplicate_resolved``, with the decision), each about its own act;
+    caller's transaction."""
+    conn.execute(
+        "INSERT INTO notice (centre, body)"
+        " SELECT side.centre, jsonb_build_object('kind', %(kind)s::text, 'niu', side.niu,"
+        " 'other_niu', side.other_niu, 'other_centre', side.other_centre,"
+        " 'reference', 'd:' || d.id, 'detail',"
+        " CASE WHEN %(kind)s::text = 'possible_duplicate' THEN d.event_type"
+        " ELSE d.resolution END)"
+        " FROM national_duplicate d, LATERAL (VALUES"
+        " (d.centre, d.niu, d.other_niu, d.other_centre),"
+        " (d.other_centre, d.other_niu, d.niu, d.centre)) AS side (centre, niu, other_niu,"
+        " other_centre) WHERE d.id = ANY(%(ids)s) ORDER BY d.id, side.centre",
+        {"kind": kind, "ids": items})
+
+
+def _mentions_applied(conn: Conn, nius: list[str]) -> None:
+    """Routed mentions that came back written on their target act: tell their senders.
+
+    The holding centre re-sends its act with every mention; a routed mention is
+    applied when the act now carries a mention of the same kind, source act and
+    text (``ecr.receive_mention`` writes exactly those)."""
+    conn.execute(
+        "WITH applied AS ("
+        " UPDATE routed_mention r SET applied_at = now() FROM act a"
+        " WHERE a.niu = r.target_niu AND a.reg_year = substr(r.target_niu, 7, 4)::smallint"
+        " AND r.target_niu = ANY(%s) AND r.routed_in IS NOT NULL AND r.applied_at IS NULL"
+        " AND EXISTS (SELECT 1 FROM jsonb_array_elements(a.record->'mentions') m"
+        "  WHERE m->>'kind' = r.body->>'kind'"
+        "  AND m->>'source_niu' IS NOT DISTINCT FROM r.body->>'source_niu'"
+        "  AND m->>'text' IS NOT DISTINCT FROM r.body->>'text')"
+        " RETURNING r.mention_id, r.from_centre, r.target_centre, r.target_niu, r.body)"
+        " INSERT INTO notice (centre, body)"
+        " SELECT from_centre, jsonb_build_object('kind', 'mention_applied', 'niu', target_niu,"
+        " 'other_niu', body->>'source_niu', 'other_centre', target_centre,"
+        " 'reference', mention_id, 'detail', body->>'kind') FROM applied"
+        " WHERE body->>'source_niu' IS NOT NULL", (nius,))
 
 
 def _mentions(conn: Conn, header: Header, mentions: list[dict[str, Any]]) -> _Batch:
@@ -601,3 +647,35 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
                          (out.id, [str(m) for m, _ in rows]))
             sent.append(out)
     return sent
+
+
+def route_notices(conn: Conn, pki: ScecPki, *, limit: int = 1000) -> list[Outgoing]:
+    """Seal the queued notices for their centres (``NOTICE``), one transaction per centre."""
+    sent: list[Outgoing] = []
+    targets = [str(t) for (t,) in conn.execute(
+        "SELECT DISTINCT centre FROM notice WHERE sent_in IS NULL LIMIT 100").fetchall()]
+    for target in targets:
+        with conn.transaction():
+            signer = centre_recipient(conn, target)
+            if signer is None:
+                continue  # revoked: told once it is reinstated
+            rows = conn.execute(
+                "SELECT id, body FROM notice WHERE centre = %s AND sent_in IS NULL"
+                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", (target, limit)).fetchall()
+            if not rows:
+                continue
+            bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
+            out = send(conn, pki, target, signer, "NOTICE", None,
+                        lambda seq, to, bodies=bodies, target=target: batches.seal_notices(
+                            bodies, centre=target, sequence=seq, sender=pki.sender_key(),
+                            recipient=to))
+            conn.execute("UPDATE notice SET sent_in = (SELECT message_id FROM outgoing"
+                         " WHERE id = %s) WHERE id = ANY(%s)",
+                         (out.id, [int(i) for i, _ in rows]))
+            sent.append(out)
+    return sent
+
+
+def route(conn: Conn, pki: ScecPki) -> list[Outgoing]:
+    """Everything the SCEC writes to centres on its own: routed mentions, then notices."""
+    return route_mentions(conn, pki) + route_notices(conn, pki)

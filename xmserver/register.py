@@ -13,7 +13,7 @@ from typing import Any
 from common.acts.niu import niu_problem
 from common.errors import UserError
 from common.i18n import translator
-from xmserver.ingest import Conn
+from xmserver.ingest import Conn, pair_notices
 
 tr = translator("scec")
 
@@ -142,17 +142,22 @@ def duplicate(conn: Conn, item: int) -> dict[str, Any]:
 
 
 def resolve_duplicate(conn: Conn, item: int, resolution: str, note: str) -> dict[str, Any]:
-    """Record a person's decision; both acts stay (a same event is corrected by its centres)."""
+    """Record a person's decision and tell both centres; both acts stay (a same event is
+    corrected by its centres)."""
     if resolution not in ("same_event", "different_events"):
         raise UserError(tr("A decision is same_event or different_events"), field="resolution",
                         rule="bad_resolution")
     if not note.strip():
         raise UserError(tr("Say why (--note): the decision is kept with the pair"),
                         field="note", rule="required")
-    row = conn.execute(
-        "UPDATE national_duplicate SET resolved_at = now(), resolution = %s, note = %s"
-        " WHERE id = %s AND resolved_at IS NULL RETURNING id", (resolution, note.strip()[:1000],
-                                                               item)).fetchone()
-    if row is None:
-        raise UserError(tr("No open flagged pair {id}", id=item), field="id", rule="not_found")
+    with conn.transaction():
+        row = conn.execute(
+            "UPDATE national_duplicate SET resolved_at = now(), resolution = %s, note = %s"
+            " WHERE id = %s AND resolved_at IS NULL RETURNING id",
+            (resolution, note.strip()[:1000], item)).fetchone()
+        if row is None:
+            raise UserError(tr("No open flagged pair {id}", id=item), field="id",
+                            rule="not_found")
+        # both centres are told, by the next relay or T2D export
+        pair_notices(conn, "duplicate_resolved", [item])
     return duplicate(conn, item)

@@ -72,7 +72,7 @@ def import_folder(conn: Conn, pki: ScecPki, root: Path) -> list[CentreImport]:
             else:
                 report.quarantined.append((file.name, result.reason))
         reports.append(report)
-    ingest.route_mentions(conn, pki)
+    ingest.route(conn, pki)
     return reports
 
 
@@ -91,7 +91,7 @@ def export_folder(conn: Conn, pki: ScecPki, root: Path, centre: str, *,
         raise UserError(tr("Unknown centre {code}", code=centre), field="centre",
                         rule="unknown_centre")
     _queue_revocation_list(conn, pki, centre)
-    ingest.route_mentions(conn, pki)
+    ingest.route(conn, pki)
     rows = conn.execute(
         "SELECT sequence, message_id, data FROM outgoing WHERE centre = %s AND created_at > %s"
         " ORDER BY sequence", (centre, now - MAX_AGE)).fetchall()

@@ -183,7 +183,7 @@ class IngestWorker:
         self._count(result)
         self._publish(result.outgoing)
         if result.kind == "MENTION_OUT" and result.outcome == "stored":
-            self._with_db(lambda conn: self._publish(ingest.route_mentions(conn, self.pki)))
+            self._with_db(lambda conn: self._publish(ingest.route(conn, self.pki)))
         assert self._client is not None
         self._client.ack(message.mid, message.qos)
 
@@ -238,7 +238,7 @@ class IngestWorker:
     def _relay(self, conn: psycopg.Connection[Any]) -> None:
         self._publish_revocations(conn)
         taken = ingest.claim_unpublished(conn)
-        taken += ingest.route_mentions(conn, self.pki)
+        taken += ingest.route(conn, self.pki)
         ingest.refresh_statistics(conn)
         if taken:
             log.info("relaying %d answers not published yet", len(taken))

@@ -13,7 +13,8 @@ The one-call API the transmitter, the SCEC's ingest and T2D use::
 plus the routed mentions (``seal_mentions`` / ``open_mentions``), the sync
 exchange (``seal_sync_request`` / ``open_sync_request``, ``seal_status`` /
 ``open_status``) and national queries (``seal_query`` / ``open_query``,
-``seal_query_answer`` / ``open_query_answer``).  Every container a centre sends
+``seal_query_answer`` / ``open_query_answer``) and the SCEC's notices
+(``seal_notices`` / ``open_notices``).  Every container a centre sends
 may carry audit marks (``audit=``, see ``message.py``).
 """
 
@@ -38,6 +39,7 @@ from common.wire.container import (
 )
 from common.wire.mentions import decode_mentions, encode_mentions
 from common.wire.message import AuditMark, Header, Kind
+from common.wire.notices import decode_notices, encode_notices
 from common.wire.query import (
     Query,
     QueryAnswer,
@@ -155,6 +157,18 @@ def open_mentions(data: bytes, recipient: RecipientKey, directory: SignerDirecto
                   **checks: Any) -> OpenedMentions:
     opened = open_container(data, recipient, directory, expected=expected, **checks)
     return OpenedMentions(opened.header, opened.signer, decode_mentions(opened.body))
+
+
+def seal_notices(notices: Sequence[Mapping[str, Any]], *, centre: str, sequence: int,
+                 sender: SenderKey, recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
+    """What the SCEC tells a centre about its acts (``NOTICE``, SCEC → centre)."""
+    return seal(Kind.NOTICE, centre, sequence, encode_notices(notices), sender, recipient)
+
+
+def open_notices(data: bytes, recipient: RecipientKey, directory: SignerDirectory,
+                 **checks: Any) -> tuple[OpenedMessage, list[dict[str, Any]]]:
+    opened = open_container(data, recipient, directory, expected=(Kind.NOTICE,), **checks)
+    return opened, decode_notices(opened.body)
 
 
 def seal_sync_request(request: SyncRequest, *, centre: str, sender: SenderKey,

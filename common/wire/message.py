@@ -53,6 +53,7 @@ class Kind(enum.IntEnum):
     REVOCATION_LIST = 18  # SCEC → centre: the current CRL (DER)
     QUERY_ANSWER = 19  # SCEC → centre: acts found
     STATUS = 20  # SCEC → centre: the answer to a SYNC_REQUEST
+    NOTICE = 21  # SCEC → centre: possible duplicates, mentions applied elsewhere
 
     @property
     def from_centre(self) -> bool:

@@ -1,4 +1,5 @@
-"""``ecr search --national``, ``ecr act show NIU --national``, ``ecr national list|show``.
+"""``ecr search --national``, ``ecr act show NIU --national``, ``ecr national list|show``,
+``ecr national notices`` and ``ecr national notice-read ID``.
 
 A national query is recorded and audited in the centre database first (the
 user's session, permission ``act.search_national``), then sent to the SCEC at
@@ -35,6 +36,14 @@ def register(sub: Any) -> None:
     a = s.add_parser("show", help=tr("a national question and the SCEC's answer"))
     a.add_argument("id", help=tr("the question's id (ecr national list)"))
     a.set_defaults(handler=cmd_show)
+    a = s.add_parser("notices", help=tr("what the SCEC told this centre about its acts: "
+                                        "possible duplicates, mentions applied elsewhere"))
+    a.add_argument("--all", action="store_true", help=tr("also the notices already read"))
+    a.add_argument("--limit", type=int, default=100, help=tr("at most this many (newest)"))
+    a.set_defaults(handler=cmd_notices)
+    a = s.add_parser("notice-read", help=tr("record that a notice was seen and dealt with"))
+    a.add_argument("id", type=int, help=tr("the notice's number (ecr national notices)"))
+    a.set_defaults(handler=cmd_notice_read)
     for parser in s.choices.values():
         add_actor_option(parser)
         add_db_option(parser)
@@ -98,6 +107,31 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UserError(tr("No national question {id} in this centre", id=query_id),
                         field="id", rule="not_found")
     return _print(args, result, "")
+
+
+def cmd_notices(args: argparse.Namespace) -> int:
+    from ecr_tk.labels import datetime_text, notice_text
+
+    with session(args) as s:
+        rows = s.national.notices(unread_only=not args.all, limit=args.limit)
+    lines = []
+    for r in rows:
+        read = (tr("read by {who} on {when}", who=r["read_by"],
+                   when=datetime_text(r["read_at"])) if r["read_at"] else tr("unread"))
+        lines.append(f"{r['id']:>5}  {datetime_text(r['received_at'])}  [{read}]\n"
+                     f"       {notice_text(r)}")
+    emit(args, rows, "\n".join(lines) or (tr("No notice from the SCEC") if args.all
+                                           else tr("No unread notice from the SCEC")))
+    return 0
+
+
+def cmd_notice_read(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        changed = s.national.mark_read(args.id)
+    emit(args, {"id": args.id, "changed": changed},
+         tr("Notice {id} marked as read", id=args.id) if changed
+         else tr("Notice {id} was already marked as read", id=args.id))
+    return 0
 
 
 def _state(r: Mapping[str, Any]) -> str:

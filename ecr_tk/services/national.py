@@ -6,6 +6,11 @@ are the database's), and returns its id; the transmitter's code
 (``ecr_tk.transmission.national``, owner role, it holds the centre's key) seals
 and sends it, online or in the next T2D export, and stores the SCEC's verified
 answer, which ``result`` reads (and the database audits which acts it showed).
+
+``notices`` reads what the SCEC told the centre about its own acts (possible
+duplicates with another centre's act, the SCEC's decision on them, mentions
+this centre sent that the holding centre wrote on its act), permission
+``notice.read``; ``mark_read`` records who dealt with one.
 """
 
 from __future__ import annotations
@@ -54,3 +59,15 @@ class NationalQueryService:
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         """The centre's national questions, newest first, answered or not."""
         return self._db.rows("SELECT * FROM ecr.national_queries(%s, %s)", (self._token, limit))
+
+    def notices(self, *, unread_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+        """What the SCEC told this centre about its acts, newest first (audited: they
+        name acts of other centres).  Each has the centre's own act when it holds it
+        (``own_niu``, ``own_event_type``, ``own_register_number``)."""
+        return self._db.rows("SELECT * FROM ecr.national_notices(%s, %s, %s)",
+                             (self._token, unread_only, limit))
+
+    def mark_read(self, notice_id: int) -> bool:
+        """The notice was seen and dealt with (False: it was already)."""
+        return bool(self._db.value("SELECT ecr.national_notice_read(%s, %s)",
+                                   (self._token, notice_id)))

@@ -37,6 +37,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "act.history": _ALL,
     "act.search": _ALL,
     "act.search_national": frozenset({SECRETARY, OFFICER}),  # common.wire.query
+    "notice.read": frozenset({SECRETARY, OFFICER}),  # what the SCEC tells the centre
     # work queues
     "queue.my_drafts": frozenset({AGENT}),
     "queue.rejected": frozenset({AGENT}),

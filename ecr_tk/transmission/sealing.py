@@ -24,6 +24,7 @@ from common.wire.cms import RecipientKey
 from common.wire.container import OpenedMessage, RecipientCertificate, SenderKey, open_container
 from common.wire.mentions import decode_mentions
 from common.wire.message import SCEC, AuditMark, Kind
+from common.wire.notices import decode_notices
 from common.wire.query import Query, QueryAnswer
 from common.wire.receipts import Receipt, decode_receipt
 from common.wire.sync import Status, SyncRequest, decode_status
@@ -45,6 +46,7 @@ class Answer:
     revocation_list: bytes | None = None  # DER
     mentions: tuple[dict[str, Any], ...] | None = None  # for acts held here
     query_answer: QueryAnswer | None = None  # acts found for a national query
+    notices: tuple[dict[str, Any], ...] | None = None  # duplicates, mentions applied elsewhere
 
 
 class Sealer:
@@ -92,7 +94,7 @@ class Sealer:
         """Open what the SCEC sends this centre; raises ``ContainerRefused`` otherwise."""
         opened = open_container(data, self._own, self._directory,
                                 expected=(Kind.RECEIPT, Kind.STATUS, Kind.REVOCATION_LIST,
-                                          Kind.MENTION_IN, Kind.QUERY_ANSWER),
+                                          Kind.MENTION_IN, Kind.QUERY_ANSWER, Kind.NOTICE),
                                 own_centre=self.centre)
         kind = opened.header.kind
         if kind == Kind.RECEIPT:
@@ -103,4 +105,6 @@ class Sealer:
             return Answer(opened, mentions=tuple(decode_mentions(opened.body)))
         if kind == Kind.QUERY_ANSWER:
             return Answer(opened, query_answer=batches.answer_of(opened))
+        if kind == Kind.NOTICE:
+            return Answer(opened, notices=tuple(decode_notices(opened.body)))
         return Answer(opened, status=decode_status(opened.body))

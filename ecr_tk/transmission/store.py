@@ -330,6 +330,23 @@ class TransmissionStore:
                     log.warning("routed mention for %s not applied: %s", m.get("niu"), exc)
             return added
 
+    def apply_notices(self, answer_id: uuid.UUID,
+                      notices: Sequence[dict[str, Any]]) -> int | None:
+        """What the SCEC tells this centre (possible duplicates, mentions applied
+        elsewhere): each recorded and audited once; how many were new (None: before)."""
+        with self.conn.transaction():
+            self._contact()
+            if not self._first_time(answer_id, "notices"):
+                return None
+            added = 0
+            for n in notices:
+                row = self.conn.execute(
+                    "SELECT ecr.receive_notice(%s, %s, %s, %s, %s, %s, %s)",
+                    (n["kind"], n["niu"], n["other_niu"], n["other_centre"], n["reference"],
+                     n["detail"], answer_id)).fetchone()
+                added += bool(row and row[0])
+            return added
+
     def first_answer(self, answer_id: uuid.UUID, kind: str) -> bool:
         """Record an answer with no outbox effect (a revocation list); False if seen before."""
         with self.conn.transaction():

@@ -113,7 +113,7 @@ def check_history(store: TransmissionStore, centre: str, spool: Path | None) -> 
 class Applied:
     """What one container from the SCEC did here."""
 
-    kind: str  # 'receipt' | 'status' | 'mentions' | 'revocation_list' | 'refused'
+    kind: str  # 'receipt' | 'status' | 'mentions' | 'notices' | 'revocation_list' | …
     changed: int | None = None  # entries changed; None: this answer was applied before
     resend: tuple[int, ...] = ()
     reason: str = ""
@@ -132,6 +132,8 @@ def apply_answer(store: TransmissionStore, sealer: Sealer, data: bytes,
         return Applied("receipt", store.apply_receipt(answer_id, answer.receipt))
     if answer.mentions is not None:
         return Applied("mentions", store.apply_mentions(answer_id, answer.mentions))
+    if answer.notices is not None:
+        return Applied("notices", store.apply_notices(answer_id, answer.notices))
     if answer.query_answer is not None:
         from .national import store_answer
 

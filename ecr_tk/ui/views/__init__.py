@@ -31,6 +31,7 @@ VIEW_MODULES = (
     "ecr_tk.ui.views.actview",
     "ecr_tk.ui.views.search",
     "ecr_tk.ui.views.national",
+    "ecr_tk.ui.views.notices",
     "ecr_tk.ui.views.copies",
     "ecr_tk.ui.views.verify",
     "ecr_tk.ui.views.users",
