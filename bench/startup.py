@@ -3,6 +3,16 @@
 Usage::
 
     .venv/bin/python bench/startup.py [--runs 5] [--home PATH]
+    .venv/bin/python bench/startup.py --cli [--runs 7]
+
+``--cli`` times the command line instead (issue 13, bug 15): in one run and
+interleaved, ``python -c pass`` (the baseline), ``ecr --help``, ``ecr act show
+--help``, ``ecr search --help``, and two real commands on a centre made for the
+run on the local PostgreSQL (``ECR_TEST_DSN``, default 127.0.0.1:5432 as
+postgres; the database is dropped after): ``ecr act show id:N --as 3`` (one
+drafted birth) and ``ecr search --surname Ndiaye --as 3``.  Each figure is the
+median wall time of the spawned process, in seconds.  Targets: ``ecr --help``
+under 0.3 s, a typical command under 0.6 s.
 
 Without ``--home`` a standalone centre (embedded PostgreSQL, already
 initialised) is created in a temporary folder first; the embedded server is
@@ -124,13 +134,93 @@ def summary(values: list[float]) -> dict[str, object]:
             "min": min(values), "max": max(values), "all": values}
 
 
+ADMIN_DSN = os.environ.get("ECR_TEST_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+CLI_PASSWORD = "agent-pass-01"
+
+
+def time_process(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, timeout=120, stdout=subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL)
+    return round(time.perf_counter() - start, 3)
+
+
+def cli_main(runs: int) -> int:
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from common.acts import examples
+    from common.db.testing import drop_database, drop_orphan_app_roles
+
+    name = f"ecr_bench_{os.getpid()}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    work = Path(tempfile.mkdtemp(prefix="ecr-cli-startup-"))
+    try:
+        home = work / "home"
+        dsn = make_conninfo(**{**conninfo_to_dict(ADMIN_DSN), "dbname": name})
+        env = env_for(None) | {"ECR_PASSWORD": CLI_PASSWORD, "ECR_NEW_PASSWORD": CLI_PASSWORD}
+        ecr = [sys.executable, "-m", "ecr_tk.cli", "--home", str(home), "--workstation", "bench"]
+
+        def run(*argv: str) -> str:
+            return subprocess.run([*ecr, *argv], env=env, cwd=ROOT, check=True, timeout=120,
+                                  capture_output=True, text=True).stdout
+
+        run("init", "--centre", "221001", "--name", "Centre", "--officer", "1",
+            "--officer-name", "Awa Diop", "--db", dsn)
+        run("user", "add", "3", "--name", "Fatou Sarr", "--role", "agent", "--as", "1")
+        (work / "birth.json").write_text(json.dumps(examples.BIRTH), "utf-8")
+        act = json.loads(run("--json", "act", "draft", "--type", "birth", str(work / "birth.json"),
+                             "--as", "3", "--confirm-duplicates"))["id"]
+        commands = {
+            "baseline_s": [sys.executable, "-c", "pass"],
+            "help_s": [*ecr, "--help"],
+            "act_show_help_s": [*ecr, "act", "show", "--help"],
+            "search_help_s": [*ecr, "search", "--help"],
+            "act_show_s": [*ecr, "act", "show", f"id:{act}", "--as", "3"],
+            "search_s": [*ecr, "search", "--surname", "Ndiaye", "--as", "3"],
+        }
+        times: dict[str, list[float]] = {key: [] for key in commands}
+        for _ in range(runs):  # interleaved: a burst of load weighs on every figure alike
+            for key, argv in commands.items():
+                times[key].append(time_process(argv, env))
+        medians = {key: round(statistics.median(v), 3) for key, v in times.items()}
+        base = medians["baseline_s"]
+        result: dict[str, object] = {
+            "runs": runs,
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                        "platform": platform.platform(), "load": os.getloadavg()},
+            **medians,
+            **{key[:-2] + "_ratio": round(value / base, 1)
+               for key, value in medians.items() if key != "baseline_s"},
+            "all_s": times,
+            "targets_s": {"help": 0.3, "typical_command": 0.6},
+            "help_target_met": medians["help_s"] < 0.3,
+            "typical_target_met": max(medians["act_show_s"], medians["search_s"]) < 0.6,
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+            drop_database(conn, name)
+        drop_orphan_app_roles(ADMIN_DSN)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cli", action="store_true",
+                        help="time the command line (ecr --help, act show, search) instead")
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--bundle", type=Path, default=None,
                         help="also time the built bundle (dist/ECR) to the login window")
     args = parser.parse_args()
+    if args.cli:
+        return cli_main(args.runs)
     screen = None
     if not os.environ.get("DISPLAY"):
         from ecr_tk.ui.headless import start_virtual_screen

@@ -55,10 +55,42 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
                         help=tr("check that ECR works on this PC (in a temporary centre) and exit"))
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser whose own sub-commands may be added only when it is used.
+
+    ``add_parser(name, populate=fill)`` defers ``fill(parser)`` to the first time
+    that parser parses (its command was asked, ``--help`` included) or formats
+    its help: ``ecr --help`` lists the command from its one-line help without
+    paying for what its sub-commands need (``stats`` reads the statistics
+    catalogue and the data dictionary).
+    """
+
+    def __init__(self, *args: Any,
+                 populate: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._populate = populate
+
+    def populated(self) -> CommandParser:
+        populate, self._populate = self._populate, None
+        if populate is not None:
+            populate(self)
+        return self
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        return super(CommandParser, self.populated()).parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        return super(CommandParser, self.populated()).format_help()
+
+    def format_usage(self) -> str:
+        return super(CommandParser, self.populated()).format_usage()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecr", description=tr("ECR — civil registration centre"))
     _global_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

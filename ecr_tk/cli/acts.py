@@ -17,9 +17,8 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from common.acts.actjson import MAX_ACT_BYTES, parse_data_json
 from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
@@ -31,9 +30,10 @@ from ecr_tk.labels import (
     mention_kind_label,
     status_label,
 )
-from ecr_tk.services import Session
-from ecr_tk.services.acts import MENTION_KINDS
-from ecr_tk.services.values import QUEUES, ActSummary
+from ecr_tk.services.values import MENTION_KINDS, QUEUES, ActSummary
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no database code
+    from ecr_tk.services import Session
 
 tr = translator("centre")
 
@@ -99,6 +99,8 @@ def _date(text: str) -> dt.date:
 
 
 def _read_data(path: str, event_type: str) -> dict[str, Any]:
+    from common.acts.actjson import MAX_ACT_BYTES, parse_data_json
+
     try:
         with Path(path).open("rb") as f:
             # one byte more than an act may have: enough to refuse it, whatever

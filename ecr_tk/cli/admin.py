@@ -14,14 +14,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import psycopg
+from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit, read_password
-from ecr_tk.services import Centre, Session
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no database code
+    from ecr_tk.services import Centre, Session
 
 tr = translator("centre")
 
@@ -42,6 +42,7 @@ def _dsn_argument(value: str) -> str:
     The password comes from ``ECR_DB_PASSWORD`` (or a prompt, for ``init`` and
     ``restore``) and joins the DSN in memory only.
     """
+    import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     try:
@@ -91,6 +92,8 @@ def backup_passphrase(*, confirm: bool) -> str:
 
 @contextmanager
 def opened_centre(args: argparse.Namespace) -> Iterator[Centre]:
+    from ecr_tk.services import Centre
+
     centre = Centre.open(args.home, getattr(args, "db", None), workstation=args.workstation)
     try:
         yield centre
@@ -180,6 +183,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from ecr_tk.services import Centre
+
     password = read_password(tr("Officer's password: "))
     dsn = _with_owner_password(args.db)
     with Centre.init(args.home, args.centre, args.name, args.officer, args.officer_name,
@@ -270,6 +275,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from common.db.backup import restore
     from common.db.connect import DatabaseConfig
     from ecr_tk.home import resolve_home
+    from ecr_tk.services import Centre
 
     home = resolve_home(args.home)
     passphrase = backup_passphrase(confirm=False)

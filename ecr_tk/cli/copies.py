@@ -11,7 +11,6 @@ from common.i18n import amount_text, translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.acts import _date, act_argument, add_act_argument
 from ecr_tk.cli.admin import add_db_option, session
-from ecr_tk.home import resolve_home
 from ecr_tk.labels import copy_kind_label
 from ecr_tk.services.values import COPY_KINDS
 
@@ -39,6 +38,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    from ecr_tk.home import resolve_home
     from ecr_tk.services.printing import print_issued
     from printdesigner.documents import write_pdf
 

@@ -22,14 +22,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
-from common.pki import centre as centre_pki
-from common.pki.enrollment import EnrollmentRequest, EnrollmentResponse
-from common.pki.keys import write_file_atomically
 from ecr_tk.cli import emit
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no cryptography
+    from common.pki.enrollment import EnrollmentRequest, EnrollmentResponse
 
 tr = translator("pki")
 
@@ -72,6 +72,8 @@ def _read(path: str) -> bytes:
 
 
 def _installed(args: argparse.Namespace, keys_dir: Path, response: EnrollmentResponse) -> int:
+    from common.pki import centre as centre_pki
+
     cert = centre_pki.install_response(keys_dir, response)
     payload = {"status": "enrolled", "serial": format(cert.serial_number, "x"),
                "expires": cert.not_valid_after_utc.isoformat()}
@@ -81,6 +83,10 @@ def _installed(args: argparse.Namespace, keys_dir: Path, response: EnrollmentRes
 
 
 def enroll(args: argparse.Namespace) -> int:
+    from common.pki import centre as centre_pki
+    from common.pki.enrollment import EnrollmentResponse
+    from common.pki.keys import write_file_atomically
+
     keys_dir = _keys_dir(args)
     if args.status:
         return _status(args, keys_dir)
@@ -109,6 +115,8 @@ def enroll(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace, keys_dir: Path) -> int:
+    from common.pki import centre as centre_pki
+
     identity = centre_pki.load_centre_identity(keys_dir)
     cert = identity.certificate
     from common.pki.verify import check_certificate

@@ -25,25 +25,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
-
-from common.acts.dictionary import EVENTS
 from common.errors import UserError
 from common.i18n import translator
-from common.stats import charts
-from common.stats.catalogue import catalogue
-from common.stats.formatting import code_label, to_csv, to_json, to_text
-from common.stats.reader import (
-    ApiEntry,
-    DirectReader,
-    Reader,
-    StatisticsError,
-    StatTable,
-    read_table,
-)
 from ecr_tk.cli import add_actor_option, emit, read_password
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no psycopg nor matplotlib
+    from common.stats.reader import ApiEntry, Reader, StatTable
 
 tr = translator("stats")
 
@@ -51,9 +40,16 @@ STATS_DSN_ENV = "ECR_STATS_DSN"
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("stats", help=tr("vital statistics: tabulations, measures, charts"),
-                              description=tr("Vital statistics of the centre (UN tabulations "
-                                             "by date of occurrence)"))
+    # the tables come from the statistics catalogue and the data dictionary:
+    # read only when ``ecr stats …`` is the command asked (see CommandParser)
+    subparsers.add_parser("stats", help=tr("vital statistics: tabulations, measures, charts"),
+                          description=tr("Vital statistics of the centre (UN tabulations "
+                                         "by date of occurrence)"), populate=_populate)
+
+
+def _populate(p: argparse.ArgumentParser) -> None:
+    from common.stats.catalogue import catalogue
+
     sub = p.add_subparsers(dest="stats_command", metavar="TABLE", required=True)
     lp = sub.add_parser("list", help=tr("list the published tables"))
     lp.set_defaults(handler=list_tables)
@@ -68,7 +64,7 @@ def register(subparsers: Any) -> None:
         _access(tp)
         tp.set_defaults(handler=show_table, table_key=pub.key)
     cp = sub.add_parser("chart", help=tr("draw a chart as a PNG file"))
-    cp.add_argument("chart", choices=charts.CHARTS, help=tr("which chart"))
+    cp.add_argument("chart", choices=CHARTS, help=tr("which chart"))
     cp.add_argument("--output", required=True, metavar="FILE.png", help=tr("PNG file to write"))
     _year(cp)
     _access(cp)
@@ -88,7 +84,13 @@ def _access(p: argparse.ArgumentParser) -> None:
                    help=tr("read as the ecr_stats role with this DSN (default: $ECR_STATS_DSN)"))
 
 
+# the names of ``common.stats.charts.CHARTS``, which imports matplotlib (a test holds them equal)
+CHARTS = ("monthly-registrations", "timeliness", "sex-ratio")
+
+
 def _inputs(sub: Any) -> None:
+    from common.acts.dictionary import EVENTS
+
     ex = sub.add_parser("expected", help=tr("expected events per area and year (officer)"))
     exs = ex.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = exs.add_parser("list", help=tr("show the expected events entered"))
@@ -156,6 +158,10 @@ def _session(args: argparse.Namespace) -> Iterator[Any]:
 
 @contextmanager
 def _reader(args: argparse.Namespace) -> Iterator[Reader]:
+    import psycopg
+
+    from common.stats.reader import DirectReader, StatisticsError
+
     dsn = getattr(args, "stats_dsn", None) or os.environ.get(STATS_DSN_ENV)
     if args.actor is not None:
         with _session(args) as session:
@@ -177,6 +183,10 @@ def _reader(args: argparse.Namespace) -> Iterator[Reader]:
 
 
 def _read(args: argparse.Namespace, key: str, year: int | None) -> StatTable:
+    import psycopg
+
+    from common.stats.reader import StatisticsError, read_table
+
     with _reader(args) as reader:
         try:
             return read_table(reader, key, year)
@@ -187,6 +197,8 @@ def _read(args: argparse.Namespace, key: str, year: int | None) -> StatTable:
 
 # ---------------------------------------------------------------- handlers
 def list_tables(args: argparse.Namespace) -> int:
+    from common.stats.catalogue import catalogue
+
     published = [p for p in catalogue() if p.kind != "input"]
     payload = [{"key": p.key, "kind": p.kind, "view": f"stats.{p.view}",
                 "title": p.title()} for p in published]
@@ -198,6 +210,8 @@ def list_tables(args: argparse.Namespace) -> int:
 
 
 def _print(args: argparse.Namespace, table: StatTable, fmt: str) -> None:
+    from common.stats.formatting import to_csv, to_json, to_text
+
     if args.json or fmt == "json":
         sys.stdout.write(to_json(table) + "\n")
     elif fmt == "csv":
@@ -217,6 +231,8 @@ def show_input(args: argparse.Namespace) -> int:
 
 
 def draw_chart(args: argparse.Namespace) -> int:
+    from common.stats import charts
+
     table = _read(args, charts.SOURCE_TABLE[args.chart], args.year)
     out = Path(args.output)
     if out.suffix.lower() != ".png":
@@ -256,6 +272,8 @@ def set_population(args: argparse.Namespace) -> int:
 
 
 def set_urban_rural(args: argparse.Namespace) -> int:
+    from common.stats.formatting import code_label
+
     with _session(args) as session:
         _entry(args, session).set_urban_rural(args.area, args.value)
     payload = {"area_code": args.area, "urban_rural": args.value}

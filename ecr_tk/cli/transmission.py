@@ -17,11 +17,13 @@ import argparse
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.i18n import translator
 from ecr_tk.cli import emit
-from ecr_tk.home import CentreHome
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no database code
+    from ecr_tk.home import CentreHome
 
 tr = translator("centre")
 
@@ -54,6 +56,8 @@ def register(subparsers: Any) -> None:
 
 
 def _home(args: argparse.Namespace) -> CentreHome:
+    from ecr_tk.home import CentreHome
+
     return CentreHome.open(args.home)
 
 

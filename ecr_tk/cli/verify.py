@@ -21,13 +21,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
-
-from cryptography import x509
+from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import emit
+
+if TYPE_CHECKING:  # imported where used: ``ecr --help`` imports no cryptography
+    from cryptography import x509
 
 tr = translator("print")
 
@@ -65,6 +66,8 @@ def _read(path: Path, what: str) -> bytes:
 
 
 def load_ca(args: argparse.Namespace) -> list[x509.Certificate]:
+    from cryptography import x509
+
     from common.pki.centre import CA_FILE
 
     keys = _keys_dir(args)
@@ -81,6 +84,8 @@ def load_ca(args: argparse.Namespace) -> list[x509.Certificate]:
 
 
 def load_crl(args: argparse.Namespace) -> x509.CertificateRevocationList | None:
+    from cryptography import x509
+
     from common.pki.centre import CRL_FILE
 
     keys = _keys_dir(args)

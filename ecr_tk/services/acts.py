@@ -25,7 +25,8 @@ from common.i18n import translator
 
 from . import _dictionary
 from .errors import InvalidAct, InvalidValue
-from .values import (
+from .values import (  # MENTION_KINDS: kept importable from here
+    MENTION_KINDS,
     QUEUES,
     ActRecord,
     ActSummary,
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
 tr = translator("centre")
 
-MENTION_KINDS = ("rectification", "marriage", "divorce", "annulment", "judicial_separation",
-                 "death", "recognition", "adoption", "legitimation", "other")
 
 
 class ActsService:

@@ -17,6 +17,8 @@ from typing import Any
 ROLES = ("officer", "secretary", "agent")
 STATUSES = ("draft", "verified", "validated", "transmitted", "acknowledged", "rejected")
 QUEUES = ("my_drafts", "rejected", "to_verify", "to_validate")
+MENTION_KINDS = ("rectification", "marriage", "divorce", "annulment", "judicial_separation",
+                 "death", "recognition", "adoption", "legitimation", "other")
 COPY_KINDS = ("full", "extract_with_filiation", "extract_without_filiation")
 
 
