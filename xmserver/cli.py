@@ -279,6 +279,21 @@ def cmd_act_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_act_history(args: argparse.Namespace) -> int:
+    from xmserver import register
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        found = register.history(conn, args.niu)
+    lines = [tr("{niu}: {event} of centre {centre}", niu=found["niu"],
+                event=found["event_type"], centre=found["centre"])]
+    for e in found["events"]:
+        detail = ", ".join(f"{k}={v}" for k, v in e.items()
+                           if k not in ("at", "event") and v not in (None, ""))
+        lines.append(f"  {str(e['at'] or '?')[:19]}  {e['event']:<18} {detail}")
+    _emit(args, found, "\n".join(lines))
+    return EXIT_OK
+
+
 def cmd_act_search(args: argparse.Namespace) -> int:
     from common.errors import UserError
     from common.wire.errors import ContainerRefused
@@ -532,6 +547,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = act.add_parser("show", help=tr("show an act by its NIU"))
     show.add_argument("niu")
     show.set_defaults(handler=cmd_act_show)
+    hist = act.add_parser("history", help=tr("what the SCEC did with an act: stored, mentions, "
+                                             "conflicts, duplicates, who read it"))
+    hist.add_argument("niu")
+    hist.set_defaults(handler=cmd_act_history)
     found = act.add_parser("search", help=tr("search the national register (the criteria of "
                                              "a national query; newest first, 20 at most)"))
     found.add_argument("--niu")

@@ -1,6 +1,6 @@
 """What the SCEC's administrators read and manage: acts, quarantine, conflicts, history alerts.
 
-Read-only queries for ``xmserver act show``, ``quarantine list|show``,
+Read-only queries for ``xmserver act show|history``, ``quarantine list|show``,
 ``conflicts list|show``; ``purge_quarantine`` is the one deletion, and it
 only forgets refused bytes (never an act).
 """
@@ -42,6 +42,67 @@ def act(conn: Conn, niu_text: str) -> dict[str, Any]:
             "received_at": row[4], "updated_at": row[5], "message_id": str(row[6]),
             "mentions": row[7], "record": row[0],
             "conflicts": [{"id": c[0], "reason": c[1], "received_at": c[2]} for c in conflicts]}
+
+
+def history(conn: Conn, niu_text: str) -> dict[str, Any]:
+    """Everything the SCEC did with an act, oldest first (``xmserver act history NIU``).
+
+    Its storing (container, carrier, sequence), the mentions its record carries,
+    other content received under its NIU (conflicts), mentions routed to it or
+    from it, duplicate pairs it is in, the national queries whose answer held it
+    (which centre, who asked) and the notices sent about it.  Read-only.
+    """
+    found = act(conn, niu_text)
+    niu = found["niu"]
+    events: list[dict[str, Any]] = []
+
+    def add(at: Any, what: str, **detail: Any) -> None:
+        events.append({"at": at, "event": what, **detail})
+
+    row = conn.execute("SELECT sequence, carrier, received_at FROM seen_message"
+                       " WHERE message_id = %s", (found["message_id"],)).fetchone()
+    add(found["stored_at"], "stored", centre=found["centre"], message_id=found["message_id"],
+        sequence=row[0] if row else None, carrier=row[1] if row else None)
+    for m in found["record"].get("mentions") or []:
+        add(m.get("created_at"), "mention", kind=m.get("kind"), source_niu=m.get("source_niu"))
+    for c in found["conflicts"]:
+        add(c["received_at"], "conflict", reason=c["reason"], id=c["id"])
+    for mid, source, target, kind, stored, routed, applied in conn.execute(
+            "SELECT mention_id, from_centre, target_centre, body->>'kind', stored_at,"
+            " routed_in, applied_at FROM routed_mention WHERE target_niu = %s"
+            " OR body->>'source_niu' = %s ORDER BY stored_at", (niu, niu)).fetchall():
+        add(stored, "routed_mention", mention_id=mid, kind=kind, from_centre=source,
+            to_centre=target, routed=routed is not None, applied_at=applied)
+    for pair, one, other, flagged, decided, decision in conn.execute(
+            "SELECT id, niu, other_niu, flagged_at, resolved_at, resolution"
+            " FROM national_duplicate WHERE niu = %s OR other_niu = %s ORDER BY id",
+            (niu, niu)).fetchall():
+        add(flagged, "possible_duplicate", id=pair, other_niu=other if one == niu else one,
+            resolved_at=decided, resolution=decision)
+    for centre, who, role, asked, carrier in conn.execute(
+            "SELECT centre, asked_by_name, role, asked_at, carrier FROM national_query"
+            " WHERE %s = ANY(returned) ORDER BY asked_at", (niu,)).fetchall():
+        add(asked, "read_by_query", centre=centre, asked_by=who, role=role, carrier=carrier)
+    for centre, kind, created, sent in conn.execute(
+            "SELECT centre, body->>'kind', created_at, sent_in FROM notice"
+            " WHERE body->>'niu' = %s OR body->>'other_niu' = %s ORDER BY id",
+            (niu, niu)).fetchall():
+        add(created, "notice", centre=centre, kind=kind, sent=sent is not None)
+    events.sort(key=lambda e: _moment(e["at"]))
+    return {"niu": niu, "centre": found["centre"], "event_type": found["event_type"],
+            "events": events}
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A time to sort by: a timestamp, or the ISO text a record holds (unknown: first)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.datetime):
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None

@@ -105,11 +105,21 @@ def test_a_child_registered_in_two_centres_is_seen_by_both_also_through_removabl
     assert ecr_main(["--home", str(village.home.path), "--json", "national", "notices",
                      "--all", "--as", str(SECRETARY)]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
+
+    # the SCEC's history of the act says all of it, in order
+    assert xm_main(country.scec.args("--json", "act", "history", online)) == 0
+    history = json.loads(capsys.readouterr().out)
+    events = [e["event"] for e in history["events"]]
+    assert events[0] == "stored" and history["events"][0]["centre"] == "224001"
+    [pair_event] = [e for e in history["events"] if e["event"] == "possible_duplicate"]
+    assert (pair_event["other_niu"], pair_event["resolution"]) == (isolated, "same_event")
+    assert events.count("notice") == 4  # flagged and decided, told to both centres
+    assert xm_main(country.scec.args("act", "history", "12345")) != 0  # not a NIU: refused
     country.assert_exactly_once()
 
 
-def test_the_centre_that_sent_a_mention_learns_it_was_applied(country: Country,
-                                                               workers) -> None:
+def test_the_centre_that_sent_a_mention_learns_it_was_applied(country: Country, workers,
+                                                               capsys) -> None:
     import copy
 
     from common.acts import examples
@@ -152,4 +162,11 @@ def test_the_centre_that_sent_a_mention_learns_it_was_applied(country: Country,
     with psycopg.connect(country.scec.dsn) as conn:
         assert conn.execute("SELECT count(*) FROM routed_mention WHERE applied_at IS NOT NULL"
                             ).fetchone() == (1,)
+    capsys.readouterr()
+    assert xm_main(country.scec.args("--json", "act", "history", birth_niu)) == 0
+    events = json.loads(capsys.readouterr().out)["events"]
+    [routed] = [e for e in events if e["event"] == "routed_mention"]
+    assert (routed["from_centre"], routed["to_centre"], routed["kind"]) == (
+        "224002", "224001", "death") and routed["applied_at"]
+    assert [e["kind"] for e in events if e["event"] == "mention"] == ["death"]
     country.assert_exactly_once()
