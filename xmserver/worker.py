@@ -238,12 +238,13 @@ class IngestWorker:
     def _relay(self, conn: psycopg.Connection[Any]) -> None:
         self._publish_revocations(conn)
         taken = ingest.claim_unpublished(conn)
-        taken += ingest.route(conn, self.pki)
+        routed = ingest.route(conn, self.pki)  # new containers: mentions, notices
         ingest.refresh_statistics(conn)
         if taken:
             log.info("relaying %d answers not published yet", len(taken))
             self.stats.relayed += len(taken)
-            self._publish(taken)
+        if taken or routed:
+            self._publish(taken + routed)
 
 
     def _publish_revocations(self, conn: psycopg.Connection[Any]) -> None:
