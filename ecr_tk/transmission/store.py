@@ -340,11 +340,16 @@ class TransmissionStore:
                 return None
             added = 0
             for n in notices:
-                row = self.conn.execute(
-                    "SELECT ecr.receive_notice(%s, %s, %s, %s, %s, %s, %s)",
-                    (n["kind"], n["niu"], n["other_niu"], n["other_centre"], n["reference"],
-                     n["detail"], answer_id)).fetchone()
-                added += bool(row and row[0])
+                try:
+                    with self.conn.transaction():
+                        row = self.conn.execute(
+                            "SELECT ecr.receive_notice(%s, %s, %s, %s, %s, %s, %s)",
+                            (n["kind"], n["niu"], n["other_niu"], n["other_centre"],
+                             n["reference"], n["detail"], answer_id)).fetchone()
+                    added += bool(row and row[0])
+                except psycopg.Error as exc:  # one bad notice must not hold back the others
+                    log.warning("notice %s for %s not recorded: %s", n.get("kind"),
+                                n.get("niu"), exc)
             return added
 
     def first_answer(self, answer_id: uuid.UUID, kind: str) -> bool:
