@@ -65,6 +65,9 @@ ACTIONS = {
     "act.transmit": N_("transmitted to the SCEC"),
     "act.acknowledge": N_("receipt from the SCEC"),
     "copy.issue": N_("copy issued"),
+    "copy.issue_national": N_("copy of an act of another centre issued"),
+    "act.search_national": N_("question to the SCEC"),
+    "act.read_national": N_("act of another centre read"),
     "act.search": N_("found by a search"),
     "notice.receive": N_("notice from the SCEC"),
 }
@@ -79,6 +82,7 @@ DETAILS = {
     "requester": N_("for {value}"),
     "fee": N_("fee {value}"),
     "kind": N_("{value}"),
+    "holding_centre": N_("held by centre {value}"),
     "workstation": N_("at {value}"),
 }
 

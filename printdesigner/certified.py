@@ -125,6 +125,10 @@ class CertifiedCopy:
     fee: tuple[Decimal, str] | None = None
     paid_for: str | None = None
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    #: The name of the centre that holds the act when it is not the issuer (a copy
+    #: of an act registered elsewhere, from the SCEC's answer); its code is the
+    #: act's ``centre_code``.  Empty for a copy of the issuer's own act.
+    holding_centre: str = ""
 
     # ---------------------------------------------------------------- bytes
 
@@ -149,6 +153,10 @@ class CertifiedCopy:
         values.uint(len(self.mentions))
         for mention in self.mentions:
             values.text(mention)
+        if self.holding_centre:
+            # appended, and only for a copy of another centre's act: the codes of
+            # a centre's own copies keep the bytes that earlier verifiers read
+            values.text(self.holding_centre)
         raw = values.getvalue()
         out = Writer()
         out.raw(MAGIC)
@@ -186,11 +194,14 @@ class CertifiedCopy:
         paid = v.byte()
         paid_for = _kind(v, paid) if paid else None
         mentions = tuple(v.text(_MAX_TEXT * 8) for _ in range(v.uint(_MAX_MENTIONS)))
+        holding = v.text(_MAX_TEXT) if v.remaining else ""
         v.end()
+        if holding and (not acts[0].centre_code or acts[0].centre_code == centre_code):
+            raise v.fail("a holding centre without another centre's code")
         return cls(header.kind, header.copy_number, header.issued_at, acts[0],
                    header.template_digest, header.calibration,
                    CentreInfo(centre_code, name, area, locality, country), officer, requester,
-                   receipt, fee, paid_for, mentions)
+                   receipt, fee, paid_for, mentions, holding)
 
     # ---------------------------------------------------------------- what it says
 
@@ -201,6 +212,11 @@ class CertifiedCopy:
     @property
     def register_number(self) -> str:
         return self.act.register_number or ""
+
+    @property
+    def held_elsewhere(self) -> bool:
+        """Is this a copy of an act that another centre holds (issued from the SCEC's answer)?"""
+        return bool(self.holding_centre)
 
     @property
     def event_date(self) -> dt.date | None:
@@ -225,7 +241,11 @@ class CertifiedCopy:
                (tr("Copy no."), str(self.copy_number)),
                (tr("Issued on"), self.issued_at.strftime("%Y-%m-%d %H:%M UTC")),
                (tr("Centre"), " — ".join(x for x in (self.centre.code, self.centre.name) if x)),
-               (tr("Act"), event.label()),
+               ]
+        if self.holding_centre:
+            out.append((tr("Act held by"), " — ".join(
+                x for x in (self.act.centre_code or "", self.holding_centre) if x)))
+        out += [(tr("Act"), event.label()),
                (tr("NIU"), self.niu),
                (tr("Act no."), self.register_number)]
         if self.act.registered_on:
@@ -307,6 +327,21 @@ def printed_paths(template: Template, event_type: str) -> tuple[list[str], set[s
     return paths, computed
 
 
+def says_where_held(template: Template) -> bool:
+    """Does the template print the centre that holds the act (``registration_centre``)?
+
+    A copy of an act registered in another centre must say so (issue 15)."""
+    for _, element in template.elements():
+        if isinstance(element, ComputedField) and element.name == "registration_centre":
+            return True
+        if isinstance(element, Paragraph) and any(
+                isinstance(part, Placeholder) and part.computed
+                and part.name == "registration_centre"
+                for part in parse_placeholders(element.text)):
+            return True
+    return False
+
+
 def _covers(pattern: Sequence[tuple[str, int | None]],
             concrete: Sequence[tuple[str, int | None]]) -> bool:
     """Does a template path (``spouses[].surname``, ``place``) print this concrete leaf?"""
@@ -354,13 +389,20 @@ def certify(act: Any, kind: str, template: Template, *, copy_number: int,
             requester: str = "", receipt_number: str = "",
             fee: tuple[Decimal, str] | None = None, paid_for: str | None = None,
             mentions: Sequence[str] = (), calibration: Calibration = NO_CALIBRATION,
-            ) -> CertifiedCopy:
-    """What the code of this copy must carry: the printed values only."""
+            holding: CentreInfo | None = None) -> CertifiedCopy:
+    """What the code of this copy must carry: the printed values only.
+
+    ``holding``: the centre that holds the act when it is not ``centre`` (a copy
+    of an act registered elsewhere, from the SCEC's answer): its code and name
+    are always carried, since the copy must say where the act is kept.
+    """
     paths, computed = printed_paths(template, act.event_type)
+    elsewhere = holding is not None and bool(holding.code) and holding.code != centre.code
     record = ActRecord(
         event_type=act.event_type, data=printed_data(act.data, paths), status="validated",
         niu=getattr(act, "niu", None), register_number=getattr(act, "register_number", None),
-        centre_code=centre.code or None, registered_on=getattr(act, "registered_on", None),
+        centre_code=(holding.code if elsewhere and holding else centre.code) or None,
+        registered_on=getattr(act, "registered_on", None),
         timeliness=getattr(act, "timeliness", None))
 
     def shown(name: str, text: str) -> str:  # what the template does not print is not carried
@@ -374,7 +416,8 @@ def certify(act: Any, kind: str, template: Template, *, copy_number: int,
         receipt_number=shown("receipt_number", receipt_number),
         fee=fee if "fee" in computed else None,
         paid_for=paid_for if "copy_kind" in computed and paid_for in KIND_CODES else None,
-        mentions=tuple(mentions) if "mentions" in computed else ())
+        mentions=tuple(mentions) if "mentions" in computed else (),
+        holding_centre=(holding.name or holding.code) if elsewhere and holding else "")
 
 
 # ---------------------------------------------------------------- the template, exactly

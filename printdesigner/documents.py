@@ -34,6 +34,7 @@ from printdesigner.certified import (
     Header,
     certify,
     kind_label,
+    says_where_held,
     template_bytes,
     template_from_bytes,
 )
@@ -66,8 +67,13 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
                   centre: CentreInfo | None = None, issued_at: dt.datetime | None = None,
                   officer: str = "", requester: str = "", receipt_number: str = "",
                   fee: tuple[Decimal, str] | None = None, lang: str = "fr",
-                  paid_for: str | None = None) -> PrintContext:
-    """The values a document of ``act`` shows besides the act's own data."""
+                  paid_for: str | None = None, holding: CentreInfo | None = None
+                  ) -> PrintContext:
+    """The values a document of ``act`` shows besides the act's own data.
+
+    ``holding``: the centre that holds the act when another centre issues the
+    copy (from the SCEC's answer); ``registration_centre`` then names it.
+    """
     centre = centre or CentreInfo()
     issued_at = issued_at or dt.datetime.now(dt.UTC)
     registered_on = getattr(act, "registered_on", None)
@@ -87,6 +93,7 @@ def print_context(act: Any, kind: str, *, copy_number: int = 1,
             "officer": officer,
             "centre_name": centre.name,
             "centre_code": centre.code,
+            "registration_centre": holding.name if holding else centre.name,
             "centre_area": centre.area,
             "country_name": centre.country_name,
             "receipt_number": receipt_number,
@@ -111,7 +118,10 @@ def context_of(certified: CertifiedCopy, template: Template,
                         centre=certified.centre, issued_at=certified.issued_at,
                         officer=certified.officer, requester=certified.requester,
                         receipt_number=certified.receipt_number, fee=certified.fee,
-                        lang=template.language, paid_for=certified.paid_for)
+                        lang=template.language, paid_for=certified.paid_for,
+                        holding=CentreInfo(code=certified.act.centre_code or "",
+                                           name=certified.holding_centre)
+                        if certified.holding_centre else None)
     return dataclasses.replace(ctx, qr_text=qr_text)
 
 
@@ -153,7 +163,8 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
                 centre: CentreInfo | None = None, issued_at: dt.datetime | None = None,
                 officer: str = "", requester: str = "", receipt_number: str = "",
                 fee: tuple[Decimal, str] | None = None, calibration: Calibration = NO_CALIBRATION,
-                strict: bool = False, paid_for: str | None = None) -> bytes:
+                strict: bool = False, paid_for: str | None = None,
+                holding: CentreInfo | None = None) -> bytes:
     """The PDF of a copy of ``act_record`` (``ecr_tk.services`` ``ActRecord`` or alike).
 
     ``kind``: ``full``, ``extract``, ``extract_filiation`` (``extract-filiation``),
@@ -162,7 +173,9 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
     the event is used.  With ``signer`` (the centre's ``CentreIdentity``) the QR
     code is signed (and the centre code printed is its certificate's), and the
     PDF carries the template (``readback.attach_template``); an act without NIU
-    (not verified yet) cannot be certified.
+    (not verified yet) cannot be certified.  ``holding``: the centre that holds
+    the act when it is not the issuer (a copy of an act registered elsewhere,
+    from the SCEC's answer); the template must print ``registration_centre``.
     """
     kind = normal_kind(kind)
     paid_for = normal_kind(paid_for) if paid_for else None
@@ -181,9 +194,16 @@ def render_copy(act_record: Any, kind: str, template: Template | None = None,
     centre = centre or CentreInfo()
     if signer is not None:
         centre = dataclasses.replace(centre, code=signer_centre_code(signer))
+    if holding is not None and (not holding.code or holding.code == centre.code):
+        holding = None  # the issuer's own act
+    if holding is not None and not says_where_held(template):
+        raise PrintError(tr("This document does not say which centre holds the act: a copy "
+                            "of an act of another centre needs a template that prints the "
+                            "registration centre"), field="template", rule="no_holding_centre")
     details: dict[str, Any] = dict(copy_number=copy_number, centre=centre, issued_at=issued_at,
                                    officer=officer, requester=requester,
-                                   receipt_number=receipt_number, fee=fee, paid_for=paid_for)
+                                   receipt_number=receipt_number, fee=fee, paid_for=paid_for,
+                                   holding=holding)
     ctx = print_context(act_record, kind, lang=template.language, **details)
     if signer is None or not any(isinstance(e, QrCode) for _, e in template.elements()):
         return render(template, ctx, strict=strict, calibration=calibration,
@@ -241,17 +261,23 @@ def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
     the act already read for this copy, if the caller has it (each read is logged).
     """
     if act is None:
-        act = session.acts.show(issued.niu)
+        act = (session.copies.national_act(issued.niu, issued.national_query)
+               if getattr(issued, "holding_centre", None) else session.acts.show(issued.niu))
     place = session.settings.place()
     centre = CentreInfo(code=str(getattr(session.centre, "code", "")),
                         name=str(getattr(session.centre, "name", "")),
                         area=place["area_name"], locality=place["locality"],
                         country_name=place["country_name"])
+    holding = None
+    if getattr(issued, "holding_centre", None) and not receipt:
+        holding = CentreInfo(code=str(issued.holding_centre),
+                             name=str(issued.holding_centre_name or issued.holding_centre))
     return render_copy(
         act, "receipt" if receipt else issued.kind, template, issued.copy_number, signer,
         centre=centre, issued_at=issued.issued_at, officer=str(getattr(session.user, "name", "")),
         requester=str(issued.requester), receipt_number=str(issued.receipt_number),
-        fee=(issued.fee, str(issued.currency)), calibration=calibration, paid_for=issued.kind)
+        fee=(issued.fee, str(issued.currency)), calibration=calibration, paid_for=issued.kind,
+        holding=holding)
 
 
 def write_pdf(path: Path, pdf: bytes) -> None:

@@ -48,7 +48,7 @@ COMPUTED = (
     "mentions", "issuance_date", "issuance_place", "officer", "centre_name",
     "centre_code", "centre_area", "country_name", "copy_number", "receipt_number",
     "fee", "requester", "registered_on", "page_number", "page_count", "timeliness",
-    "copy_kind", "principal_names",
+    "copy_kind", "principal_names", "registration_centre",
 )  # fmt: skip
 #: How a value is written (see ``formats.py``).
 FORMATS = (

@@ -58,6 +58,13 @@ RULE_MESSAGES: Mapping[str, str] = {
     "bad_number": N_("A user number must be between 1 and 999999"),
     "cannot_change_self": N_("The officer cannot suspend or demote themself"),
     "bad_copy_kind": N_("Unknown copy kind {kind}"),
+    "national_act_unknown": N_("No answer of the SCEC holds the act {niu}: search the whole "
+                               "country for it first (Search, in the whole country)"),
+    "act_held_here": N_("The act {niu} is held by this centre: issue its copy from the "
+                        "register, not from the SCEC's answer"),
+    "national_answer_too_old": N_("The SCEC's answer about {niu} is more than {hours} hours "
+                                  "old: search the whole country again, so that the copy "
+                                  "carries the latest mentions"),
     "no_fee": N_("No fee is set for copy kind {kind}"),
     "bad_fee": N_("A fee must be zero or more"),
     "bad_setting": N_("Unknown setting {key}"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -146,6 +147,28 @@ class ActRecord(_AsDict):
 
 
 @dataclass(frozen=True)
+class NationalAct(_AsDict):
+    """An act held by another centre, as the SCEC's answer ``query_id`` gave it.
+
+    Read only here: its corrections and mentions are made by ``centre_code``.
+    Shaped like ``ActRecord`` where the printing of a copy reads it.
+    """
+
+    query_id: uuid.UUID
+    answered_at: dt.datetime
+    event_type: str
+    niu: str
+    register_number: str
+    registered_on: dt.date | None
+    timeliness: str | None
+    occurred_on: dt.date | None
+    data: Mapping[str, Any]
+    mentions: tuple[Mention, ...]
+    centre_code: str
+    centre_name: str
+
+
+@dataclass(frozen=True)
 class ValidatedAct(_AsDict):
     """The outcome of validation: the act is now immutable and queued for the SCEC.
 
@@ -190,7 +213,7 @@ class CopyIssued(_AsDict):
     """A copy or extract issued to a requester; ``copy_number`` ≥ 2 prints DUPLICATA."""
 
     receipt_number: str
-    act_id: int
+    act_id: int | None  # None: an act of another centre (``holding_centre``)
     niu: str
     kind: str
     fee: Decimal
@@ -199,10 +222,19 @@ class CopyIssued(_AsDict):
     requester: str
     issued_by: int
     issued_at: dt.datetime
+    #: For a copy of an act held by another centre, issued from the SCEC's answer
+    #: ``national_query``: that centre's code and name.
+    holding_centre: str | None = None
+    holding_centre_name: str | None = None
+    national_query: uuid.UUID | None = None
 
     @property
     def is_duplicate(self) -> bool:
         return self.copy_number >= 2
+
+    @property
+    def held_elsewhere(self) -> bool:
+        return self.holding_centre is not None
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def _header(title: str, *, right: bool = True) -> list[object]:
         StaticText("title", 10, 33, 190, 10, text=title, style=_TITLE),
         Paragraph("intro", 30, 43.5, 150, 8,
                   text=tr("Drawn up on {date}, registered at the centre of {centre}",
-                          date="{@registered_on|date_words_bare}", centre="{@centre_name}"),
+                          date="{@registered_on|date_words_bare}",
+                          centre="{@registration_centre}"),
                   style=_INTRO),
         Line("header-rule", 10, 53, 190, 0, thickness=0.5),
     ]

@@ -70,6 +70,34 @@ def test_a_secretary_finds_and_reads_an_act_held_by_another_centre(
         assert str(act.data["child"]["surname"]) in screen
         assert not [w for w in texts_on_screen(shown) if w in ("Valider", "Vérifier")]
         _shoot(hands, "national-act")
+
+        # the person asks for a copy here: issued from the SCEC's answer, saying who holds it
+        assert shown.copy_button is not None
+        hands.click(shown.copy_button)
+        copies = bench.current
+        assert copies.view_id == "copies"
+        wait_for(hands, lambda: copies.record is not None, timeout=10, what="the act found")
+        assert copies.record.centre_code == "241001"
+        assert "241001" in copies.act_summary.cget("text")
+        hands.type_into(copies.requester, "Aminata Badji")
+        hands.click(copies.issue_button)
+        assert copies.issued is not None and copies.issued.holding_centre == "241001"
+        assert "241001" in copies.receipt.cget("text")
+        path = copies.print_document("copy")
+        assert path is not None and path.read_bytes()[:5] == b"%PDF-"
+        from printdesigner.qr import verify_code
+        from printdesigner.verification import read_qr_from_pdf
+
+        verdict = verify_code(read_qr_from_pdf(path.read_bytes()), ca_certificates(app))
+        assert verdict.code_genuine and verdict.certified is not None
+        assert verdict.certified.act.centre_code == "241001"
+        assert verdict.certified.niu == act.niu
+        # typed again in Copies (not from the answer's page), the NIU finds it too
+        hands.click(bench.nav_buttons["copies"])
+        again = bench.current
+        hands.type_into(again.act_entry, str(act.niu))
+        hands.press(again.act_entry, "Return")
+        assert again.record is not None and again.record.niu == act.niu
     finally:
         responder.stop()
     with psycopg.connect(centre_db) as conn:
@@ -88,6 +116,15 @@ def test_an_agent_has_no_whole_country_option(transmitting_app: Any,  # noqa: F8
     hands.click(bench.nav_buttons["search"])
     assert bench.current.national is None
     assert "national" not in bench.nav_buttons
+
+
+def ca_certificates(app: Any) -> list[Any]:
+    """The country's CA certificates from the centre's keys folder (as ecr verify reads them)."""
+    from cryptography import x509
+
+    from common.pki.centre import CA_FILE
+
+    return x509.load_pem_x509_certificates((Path(app.home.path) / "keys" / CA_FILE).read_bytes())
 
 
 def _shoot(hands: Hands, name: str) -> None:

@@ -6,6 +6,11 @@ number; never the database's internal id (issue 13, bug 2: "108" issued a copy
 of the act with id 108, another person's).  What is issued is always the act
 found from what the field says at that moment.
 
+A NIU that names no act of this centre is looked up in the SCEC's recent
+answers (issue 15): a person born elsewhere gets the copy here, which says
+which centre holds the act.  The database takes that act from the verified
+answer it stored, and refuses an answer too old to carry the latest mentions.
+
 Issuing goes through the copies service (counted, billed, traced); the PDF of
 the copy and of the receipt come from the print designer's renderer
 (``printdesigner.documents.render_copy``) and are written under the home
@@ -56,10 +61,12 @@ class CopiesView(View):
         return tr("Copies and extracts")
 
     def __init__(self, master: tk.Misc, bench: Any, *, act: str | None = None,
-                 event_type: str | None = None) -> None:
+                 event_type: str | None = None, national: bool = False) -> None:
         from common.acts.dictionary import EVENTS
 
-        super().__init__(master, bench, act=act, event_type=event_type)
+        super().__init__(master, bench, act=act, event_type=event_type, national=national)
+        #: look the NIU up in the SCEC's answers first (opened from an act of another centre)
+        self.national_first = national
         self.record: Any = None
         self.issued: Any = None
         self.fees: dict[str, Any] = {}
@@ -159,13 +166,19 @@ class CopiesView(View):
             return
         event_type = self.event_type.get_key() if isinstance(self.event_type, ChoiceBox) \
             else None
+        if self.national_first and self._find_national(reference, None):
+            return
         try:
             record = self.session.acts.show(reference, event_type)
+        except ActNotFound as exc:
+            if not self._find_national(reference, exc):
+                self.form.show_message("act", str(exc))
+            return
         except AmbiguousActReference as exc:
             self.form.show_message("type", str(exc))
             self.event_type.focus_set()
             return
-        except (ActNotFound, InvalidValue) as exc:
+        except InvalidValue as exc:
             self.form.show_message("type" if exc.field == "type" else "act", str(exc))
             return
         except UserError as exc:
@@ -183,6 +196,44 @@ class CopiesView(View):
                              registered_on=record.registered_on)
         self.act_summary.configure(text=summary_line(summary) + (
             f"  ·  NIU {niu_text(record.niu)}" if record.niu else ""))
+
+    def _find_national(self, reference: str, local: Exception | None) -> bool:
+        """Show the act of another centre that a recent SCEC answer holds under the NIU
+        ``reference`` (True), or say why there is none (False when the clerk should
+        see ``local``, the local search's refusal, instead)."""
+        from common.acts.niu import parse_niu
+        from common.errors import UserError
+
+        if not self.session.can("act.search_national"):
+            return False
+        try:
+            niu = parse_niu(reference).value
+        except UserError:
+            return False  # a register number: acts of this centre only
+        try:
+            record = self.session.copies.national_act(niu)
+        except UserError as exc:
+            if exc.rule == "national_act_unknown" and local is not None:
+                self.form.show_message("act", str(local) + " " + tr(
+                    "For an act of another centre: Search, in the whole country, then "
+                    "Issue a copy."))
+                return True
+            if exc.rule in ("national_act_unknown", "act_held_here"):
+                return False
+            self.form.show_message("act", str(exc))
+            return True
+        self.record = record
+        from ecr_tk.services.values import ActSummary
+
+        summary = ActSummary(id=0, event_type=record.event_type, status="validated",
+                             register_number=record.register_number, niu=record.niu,
+                             principal=_principal(record), occurred_on=record.occurred_on,
+                             registered_on=record.registered_on or dt.date.min)
+        self.act_summary.configure(text=summary_line(summary) + "  ·  " + tr(
+            "NIU {niu}, held by the centre {centre} (the SCEC's answer of {when})",
+            niu=niu_text(record.niu), centre=f"{record.centre_code} {record.centre_name}".strip(),
+            when=datetime_text(record.answered_at)))
+        return True
 
     def _forget_act(self) -> None:
         """The field changed: the act found before is no longer the one named."""
@@ -205,7 +256,7 @@ class CopiesView(View):
         without a question (issue 13, bug 8).
         """
         assert self.record is not None
-        if self._last_issue != (self.record.id, kind, requester):
+        if self._last_issue != (self._act_key(), kind, requester):
             return True
         answer = Dialog(
             self, tr("Issue it again?"),
@@ -232,12 +283,16 @@ class CopiesView(View):
             return
         self.issue_button.state(["disabled"])  # until the act, document or requester changes
         try:
-            self.issued = self.session.copies.issue(self.record.niu or self.record.id, kind,
-                                                    requester)
+            if self._held_elsewhere():
+                self.issued = self.session.copies.issue_national(
+                    self.record.niu, kind, requester, self.record.query_id)
+            else:
+                self.issued = self.session.copies.issue(self.record.niu or self.record.id,
+                                                        kind, requester)
         except BaseException:
             self.issue_button.state(["!disabled"])
             raise
-        self._last_issue = (self.record.id, kind, requester)
+        self._last_issue = (self._act_key(), kind, requester)
         i = self.issued
         lines = [
             tr("Receipt {number}", number=i.receipt_number),
@@ -250,12 +305,25 @@ class CopiesView(View):
         ]
         if i.is_duplicate:
             lines.append(tr("Copy number {n}: it is printed DUPLICATE.", n=i.copy_number))
+        if i.held_elsewhere:
+            lines.append(tr("Act held by the centre {centre}: the copy says so.",
+                            centre=f"{i.holding_centre} {i.holding_centre_name or ''}".strip()))
         self.receipt.configure(text="\n".join(lines))
         self.receipt.pack(anchor="w", pady=(10, 0), fill="x")
         self.print_copy_button.pack(side="left", padx=(8, 0))
         self.print_receipt_button.pack(side="left", padx=(8, 0))
         self.messages.info(tr("Document issued: receipt {number}.", number=i.receipt_number))
         self.show_takings()
+
+    def _held_elsewhere(self) -> bool:
+        from ecr_tk.services.values import NationalAct
+
+        return isinstance(self.record, NationalAct)
+
+    def _act_key(self) -> object:
+        """What names the act found, for "issued just now" (the NIU of another centre's)."""
+        assert self.record is not None
+        return ("national", self.record.niu) if self._held_elsewhere() else self.record.id
 
     def _hide_print(self) -> None:
         for widget in (self.print_copy_button, self.print_receipt_button, self.receipt):

@@ -229,6 +229,13 @@ class NationalActView(View):
             line.append(tr("registered on {date}", date=date_text(record["registered_on"])))
         self.facts = ttk.Label(self, text="   ·   ".join(line), style="Muted.TLabel")
         self.facts.pack(anchor="w", pady=(4, 0))
+        self.copy_button: ttk.Button | None = None
+        if self.session.can("copy.issue") and record.get("niu"):
+            # a copy of it is issued here, from the SCEC's answer (the copy says
+            # which centre holds the act)
+            self.copy_button = ttk.Button(self, text=tr("Issue a copy…"),
+                                          command=self.issue_copy)
+            self.copy_button.pack(anchor="w", pady=(6, 0))
         self.messages.info(tr("An act of another centre, as the SCEC holds it: read only. "
                               "Its corrections and mentions are made by its centre."))
         page = ScrollableFrame(self)
@@ -242,6 +249,10 @@ class NationalActView(View):
             text = f"{kind} — {mention['text']}" if mention.get("text") else kind
             ttk.Label(page.body, text=tr("Mention: {text}", text=text), wraplength=880,
                       justify="left").pack(anchor="w", pady=(4, 0))
+
+    @guarded
+    def issue_copy(self) -> None:
+        self.bench.open("copies", act=str(self.record["niu"]), national=True)
 
     def title(self) -> str:
         register_number = self.record.get("register_number") or ""
