@@ -215,3 +215,52 @@ def test_an_unreadable_input_is_refused_clearly(tmp_path: Path,
     with pytest.raises(VerificationError) as info:
         verify_printed(blank, ca_certs)
     assert info.value.rule == "no_code"
+
+
+def test_a_copy_of_an_act_held_by_another_centre_says_so_on_paper_and_in_its_code(
+        tmp_path: Path, centre: Centre, ca_certs: list[x509.Certificate]) -> None:
+    """Issue 15: a copy issued here of an act registered elsewhere, from the SCEC's answer."""
+    from common.wire.errors import ContainerRefused
+    from printdesigner.certified import says_where_held
+    from printdesigner.defaults import default_template
+    from printdesigner.errors import PrintError
+    from tests.printdesigner.pdfread import flat, pdftotext
+
+    holding = CentreInfo("224002", "Centre d'état civil de Ziguinchor")
+    pdf = render_copy(birth_act(), "full", signer=centre, centre=CENTRE,
+                      issued_at=issued_now(), holding=holding)
+    text = flat(pdftotext(pdf))
+    assert "Ziguinchor" in text and "Thiès Nord" in text  # the holder and the issuer
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(pdf)
+    result = verify_printed(path, ca_certs)
+    assert result.genuine, result.message
+    assert result.centre_code == "010203" and result.certified is not None
+    assert result.certified.act.centre_code == "224002"
+    assert facts(result)["Acte détenu par"] == "224002 — Centre d'état civil de Ziguinchor"
+
+    # the centre's own copy: no holding centre in the code, the same bytes as before
+    own = verify_code(read_qr_from_pdf(issue(tmp_path, centre).read_bytes()), ca_certs)
+    assert own.certified is not None and not own.certified.held_elsewhere
+    assert own.certified.act.centre_code == "010203" and "Acte détenu par" not in facts(own)
+    assert CertifiedCopy.to_bytes(own.certified) == CertifiedCopy.to_bytes(
+        dataclasses.replace(own.certified, holding_centre=""))
+
+    # a template that does not say where the act is kept cannot print such a copy
+    template = default_template("birth", "full")
+    assert says_where_held(template)
+    silent = dataclasses.replace(template, pages=tuple(
+        dataclasses.replace(p, elements=tuple(e for e in p.elements if e.id != "intro"))
+        for p in template.pages))
+    assert not says_where_held(silent)
+    with pytest.raises(PrintError) as refused:
+        render_copy(birth_act(), "full", silent, signer=centre, centre=CENTRE,
+                    issued_at=issued_now(), holding=holding)
+    assert refused.value.rule == "no_holding_centre"
+
+    # a code naming a holding centre while the act's centre is the signer's is refused
+    forged = dataclasses.replace(own.certified, holding_centre="Ziguinchor")
+    header = Header.read(forged.to_bytes())[0]
+    with pytest.raises(ContainerRefused) as bad:
+        CertifiedCopy.open(header, "010203")
+    assert "holding centre" in str(bad.value.detail)
