@@ -12,12 +12,13 @@ the keys folder ``--pki-dir`` / ``XMSERVER_PKI_DIR``, and the keys' passphrase
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -618,7 +619,31 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--centre", required=True)
     te.add_argument("directory")
     te.set_defaults(handler=cmd_t2d_export)
+    _stats_parser(sub)
     return p
+
+
+def _stats_parser(sub: Any) -> None:
+    """``xmserver stats …``: the centres' tabulations (``ecr stats``), the same tables,
+    CSV/JSON and charts, over the national register."""
+    from ecr_tk.cli.stats import _populate
+
+    stats = sub.add_parser("stats", help=tr("national vital statistics: the centres' "
+                                            "tabulations over the national register"))
+    _populate(stats, national=True)
+    stats.set_defaults(stats_connect=_stats_connection)
+
+
+@contextlib.contextmanager
+def _stats_connection(args: argparse.Namespace) -> Iterator[Any]:
+    """The central database, with every act stored so far folded into the facts
+    (the workers do it when idle; a table read now counts what is stored now)."""
+    from xmserver.ingest import refresh_statistics
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        while refresh_statistics(conn, 5000):
+            pass
+        yield conn
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,7 +47,10 @@ def register(subparsers: Any) -> None:
                                          "by date of occurrence)"), populate=_populate)
 
 
-def _populate(p: argparse.ArgumentParser) -> None:
+def _populate(p: argparse.ArgumentParser, *, national: bool = False) -> None:
+    """The ``stats`` command tree.  ``national``: the SCEC's (``xmserver stats``), the
+    same tables and outputs over the national register, read by the caller's
+    ``stats_connect`` (no officer's inputs, no centre login)."""
     from common.stats.catalogue import catalogue
 
     sub = p.add_subparsers(dest="stats_command", metavar="TABLE", required=True)
@@ -61,14 +64,17 @@ def _populate(p: argparse.ArgumentParser) -> None:
         _year(tp)
         tp.add_argument("--format", choices=("table", "csv", "json"), default="table",
                         help=tr("output format (default: table)"))
-        _access(tp)
+        if not national:
+            _access(tp)
         tp.set_defaults(handler=show_table, table_key=pub.key)
     cp = sub.add_parser("chart", help=tr("draw a chart as a PNG file"))
     cp.add_argument("chart", choices=CHARTS, help=tr("which chart"))
     cp.add_argument("--output", required=True, metavar="FILE.png", help=tr("PNG file to write"))
     _year(cp)
-    _access(cp)
     cp.set_defaults(handler=draw_chart)
+    if national:
+        return
+    _access(cp)
     _inputs(sub)
 
 
@@ -162,6 +168,11 @@ def _reader(args: argparse.Namespace) -> Iterator[Reader]:
 
     from common.stats.reader import DirectReader, StatisticsError
 
+    connect = getattr(args, "stats_connect", None)  # xmserver stats: the national register
+    if connect is not None:
+        with connect(args) as conn:
+            yield DirectReader(conn)
+        return
     dsn = getattr(args, "stats_dsn", None) or os.environ.get(STATS_DSN_ENV)
     if args.actor is not None:
         with _session(args) as session:

@@ -48,3 +48,40 @@ def test_the_national_tables_count_every_centres_acts(scec, tmp_path) -> None:
     want = Counter({code: sum(1 for a in acts if a.event_type == "birth")
                     for code, acts in stored.items()})
     assert got == want and sum(want.values()) > 0
+
+
+def test_xmserver_stats_reads_the_centres_tables_over_the_national_register(
+        scec, tmp_path, capsys) -> None:
+    """``xmserver stats``: the same tables and outputs as ``ecr stats``, nationally; acts
+    stored and not yet folded by an idle worker are counted (the command folds them)."""
+    import csv
+    import io
+    import json
+
+    from xmserver.cli import main
+
+    senders = {code: enroll(scec, tmp_path, code) for code in (CODE, OTHER)}
+    births: Counter[str] = Counter()
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        for code, sender in senders.items():
+            acts = records(40, code=code)
+            births[code] = sum(1 for a in acts if a.event_type == "birth")
+            ingest(conn, scec.pki, sender.acts(acts, 1)[1])
+    capsys.readouterr()
+    assert main(scec.args("stats", "list")) == 0
+    assert "LB-3" in capsys.readouterr().out
+    assert main(scec.args("--json", "stats", "lb-3")) == 0
+    table = json.loads(capsys.readouterr().out)
+    got: Counter[str] = Counter()
+    for r in table["rows"]:
+        got[r["centre_code"]] += r["births"]
+    assert got == births and sum(births.values()) > 0
+    assert main(scec.args("stats", "lb-3", "--format", "csv")) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r[next(k for k in r if "centre" in k.lower())] for r in rows} >= {CODE, OTHER}
+    out = tmp_path / "chart.png"
+    assert main(scec.args("stats", "chart", "monthly-registrations", "--output", str(out))) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a bad year is refused by name, no traceback
+    assert main(scec.args("stats", "lb-3", "--year", "1800")) != 0
+    assert "1900" in capsys.readouterr().err
