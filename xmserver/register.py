@@ -106,8 +106,6 @@ def _moment(value: Any) -> dt.datetime:
 
 
 #: What a revoked signer's container said (migration 0124), and what superseded it.
-_EVIDENCE = (" sender, sequence, message_id::text, superseded_at, superseded_by::text,"
-             " superseded_same_content, reinstatement_id")
 _EVIDENCE_KEYS = ("sender", "sequence", "message_id", "superseded_at", "superseded_by",
                   "superseded_same_content", "reinstatement_id")
 
@@ -118,7 +116,9 @@ def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None,
     that a reinstated centre's new key did (or did not yet) send again."""
     rows = conn.execute(
         "SELECT id, received_at, last_seen_at, times, carrier, claimed_sender, reason, detail,"
-        " size," + _EVIDENCE + " FROM quarantine WHERE (%s::text IS NULL OR reason = %s)"
+        " size, sender, sequence, message_id::text, superseded_at, superseded_by::text,"
+        " superseded_same_content, reinstatement_id"
+        " FROM quarantine WHERE (%s::text IS NULL OR reason = %s)"
         " AND (%s::boolean IS NULL OR (superseded_at IS NOT NULL) = %s)"
         " ORDER BY id DESC LIMIT %s",
         (reason, reason, superseded, superseded, max(1, min(limit, 10_000)))).fetchall()
@@ -130,7 +130,9 @@ def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None,
 def quarantine_item(conn: Conn, item: int) -> tuple[dict[str, Any], bytes]:
     row = conn.execute(
         "SELECT id, received_at, last_seen_at, times, carrier, topic, claimed_sender, reason,"
-        " detail, size, encode(sha256, 'hex')," + _EVIDENCE + ", data FROM quarantine"
+        " detail, size, encode(sha256, 'hex'), sender, sequence, message_id::text,"
+        " superseded_at, superseded_by::text, superseded_same_content, reinstatement_id,"
+        " data FROM quarantine"
         " WHERE id = %s", (item,)).fetchone()
     if row is None:
         raise UserError(tr("No quarantined container {id}", id=item), field="id",

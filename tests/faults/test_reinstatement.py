@@ -33,7 +33,7 @@ from xmserver.service import EnrollmentService
 from .conftest import BROKER, Country, CountryCentre, wait_for
 from .test_faults import publish_raw
 
-CODE = "224002"
+CODE = "224002"  # Thiès
 
 
 def _revoked_here(centre: CountryCentre) -> bool:
@@ -161,3 +161,58 @@ def test_a_reinstated_centre_sends_its_pending_acts_again_under_a_new_key(
     shown = capsys.readouterr().out
     assert "Inspecteur Ndiaye" in shown
     assert f"{len(waiting)} quarantined containers superseded" in shown
+
+
+def test_an_isolated_centre_is_reinstated_through_removable_media(
+        country: Country, tmp_path: Path) -> None:
+    """The same on T2D only: offline enrollment files, containers on a USB folder."""
+    village = country.add_centre("224009", **{"transmission.broker": "127.0.0.1:9"})
+    home = ["--home", str(village.home.path)]
+
+    def round_trip(usb: Path) -> int:
+        assert ecr_main([*home, "t2d", "export", str(usb)]) == 0
+        imported = xm_main(country.scec.args("t2d", "import", str(usb)))
+        assert xm_main(country.scec.args("t2d", "export", "--centre", village.code,
+                                         str(usb))) == 0
+        assert ecr_main([*home, "t2d", "import", str(usb)]) == 0
+        return imported
+
+    village.validate(2)
+    assert round_trip(tmp_path / "usb-1") == 0
+    receipted = set(_containers(village))
+    assert xm_main(country.scec.args("centre", "revoke", village.code, "--reason",
+                                     "clé copiée")) == 0
+    village.validate(3)
+    assert round_trip(tmp_path / "usb-2") == 1  # quarantined; the list comes back
+    assert _revoked_here(village)
+    waiting = {s: m for s, (m, _, _) in _containers(village).items() if s not in receipted}
+    with psycopg.connect(country.scec.dsn) as conn:
+        quarantined = {int(s): str(m) for s, m in conn.execute(
+            "SELECT sequence, message_id FROM quarantine WHERE sender = %s AND sequence > 0",
+            (village.code,))}
+    assert quarantined == waiting and len(waiting) == 2
+
+    tokens = tmp_path / "token.csv"
+    assert xm_main(country.scec.args("centre", "reinstate", village.code, "--reason",
+                                     "enquête close", "--by", "Inspectrice Sarr",
+                                     "--token-out", str(tokens))) == 0
+    [row] = list(csv.DictReader(tokens.open()))
+    request, response = tmp_path / "enroll.req", tmp_path / "enroll.resp"
+    assert ecr_main([*home, "enroll", "--token", row["token"], "--request-out",
+                     str(request)]) == 0
+    assert xm_main(country.scec.args("centre", "enroll-offline", str(request), "--out",
+                                     str(response))) == 0
+    assert ecr_main([*home, "enroll", "--response-in", str(response)]) == 0
+    assert not _revoked_here(village)
+
+    assert round_trip(tmp_path / "usb-3") == 0
+    after = _containers(village)
+    assert {s: after[s][0] for s in waiting} == waiting
+    assert all(after[s][1] and after[s][2] for s in waiting)
+    country.assert_exactly_once()
+    assert set(_acknowledgements(village).values()) == {1}
+    with psycopg.connect(country.scec.dsn) as conn:
+        superseded = {int(s): (str(b), same) for s, b, same in conn.execute(
+            "SELECT sequence, superseded_by, superseded_same_content FROM quarantine"
+            " WHERE sender = %s AND sequence > 0", (village.code,))}
+    assert superseded == {s: (m, True) for s, m in waiting.items()}
