@@ -74,6 +74,94 @@ def add_centre(conn: Conn, code: str, name: str = "", *, token_hours: int = DEFA
     return token
 
 
+def reinstate_centre(conn: Conn, code: str, reason: str, by: str, *,
+                     token_hours: int = DEFAULT_TOKEN_HOURS,
+                     now: dt.datetime | None = None) -> tuple[str, int]:
+    """Reinstate a revoked centre after investigation; return (one-time token, reinstatement id).
+
+    Its certificates stay revoked for ever (the revocation list does not change):
+    the centre goes back to ``pending`` and enrolls again, with this token, for a
+    new key.  Who, when and why are kept in ``centre_reinstatement`` with the
+    revocation it ends (migration 0124).
+    """
+    check_centre_code(code)
+    reason, by = " ".join(reason.split()), " ".join(by.split())
+    if not reason:
+        raise PkiError("reason_required", tr("Say why the centre is reinstated (--reason): "
+                                             "the investigation's conclusion is kept"),
+                       field="reason")
+    if not by:
+        raise PkiError("reinstated_by_required", tr("Say who reinstates the centre (--by)"),
+                       field="by")
+    if not 1 <= token_hours <= 24 * 90:
+        raise PkiError("token_lifetime_invalid",
+                       tr("The token lifetime must be between 1 hour and 90 days"),
+                       field="token_hours")
+    now = now or dt.datetime.now(dt.UTC)
+    token = new_token()
+    with conn.transaction():
+        row = conn.execute("SELECT status, revoked_at, revocation_reason FROM centre"
+                           " WHERE code = %s FOR UPDATE", (code,)).fetchone()
+        if row is None:
+            raise PkiError("centre_unknown", tr("No centre {code}", code=code), field="code")
+        if row[0] != "revoked":
+            raise PkiError("centre_not_revoked",
+                           tr("Centre {code} is not revoked: only a revoked centre can be "
+                              "reinstated", code=code), field="code")
+        token_row = conn.execute(
+            "INSERT INTO enrollment_token (centre_code, token_digest, created_at, expires_at)"
+            " VALUES (%s, %s, %s, %s) RETURNING id",
+            (code, token_digest(token), now - dt.timedelta(microseconds=1),
+             now + dt.timedelta(hours=token_hours))).fetchone()
+        assert token_row is not None
+        made = conn.execute(
+            "INSERT INTO centre_reinstatement (centre_code, revoked_at, revocation_reason,"
+            " reinstated_at, reinstated_by, reason, token_id) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            " RETURNING id", (code, row[1], row[2], now, by[:200], reason[:2000],
+                              token_row[0])).fetchone()
+        assert made is not None
+        conn.execute("UPDATE centre SET status = 'pending', revoked_at = NULL,"
+                     " revocation_reason = NULL WHERE code = %s", (code,))
+    log.warning("centre %s reinstated by %s: %s", code, by, reason)
+    return token, int(made[0])
+
+
+def reinstatements(conn: Conn, code: str) -> list[dict[str, Any]]:
+    """A centre's reinstatements, oldest first, with what each led to."""
+    rows = conn.execute(
+        "SELECT r.id, r.revoked_at, r.revocation_reason, r.reinstated_at, r.reinstated_by,"
+        " r.reason, t.expires_at, r.certificate_serial, r.enrolled_at,"
+        " (SELECT count(*) FROM quarantine q WHERE q.reinstatement_id = r.id)"
+        " FROM centre_reinstatement r JOIN enrollment_token t ON t.id = r.token_id"
+        " WHERE r.centre_code = %s ORDER BY r.id", (code,)).fetchall()
+    keys = ("id", "revoked_at", "revocation_reason", "reinstated_at", "reinstated_by", "reason",
+            "token_expires_at", "certificate_serial", "enrolled_at", "superseded_containers")
+    out = [dict(zip(keys, r, strict=True)) for r in rows]
+    for r in out:
+        serial = r["certificate_serial"]
+        r["certificate_serial"] = None if serial is None else format(int(serial), "x")
+    return out
+
+
+def centre_detail(conn: Conn, code: str) -> dict[str, Any]:
+    """``xmserver centre show``: the centre, its certificates, its reinstatements."""
+    check_centre_code(code)
+    row = conn.execute("SELECT code, name, status, created_at, revoked_at, revocation_reason"
+                       " FROM centre WHERE code = %s", (code,)).fetchone()
+    if row is None:
+        raise PkiError("centre_unknown", tr("No centre {code}", code=code), field="code")
+    certificates = [
+        {"serial": format(int(c[0]), "x"), "issued_at": c[1], "issued_by": c[2],
+         "not_after": c[3], "revoked_at": c[4], "revocation_reason": c[5]}
+        for c in conn.execute(
+            "SELECT serial, issued_at, issued_by, not_after, revoked_at, revocation_reason"
+            " FROM centre_certificate WHERE centre_code = %s ORDER BY issued_at, serial",
+            (code,)).fetchall()]
+    keys = ("code", "name", "status", "created_at", "revoked_at", "revocation_reason")
+    return {**dict(zip(keys, row, strict=True)), "certificates": certificates,
+            "reinstatements": reinstatements(conn, code)}
+
+
 def list_centres(conn: Conn) -> list[CentreRecord]:
     rows = conn.execute(
         """SELECT c.code, c.name, c.status, cc.serial, cc.not_after

@@ -1,7 +1,7 @@
 """The ``xmserver`` command line: the SCEC's composition root.
 
 ``xmserver init`` creates the country's PKI and the central schema;
-``xmserver centre add|list|revoke|enroll-offline`` manages centres;
+``xmserver centre add|list|show|revoke|reinstate|enroll-offline`` manages centres;
 ``xmserver pki export|crl`` publishes certificates and revocation lists;
 ``xmserver run`` starts a worker.  The database is ``--db`` / ``XMSERVER_DB``,
 the keys folder ``--pki-dir`` / ``XMSERVER_PKI_DIR``, and the keys' passphrase
@@ -147,6 +147,61 @@ def cmd_centre_revoke(args: argparse.Namespace) -> int:
     _emit(args, {"centre": args.code, "revoked": True, "revocation_list": number},
           tr("Centre {code} revoked; revocation list number {number} issued",
              code=args.code, number=number))
+    return EXIT_OK
+
+
+def cmd_centre_reinstate(args: argparse.Namespace) -> int:
+    import getpass
+
+    from xmserver.centres import reinstate_centre
+
+    by = args.by or getpass.getuser()
+    with scec_connection(dsn_from(args.db)) as conn:
+        token, number = reinstate_centre(conn, args.code, args.reason or "", by,
+                                         token_hours=args.token_hours)
+    payload: dict[str, Any] = {"centre": args.code, "reinstatement": number, "by": by,
+                               "valid_hours": args.token_hours}
+    if args.token_out:
+        text = f"code,token,valid_hours\n{args.code},{token},{args.token_hours}\n"
+        write_file_atomically(Path(args.token_out), text.encode("utf-8"), mode=0o600)
+        payload["tokens_file"] = args.token_out
+        shown = tr("the one-time enrollment token is in {path}", path=args.token_out)
+    else:
+        payload["token"] = token
+        shown = tr("one-time enrollment token {token}", token=token)
+    _emit(args, payload,
+          tr("Centre {code} reinstated (reinstatement {number}, by {by}); its certificates "
+             "stay revoked. It enrolls again with a new key: {token} (valid {hours} h)",
+             code=args.code, number=number, by=by, token=shown, hours=args.token_hours))
+    return EXIT_OK
+
+
+def cmd_centre_show(args: argparse.Namespace) -> int:
+    from xmserver.centres import centre_detail
+
+    with scec_connection(dsn_from(args.db)) as conn:
+        item = centre_detail(conn, args.code)
+    lines = [f"{item['code']}  {item['status']}  {item['name']}"]
+    if item["revoked_at"]:
+        lines.append(tr("revoked {date}: {reason}", date=item["revoked_at"],
+                        reason=item["revocation_reason"] or "-"))
+    for c in item["certificates"]:
+        state = (tr("revoked {date}", date=c["revoked_at"]) if c["revoked_at"]
+                 else tr("valid until {date}", date=c["not_after"]))
+        lines.append(tr("  certificate {serial} ({how}, {issued}): {state}", serial=c["serial"],
+                        how=c["issued_by"], issued=c["issued_at"], state=state))
+    for r in item["reinstatements"]:
+        lines.append(tr("  reinstatement {id}: {date} by {by}: {reason} (revoked {revoked}: "
+                        "{why})", id=r["id"], date=r["reinstated_at"], by=r["reinstated_by"],
+                        reason=r["reason"], revoked=r["revoked_at"],
+                        why=r["revocation_reason"] or "-"))
+        lines.append(tr("    enrolled again {date}, certificate {serial}; {n} quarantined "
+                        "containers superseded", date=r["enrolled_at"] or "-",
+                        serial=r["certificate_serial"] or "-", n=r["superseded_containers"])
+                     if r["enrolled_at"] else
+                     tr("    not enrolled again yet (token valid until {date})",
+                        date=r["token_expires_at"]))
+    _emit(args, item, "\n".join(lines))
     return EXIT_OK
 
 
@@ -362,12 +417,27 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     from xmserver import register
 
     with scec_connection(dsn_from(args.db)) as conn:
-        rows = register.quarantine_list(conn, limit=args.limit, reason=args.reason)
+        rows = register.quarantine_list(conn, limit=args.limit, reason=args.reason,
+                                        superseded=args.superseded)
     text = "\n".join(f"{r['id']:>6}  {r['received_at']:%Y-%m-%d %H:%M}  {r['reason']:<16} "
                      f"{r['claimed_sender'] or '?':<7} {r['carrier']:<4} {r['size']:>7} B"
-                     f"  ×{r['times']}" for r in rows)
+                     f"  ×{r['times']}" + _superseded_text(r) for r in rows)
     _emit(args, rows, text or tr("The quarantine is empty"))
     return EXIT_OK
+
+
+def _superseded_text(row: dict[str, Any]) -> str:
+    """What a revoked signer's container became: sent again by the reinstated centre?"""
+    if row["sequence"] is None:
+        return ""
+    number = tr("  sequence {n}", n=row["sequence"])
+    if row["superseded_at"] is None:
+        return number
+    same = {True: tr("same content"), False: tr("OTHER CONTENT: investigate"),
+            None: tr("a late copy")}[row["superseded_same_content"]]
+    return number + tr("  superseded by {mid} (reinstatement {number}, {same})",
+                       mid=row["superseded_by"], number=row["reinstatement_id"] or "-",
+                       same=same)
 
 
 def cmd_quarantine_show(args: argparse.Namespace) -> int:
@@ -492,10 +562,27 @@ def build_parser() -> argparse.ArgumentParser:
                      help=tr("hours before the token expires"))
     add.set_defaults(handler=cmd_centre_add)
     centre.add_parser("list", help=tr("list centres")).set_defaults(handler=cmd_centre_list)
+    cshow = centre.add_parser("show", help=tr("a centre: its certificates and reinstatements"))
+    cshow.add_argument("code")
+    cshow.set_defaults(handler=cmd_centre_show)
     revoke = centre.add_parser("revoke", help=tr("revoke a centre and its certificates"))
     revoke.add_argument("code")
     revoke.add_argument("--reason", default="")
     revoke.set_defaults(handler=cmd_centre_revoke)
+    reinstate = centre.add_parser(
+        "reinstate", help=tr("after investigation: a new one-time token for a revoked centre, "
+                             "which enrolls again with a new key and sends its pending acts"))
+    reinstate.add_argument("code")
+    reinstate.add_argument("--reason", default="",
+                           help=tr("the investigation's conclusion (kept)"))
+    reinstate.add_argument("--by", default=None,
+                           help=tr("who reinstates (default: the system user)"))
+    reinstate.add_argument("--token-hours", type=int, default=72,
+                           help=tr("hours before the token expires"))
+    reinstate.add_argument("--token-out", metavar="FILE.csv", default=None,
+                           help=tr("write the one-time token to this file (mode 0600) "
+                                   "instead of showing it"))
+    reinstate.set_defaults(handler=cmd_centre_reinstate)
     limit = centre.add_parser("query-limit", help=tr("national queries a centre may ask per "
                                                      "hour"))
     limit.add_argument("code")
@@ -567,6 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     ql = quarantine.add_parser("list", help=tr("list quarantined containers"))
     ql.add_argument("--reason", default=None)
     ql.add_argument("--limit", type=int, default=100)
+    ql.add_argument("--superseded", action=argparse.BooleanOptionalAction, default=None,
+                    help=tr("only the revoked signers' containers that a reinstated centre "
+                            "sent again (or, with --no-superseded, the others)"))
     ql.set_defaults(handler=cmd_quarantine_list)
     qs = quarantine.add_parser("show", help=tr("show one quarantined container"))
     qs.add_argument("id", type=int)

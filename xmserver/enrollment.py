@@ -100,6 +100,10 @@ def _enroll(conn: Conn, pki: ScecPki, request: EnrollmentRequest, now: dt.dateti
                                            request.centre_code, now)
     certificate = record_certificate(conn, certificate, request.centre_code, carrier, now)
     conn.execute("UPDATE enrollment_token SET used_at = %s WHERE id = %s", (now, token_id))
+    # a reinstatement's token: its record says which certificate it led to
+    conn.execute("UPDATE centre_reinstatement SET certificate_serial = %s, enrolled_at = %s"
+                 " WHERE token_id = %s AND certificate_serial IS NULL",
+                 (certificate.serial_number, now, token_id))
     conn.execute("UPDATE centre SET status = 'active' WHERE code = %s", (request.centre_code,))
     return certificate
 

@@ -141,7 +141,10 @@ def ingest(conn: Conn, pki: ScecPki, data: bytes, *, carrier: str = "mqtt", topi
             opened = open_container(data, pki.recipient_key(), _NoReplayCheck(conn),
                                     expected=FROM_CENTRE, now=now)
     except ContainerRefused as refusal:
-        return _quarantine_alone(conn, data, carrier, topic, topic_centre or "", refusal)
+        evidence = _revoked_evidence(conn, pki, data, now) if refusal.reason == "revoked_signer" \
+            else None
+        return _quarantine_alone(conn, data, carrier, topic, topic_centre or "", refusal,
+                                 evidence)
     header = opened.header
     if topic_centre is not None and topic_centre != header.centre:
         return _quarantine_alone(conn, data, carrier, topic, topic_centre, ContainerRefused(
@@ -194,23 +197,86 @@ def ensure_partition(conn: Conn, year: int) -> None:
 
 
 # ----------------------------------------------------------------------------- quarantine
+@dataclass(frozen=True)
+class _Evidence:
+    """What a container signed by a revoked certificate says, its signature checked."""
+
+    sender: str
+    signer_serial: int
+    sequence: int
+    message_id: uuid.UUID
+    body_sha256: bytes
+
+
+class _RevokedAsEvidence(_NoReplayCheck):
+    """The directory with revocation set aside: to read a revoked signer's container as
+    evidence (never to store it)."""
+
+    def find_signer(self, key_identifier: bytes | None, issuer_der: bytes | None,
+                    serial: int | None) -> Signer | None:
+        signer = super().find_signer(key_identifier, issuer_der, serial)
+        return None if signer is None or not signer.revoked else \
+            Signer(signer.identity, signer.certificate, False)
+
+
+def _revoked_evidence(conn: Conn, pki: ScecPki, data: bytes,
+                      now: dt.datetime) -> _Evidence | None:
+    """Read a container refused as ``revoked_signer``: who signed it (the signature checked
+    against the revoked certificate) and which number it carries, so that the same number
+    re-sealed by a reinstated centre can be matched to it.  None if it does not open."""
+    try:
+        with conn.transaction():
+            opened = open_container(data, pki.recipient_key(), _RevokedAsEvidence(conn),
+                                    expected=FROM_CENTRE, now=now)
+    except ContainerRefused:
+        return None
+    header = opened.header
+    return _Evidence(header.centre, opened.signer.certificate.serial_number, header.sequence,
+                     header.message_id, hashlib.sha256(opened.body).digest())
+
+
 def _quarantine(conn: Conn, data: bytes, carrier: str, topic: str, claimed: str,
-                refusal: ContainerRefused) -> None:
+                refusal: ContainerRefused, evidence: _Evidence | None = None) -> None:
+    e = evidence
     conn.execute(
         "INSERT INTO quarantine (carrier, topic, claimed_sender, reason, detail, size, sha256,"
-        " data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " data, sender, signer_serial, sequence, message_id, body_sha256)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (sha256) DO UPDATE SET times = quarantine.times + 1,"
         " last_seen_at = now()",
         (carrier, topic[:300], claimed[:20], refusal.reason, refusal.detail[:500], len(data),
-         hashlib.sha256(data).digest(), data))
+         hashlib.sha256(data).digest(), data, e and e.sender, e and e.signer_serial,
+         e and e.sequence, e and e.message_id, e and e.body_sha256))
+    if e is not None:
+        # the same number already came from the reinstated centre's new key: this late
+        # copy under the revoked key is superseded too (and quarantined all the same)
+        conn.execute(
+            "UPDATE quarantine q SET superseded_at = now(), superseded_by = s.message_id,"
+            " reinstatement_id = (SELECT max(id) FROM centre_reinstatement"
+            "  WHERE centre_code = q.sender)"
+            " FROM seen_message s WHERE q.sha256 = %s AND q.superseded_at IS NULL"
+            " AND s.sender = q.sender AND s.sequence = q.sequence"
+            " AND s.message_id = q.message_id", (hashlib.sha256(data).digest(),))
     log.warning("quarantined a container from %r (%s): %s %s", claimed or "?", carrier,
                 refusal.reason, refusal.detail)
 
 
+def _supersede(conn: Conn, header: Header, body: bytes) -> None:
+    """A stored container carries a number that a revoked certificate's container carried
+    (a reinstated centre re-sealed it): mark that evidence superseded, never delete it."""
+    conn.execute(
+        "UPDATE quarantine SET superseded_at = now(), superseded_by = %s,"
+        " superseded_same_content = (body_sha256 = %s),"
+        " reinstatement_id = (SELECT max(id) FROM centre_reinstatement WHERE centre_code = %s)"
+        " WHERE sender = %s AND sequence = %s AND message_id = %s AND superseded_at IS NULL",
+        (header.message_id, hashlib.sha256(body).digest(), header.centre, header.centre,
+         header.sequence, header.message_id))
+
+
 def _quarantine_alone(conn: Conn, data: bytes, carrier: str, topic: str, claimed: str,
-                      refusal: ContainerRefused) -> Ingested:
+                      refusal: ContainerRefused, evidence: _Evidence | None = None) -> Ingested:
     with conn.transaction():
-        _quarantine(conn, data, carrier, topic, claimed, refusal)
+        _quarantine(conn, data, carrier, topic, claimed, refusal, evidence)
     return Ingested("quarantined", claimed, reason=refusal.reason)
 
 
@@ -270,6 +336,8 @@ def _store(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier
             (centre, header.sequence, header.message_id,
              dt.datetime.fromtimestamp(header.created, dt.UTC), header.kind.name, carrier,
              len(entries)))
+        if refusal is None:
+            _supersede(conn, header, opened.body)
         receipt = Receipt(header.message_id, header.sequence, entries,
                           refusal.reason if refusal is not None else "")
         sent = send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,

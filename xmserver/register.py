@@ -105,27 +105,40 @@ def _moment(value: Any) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None
-                    ) -> list[dict[str, Any]]:
+#: What a revoked signer's container said (migration 0124), and what superseded it.
+_EVIDENCE_KEYS = ("sender", "sequence", "message_id", "superseded_at", "superseded_by",
+                  "superseded_same_content", "reinstatement_id")
+
+
+def quarantine_list(conn: Conn, *, limit: int = 100, reason: str | None = None,
+                    superseded: bool | None = None) -> list[dict[str, Any]]:
+    """Newest first; ``superseded`` True/False keeps only the revoked signers' containers
+    that a reinstated centre's new key did (or did not yet) send again."""
     rows = conn.execute(
         "SELECT id, received_at, last_seen_at, times, carrier, claimed_sender, reason, detail,"
-        " size FROM quarantine WHERE %s::text IS NULL OR reason = %s ORDER BY id DESC LIMIT %s",
-        (reason, reason, max(1, min(limit, 10_000)))).fetchall()
+        " size, sender, sequence, message_id::text, superseded_at, superseded_by::text,"
+        " superseded_same_content, reinstatement_id"
+        " FROM quarantine WHERE (%s::text IS NULL OR reason = %s)"
+        " AND (%s::boolean IS NULL OR (superseded_at IS NOT NULL) = %s)"
+        " ORDER BY id DESC LIMIT %s",
+        (reason, reason, superseded, superseded, max(1, min(limit, 10_000)))).fetchall()
     keys = ("id", "received_at", "last_seen_at", "times", "carrier", "claimed_sender", "reason",
-            "detail", "size")
+            "detail", "size", *_EVIDENCE_KEYS)
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def quarantine_item(conn: Conn, item: int) -> tuple[dict[str, Any], bytes]:
     row = conn.execute(
         "SELECT id, received_at, last_seen_at, times, carrier, topic, claimed_sender, reason,"
-        " detail, size, encode(sha256, 'hex'), data FROM quarantine WHERE id = %s",
-        (item,)).fetchone()
+        " detail, size, encode(sha256, 'hex'), sender, sequence, message_id::text,"
+        " superseded_at, superseded_by::text, superseded_same_content, reinstatement_id,"
+        " data FROM quarantine"
+        " WHERE id = %s", (item,)).fetchone()
     if row is None:
         raise UserError(tr("No quarantined container {id}", id=item), field="id",
                         rule="not_found")
     keys = ("id", "received_at", "last_seen_at", "times", "carrier", "topic", "claimed_sender",
-            "reason", "detail", "size", "sha256")
+            "reason", "detail", "size", "sha256", *_EVIDENCE_KEYS)
     return dict(zip(keys, row[:-1], strict=True)), bytes(row[-1])
 
 

@@ -128,10 +128,31 @@ def load_request(keys_dir: Path) -> CertificateRequest:
     return CertificateRequest(code, csr.public_bytes(serialization.Encoding.DER))
 
 
-def enrollment_request(keys_dir: Path, token: str) -> EnrollmentRequest:
-    """The first-enrollment request: the stored CSR with the one-time token."""
+def enrollment_request(keys_dir: Path, token: str,
+                       passphrase: bytes | str | None = None) -> EnrollmentRequest:
+    """The enrollment request: the stored CSR with the one-time token.
+
+    A centre that already holds a certificate enrolls again with a token only
+    after the SCEC reinstated it (its certificate revoked, ``xmserver centre
+    reinstate``): its old key stays revoked, so a new key is made (kept as
+    ``centre.next.key.pem`` until the certificate arrives, and reused if this is
+    asked again before then).
+    """
     request = load_request(keys_dir)
-    return EnrollmentRequest("enroll", request.centre_code, request.der, token=token.strip())
+    if not (keys_dir / CERT_FILE).exists():
+        return EnrollmentRequest("enroll", request.centre_code, request.der,
+                                 token=token.strip())
+    secret = _passphrase(keys_dir, passphrase)
+    pending = keys_dir / NEXT_KEY_FILE
+    if pending.exists():
+        new_key = read_private_key(pending, secret)
+    else:
+        from common.pki.keys import generate_key
+
+        new_key = generate_key()
+        write_private_key(pending, new_key, secret)
+    csr = build_centre_request(new_key, request.centre_code)
+    return EnrollmentRequest("enroll", request.centre_code, csr, token=token.strip())
 
 
 def _load_pem_certs(path: Path) -> list[x509.Certificate]:

@@ -34,8 +34,10 @@ from common.wire.container import (
     OpenedMessage,
     RecipientCertificate,
     SenderKey,
+    make_message,
     open_container,
     seal,
+    seal_message,
 )
 from common.wire.mentions import decode_mentions, encode_mentions
 from common.wire.message import AuditMark, Header, Kind
@@ -78,11 +80,23 @@ def seal_act_batch(acts: Sequence[ActRecord], *, centre: str, sequence: int, sen
                    dictionary: int = compression.CURRENT_DICTIONARY,
                    audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
     """Seal validated acts; an act the dictionary cannot encode raises ``invalid_acts``."""
+    message_id, message = act_batch_message(acts, centre=centre, sequence=sequence, kind=kind,
+                                            message_id=message_id, created=created,
+                                            dictionary=dictionary, audit=audit)
+    return message_id, seal_message(message, sender, recipient)
+
+
+def act_batch_message(acts: Sequence[ActRecord], *, centre: str, sequence: int,
+                      kind: Kind = Kind.ACT_BATCH, message_id: uuid.UUID | None = None,
+                      created: dt.datetime | None = None,
+                      dictionary: int = compression.CURRENT_DICTIONARY,
+                      audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
+    """The signed message of an act batch, before sealing (see ``container.make_message``)."""
     if kind not in ACT_KINDS:
         raise ValueError(f"{kind!r} does not carry acts")
     body = encode_acts(acts, compression.vocabulary(dictionary))
-    return seal(kind, centre, sequence, body, sender, recipient,
-                message_id=message_id, created=created, dictionary=dictionary, audit=audit)
+    return make_message(kind, centre, sequence, body, message_id=message_id, created=created,
+                        dictionary=dictionary, audit=audit)
 
 
 def open_act_batch(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
@@ -146,10 +160,20 @@ def seal_mentions(mentions: Sequence[Mapping[str, Any]], *, centre: str, sequenc
                   created: dt.datetime | None = None,
                   audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
     """Routed mentions (``MENTION_OUT`` centre → SCEC, ``MENTION_IN`` SCEC → centre)."""
+    message_id, message = mentions_message(mentions, centre=centre, sequence=sequence, kind=kind,
+                                           message_id=message_id, created=created, audit=audit)
+    return message_id, seal_message(message, sender, recipient)
+
+
+def mentions_message(mentions: Sequence[Mapping[str, Any]], *, centre: str, sequence: int,
+                     kind: Kind = Kind.MENTION_OUT, message_id: uuid.UUID | None = None,
+                     created: dt.datetime | None = None,
+                     audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
+    """The signed message of routed mentions, before sealing."""
     if kind not in (Kind.MENTION_OUT, Kind.MENTION_IN):
         raise ValueError(f"{kind!r} does not carry mentions")
-    return seal(kind, centre, sequence, encode_mentions(mentions), sender, recipient,
-                message_id=message_id, created=created, audit=audit)
+    return make_message(kind, centre, sequence, encode_mentions(mentions),
+                        message_id=message_id, created=created, audit=audit)
 
 
 def open_mentions(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,

@@ -91,12 +91,31 @@ def seal(kind: Kind, centre: str, sequence: int, body: bytes, sender: SenderKey,
          dictionary: int = compression.CURRENT_DICTIONARY,
          audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
     """Seal ``body`` for ``recipient``; return the message id and the container bytes."""
+    message_id, message = make_message(kind, centre, sequence, body, message_id=message_id,
+                                       created=created, dictionary=dictionary, audit=audit)
+    return message_id, seal_message(message, sender, recipient)
+
+
+def make_message(kind: Kind, centre: str, sequence: int, body: bytes, *,
+                 message_id: uuid.UUID | None = None, created: dt.datetime | int | None = None,
+                 dictionary: int = compression.CURRENT_DICTIONARY,
+                 audit: Sequence[AuditMark] = ()) -> tuple[uuid.UUID, bytes]:
+    """The message a container signs (header and compressed body), before any key is used.
+
+    A centre keeps it beside the sealed bytes so that, once reinstated with a new
+    key after a revocation, it can seal the very same message again
+    (``seal_message``): same sequence, message id, time, audit marks and acts.
+    """
     message_id = message_id or uuid.uuid4()
     header = Header(kind, centre, sequence, message_id, _unix(created), dictionary, len(body),
                     tuple(audit))
-    signed_content = encode_message(header, compression.compress(body, dictionary))
-    signed = cms.sign(signed_content, sender.key, sender.key_identifier)
-    return message_id, cms.envelope(signed, recipient.public_key, recipient.key_identifier)
+    return message_id, encode_message(header, compression.compress(body, dictionary))
+
+
+def seal_message(message: bytes, sender: SenderKey, recipient: RecipientCertificate) -> bytes:
+    """Sign ``message`` (from ``make_message``) and envelope it for ``recipient``."""
+    signed = cms.sign(message, sender.key, sender.key_identifier)
+    return cms.envelope(signed, recipient.public_key, recipient.key_identifier)
 
 
 def _check_signer(signer: Signer | None, at: dt.datetime) -> Signer:

@@ -21,7 +21,13 @@ from common.acts.actjson import ActRecord
 from common.pki.centre import CentreIdentity, load_centre_identity
 from common.wire import batches
 from common.wire.cms import RecipientKey
-from common.wire.container import OpenedMessage, RecipientCertificate, SenderKey, open_container
+from common.wire.container import (
+    OpenedMessage,
+    RecipientCertificate,
+    SenderKey,
+    open_container,
+    seal_message,
+)
 from common.wire.mentions import decode_mentions
 from common.wire.message import SCEC, AuditMark, Kind
 from common.wire.notices import decode_notices
@@ -34,6 +40,15 @@ from common.wire.trust import Signer, StaticDirectory
 class _ScecOnly(StaticDirectory):
     def already_seen(self, sender: str, sequence: int, message_id: uuid.UUID) -> bool:
         return False  # idempotence is the database's (tx_answers), not the opener's
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A container just sealed: its message id, its bytes, and the message it signs."""
+
+    message_id: uuid.UUID
+    data: bytes
+    message: bytes
 
 
 @dataclass(frozen=True)
@@ -66,15 +81,27 @@ class Sealer:
     def from_keys(cls, keys_dir: Path) -> Sealer:
         return cls(load_centre_identity(keys_dir))
 
+    @property
+    def key_identifier(self) -> bytes:
+        """The identifier of the key this sealer signs with (kept with each container)."""
+        return self._sender.key_identifier
+
     def seal_acts(self, acts: Sequence[ActRecord], sequence: int,
-                  audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:
-        return batches.seal_act_batch(acts, centre=self.centre, sequence=sequence,
-                                      sender=self._sender, recipient=self._scec, audit=audit)
+                  audit: Sequence[AuditMark]) -> Sealed:
+        message_id, message = batches.act_batch_message(acts, centre=self.centre,
+                                                        sequence=sequence, audit=audit)
+        return Sealed(message_id, self.reseal(message), message)
 
     def seal_mentions(self, mentions: Sequence[Mapping[str, Any]], sequence: int,
-                      audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:
-        return batches.seal_mentions(mentions, centre=self.centre, sequence=sequence,
-                                     sender=self._sender, recipient=self._scec, audit=audit)
+                      audit: Sequence[AuditMark]) -> Sealed:
+        message_id, message = batches.mentions_message(mentions, centre=self.centre,
+                                                       sequence=sequence, audit=audit)
+        return Sealed(message_id, self.reseal(message), message)
+
+    def reseal(self, message: bytes) -> bytes:
+        """Seal a recorded message under this centre's current key (a reinstated centre's
+        pending containers: same sequence, message id, time and content)."""
+        return seal_message(message, self._sender, self._scec)
 
     def seal_sync(self, request: SyncRequest,
                   audit: Sequence[AuditMark]) -> tuple[uuid.UUID, bytes]:

@@ -79,6 +79,7 @@ def opened(home: CentreHome, config: DatabaseConfig | None = None) -> Iterator[T
             raise TransmitterBusy(tr("Another workstation or service already transmits for "
                                      "this centre; this one only shows the status"),
                                   field="transmitter", rule="transmitter_busy")
+        store.reseal_for_new_key(sealer)  # after a reinstatement: the old key is revoked
         yield Transmission(store, sealer, link_config(home))
 
 

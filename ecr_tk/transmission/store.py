@@ -163,20 +163,22 @@ class TransmissionStore:
                 docs = {d["niu"]: d for (d,) in self.conn.execute(
                     "SELECT ecr._act_json(a) FROM ecr.acts a WHERE a.niu = ANY(%s)", (nius,))}
                 records = [_act_record(docs[n], self.centre) for n in nius]
-                message_id, data = sealer.seal_acts(records, sequence, marks)
+                sealed = sealer.seal_acts(records, sequence, marks)
                 items = [(r[0], r[1]) for r in rows]
                 kind = core.ACT_BATCH
             else:
                 bodies = [_mention_body(r[2], self.centre) for r in rows]
-                message_id, data = sealer.seal_mentions(bodies, sequence, marks)
+                sealed = sealer.seal_mentions(bodies, sequence, marks)
                 items = [(r[0], mention_id(b)) for r, b in zip(rows, bodies, strict=True)]
                 kind = core.MENTION_OUT
+            message_id, data = sealed.message_id, sealed.data
             if len(data) > max_bytes and len(batch.entries) > 1:
                 return None  # the caller splits; nothing recorded, sequence not used
             self.conn.execute(
                 "INSERT INTO ecr.tx_containers (sequence, message_id, kind, data, entries, "
-                "audit_seq) VALUES (%s, %s, %s, %s, %s, %s)",
-                (sequence, message_id, kind, data, len(items), audit_seq))
+                "audit_seq, message, signer_key_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (sequence, message_id, kind, data, len(items), audit_seq, sealed.message,
+                 sealer.key_identifier))
             with self.conn.cursor() as cur:
                 cur.executemany("INSERT INTO ecr.tx_container_entries (sequence, outbox_id, "
                                 "item_id) VALUES (%s, %s, %s)",
@@ -185,6 +187,46 @@ class TransmissionStore:
             self.conn.execute("UPDATE ecr.tx_state SET next_sequence = %s, updated_at = now()",
                               (sequence + 1,))
         return Packed(sequence, message_id, len(items), len(data))
+
+    # --------------------------------------------------------------- a new key
+    def reseal_for_new_key(self, sealer: Sealer) -> list[int]:
+        """Seal again, under the current key, the unreceipted containers another key sealed.
+
+        After a revocation and a reinstatement (or a renewal) the old key's containers
+        are refused by the SCEC; the recorded message of each (migration 0460) is
+        signed again as it is, so each number keeps its message id, time, audit marks
+        and acts (a number the SCEC has seen never carries other content).  Due again
+        at once.  A container recorded before 0460 has no message kept and is left as
+        it is.  The recorded sync question and unanswered national queries are sealed
+        again too (same message ids).  Returns the sequences sealed again.
+        """
+        with self.conn.transaction():
+            state = self.conn.execute("SELECT signer_key_id FROM ecr.tx_state FOR UPDATE"
+                                      ).fetchone()
+            assert state is not None
+            if state[0] is not None and bytes(state[0]) != sealer.key_identifier:
+                # questions sealed under the old key: asked again under the same ids
+                self.conn.execute("UPDATE ecr.tx_state SET sync_message_id = NULL, "
+                                  "sync_data = NULL")
+                self.conn.execute("UPDATE ecr.national_query SET data = NULL "
+                                  "WHERE answered_at IS NULL")
+            self.conn.execute("UPDATE ecr.tx_state SET signer_key_id = %s",
+                              (sealer.key_identifier,))
+            rows = self.conn.execute(
+                "SELECT sequence, message FROM ecr.tx_containers WHERE receipt_at IS NULL "
+                "AND message IS NOT NULL AND signer_key_id <> %s ORDER BY sequence FOR UPDATE",
+                (sealer.key_identifier,)).fetchall()
+            done = []
+            for sequence, message in rows:
+                self.conn.execute(
+                    "UPDATE ecr.tx_containers SET data = %s, signer_key_id = %s, "
+                    "resealed_at = now(), last_sent_at = NULL WHERE sequence = %s",
+                    (sealer.reseal(bytes(message)), sealer.key_identifier, sequence))
+                done.append(int(sequence))
+        if done:
+            log.info("transmission: %d unreceipted containers sealed again under the "
+                     "centre's new key (sequences %s)", len(done), done)
+        return done
 
     # ---------------------------------------------------------------------- sending
     def sending(self, sequence: int) -> None:

@@ -213,9 +213,16 @@ class Transmitter:
         """Transmit until ``stop`` (or, with ``until_done``, until nothing waits); True if done."""
         check_history(self.store, self.centre, self.config.spool)
         self.store.resend_unpublished()
+        keys_at_start = self._certificate_stamp()
         try:
             while not stop.is_set():
                 if deadline is not None and time.monotonic() >= deadline:
+                    return self.done()
+                if self._certificate_stamp() != keys_at_start:
+                    # ``ecr enroll`` installed a new certificate (a renewal, or a new key
+                    # after a reinstatement): stop, so that the caller opens the
+                    # transmission again with it (``service.run`` does at once)
+                    log.info("transmission: a new certificate was installed; reopening")
                     return self.done()
                 if self._client is None and not self._connect(stop, deadline):
                     continue
@@ -226,6 +233,16 @@ class Transmitter:
             return self.done()
         finally:
             self._close("")
+
+    def _certificate_stamp(self) -> int | None:
+        from common.pki.centre import CERT_FILE
+
+        if self.config.keys is None:
+            return None
+        try:
+            return (self.config.keys / CERT_FILE).stat().st_mtime_ns
+        except OSError:
+            return None
 
     def _quiet(self) -> bool:
         """Nothing came from the broker for a moment since we connected: what it kept for
