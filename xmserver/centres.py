@@ -45,10 +45,7 @@ def add_centre(conn: Conn, code: str, name: str = "", *, token_hours: int = DEFA
                now: dt.datetime | None = None) -> str:
     """Register a centre (or give a pending/active one a new token); return the one-time token."""
     check_centre_code(code)
-    if not 1 <= token_hours <= 24 * 90:
-        raise PkiError("token_lifetime_invalid",
-                       tr("The token lifetime must be between 1 hour and 90 days"),
-                       field="token_hours")
+    _check_token_hours(token_hours)
     now = now or dt.datetime.now(dt.UTC)
     token = new_token()
     with conn.transaction():
@@ -65,13 +62,26 @@ def add_centre(conn: Conn, code: str, name: str = "", *, token_hours: int = DEFA
         # A new token replaces any unused one: only the latest works.
         conn.execute("UPDATE enrollment_token SET expires_at = %s WHERE centre_code = %s"
                      " AND used_at IS NULL AND expires_at > %s", (now, code, now))
-        conn.execute(
-            "INSERT INTO enrollment_token (centre_code, token_digest, created_at, expires_at)"
-            " VALUES (%s, %s, %s, %s)",
-            (code, token_digest(token), now - dt.timedelta(microseconds=1),
-             now + dt.timedelta(hours=token_hours)),
-        )
+        _record_token(conn, code, token, now, token_hours)
     return token
+
+
+def _check_token_hours(token_hours: int) -> None:
+    if not 1 <= token_hours <= 24 * 90:
+        raise PkiError("token_lifetime_invalid",
+                       tr("The token lifetime must be between 1 hour and 90 days"),
+                       field="token_hours")
+
+
+def _record_token(conn: Conn, code: str, token: str, now: dt.datetime, token_hours: int) -> int:
+    """Keep the digest of a one-time token for ``code`` valid ``token_hours``; its row id."""
+    row = conn.execute(
+        "INSERT INTO enrollment_token (centre_code, token_digest, created_at, expires_at)"
+        " VALUES (%s, %s, %s, %s) RETURNING id",
+        (code, token_digest(token), now - dt.timedelta(microseconds=1),
+         now + dt.timedelta(hours=token_hours))).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def reinstate_centre(conn: Conn, code: str, reason: str, by: str, *,
@@ -93,10 +103,7 @@ def reinstate_centre(conn: Conn, code: str, reason: str, by: str, *,
     if not by:
         raise PkiError("reinstated_by_required", tr("Say who reinstates the centre (--by)"),
                        field="by")
-    if not 1 <= token_hours <= 24 * 90:
-        raise PkiError("token_lifetime_invalid",
-                       tr("The token lifetime must be between 1 hour and 90 days"),
-                       field="token_hours")
+    _check_token_hours(token_hours)
     now = now or dt.datetime.now(dt.UTC)
     token = new_token()
     with conn.transaction():
@@ -108,17 +115,12 @@ def reinstate_centre(conn: Conn, code: str, reason: str, by: str, *,
             raise PkiError("centre_not_revoked",
                            tr("Centre {code} is not revoked: only a revoked centre can be "
                               "reinstated", code=code), field="code")
-        token_row = conn.execute(
-            "INSERT INTO enrollment_token (centre_code, token_digest, created_at, expires_at)"
-            " VALUES (%s, %s, %s, %s) RETURNING id",
-            (code, token_digest(token), now - dt.timedelta(microseconds=1),
-             now + dt.timedelta(hours=token_hours))).fetchone()
-        assert token_row is not None
+        token_id = _record_token(conn, code, token, now, token_hours)
         made = conn.execute(
             "INSERT INTO centre_reinstatement (centre_code, revoked_at, revocation_reason,"
             " reinstated_at, reinstated_by, reason, token_id) VALUES (%s, %s, %s, %s, %s, %s, %s)"
             " RETURNING id", (code, row[1], row[2], now, by[:200], reason[:2000],
-                              token_row[0])).fetchone()
+                              token_id)).fetchone()
         assert made is not None
         conn.execute("UPDATE centre SET status = 'pending', revoked_at = NULL,"
                      " revocation_reason = NULL WHERE code = %s", (code,))

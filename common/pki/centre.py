@@ -142,17 +142,22 @@ def enrollment_request(keys_dir: Path, token: str,
     if not (keys_dir / CERT_FILE).exists():
         return EnrollmentRequest("enroll", request.centre_code, request.der,
                                  token=token.strip())
-    secret = _passphrase(keys_dir, passphrase)
-    pending = keys_dir / NEXT_KEY_FILE
-    if pending.exists():
-        new_key = read_private_key(pending, secret)
-    else:
-        from common.pki.keys import generate_key
-
-        new_key = generate_key()
-        write_private_key(pending, new_key, secret)
+    new_key = _next_key(keys_dir, _passphrase(keys_dir, passphrase))
     csr = build_centre_request(new_key, request.centre_code)
     return EnrollmentRequest("enroll", request.centre_code, csr, token=token.strip())
+
+
+def _next_key(keys_dir: Path, secret: bytes) -> ec.EllipticCurvePrivateKey:
+    """The pending new key (``centre.next.key.pem``), made and kept the first time: asking
+    again before its certificate arrives reuses it (renewal and re-enrollment alike)."""
+    pending = keys_dir / NEXT_KEY_FILE
+    if pending.exists():
+        return read_private_key(pending, secret)
+    from common.pki.keys import generate_key
+
+    new_key = generate_key()
+    write_private_key(pending, new_key, secret)
+    return new_key
 
 
 def _load_pem_certs(path: Path) -> list[x509.Certificate]:
@@ -267,15 +272,7 @@ def renewal_request(keys_dir: Path, passphrase: bytes | str | None = None) -> En
     before the answer reuses the pending key.
     """
     identity = load_centre_identity(keys_dir, passphrase)
-    secret = _passphrase(keys_dir, passphrase)
-    pending = keys_dir / NEXT_KEY_FILE
-    if pending.exists():
-        new_key = read_private_key(pending, secret)
-    else:
-        from common.pki.keys import generate_key
-
-        new_key = generate_key()
-        write_private_key(pending, new_key, secret)
+    new_key = _next_key(keys_dir, _passphrase(keys_dir, passphrase))
     csr = build_centre_request(new_key, identity.centre_code)
     return EnrollmentRequest(
         "renew", identity.centre_code, csr,

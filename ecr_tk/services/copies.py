@@ -43,12 +43,7 @@ class CopiesService:
         number typed by a person (with ``event_type`` when needed), or the
         internal id as an ``int``; never a bare number typed.
         """
-        if kind not in COPY_KINDS:
-            raise InvalidValue(tr("Unknown copy kind {kind}", kind=kind), field="kind",
-                               rule="bad_copy_kind")
-        if not requester or not requester.strip():
-            raise InvalidValue(tr("The requester's name is required"), field="requester",
-                               rule="required")
+        _check_request(kind, requester)
         act_id, niu = self._session.acts.locate(act, event_type)
         row = self._db.row("SELECT * FROM ecr.copy_issue(%s, %s, %s, %s, %s)",
                            (self._token, act_id, niu, kind, requester.strip()))
@@ -73,12 +68,7 @@ class CopiesService:
         The database takes the act from the verified answer it stored, never from
         the caller; the copy is billed, numbered and audited as ``issue`` does.
         """
-        if kind not in COPY_KINDS:
-            raise InvalidValue(tr("Unknown copy kind {kind}", kind=kind), field="kind",
-                               rule="bad_copy_kind")
-        if not requester or not requester.strip():
-            raise InvalidValue(tr("The requester's name is required"), field="requester",
-                               rule="required")
+        _check_request(kind, requester)
         row = self._db.row("SELECT * FROM ecr.copy_issue_national(%s, %s, %s, %s, %s)",
                            (self._token, _niu(niu), query_id, kind, requester.strip()))
         return copy_from_row(row)
@@ -106,6 +96,16 @@ def copy_from_row(row: Mapping[str, Any]) -> CopyIssued:
         holding_centre=row.get("holding_centre"),
         holding_centre_name=row.get("holding_centre_name"),
         national_query=row.get("national_query"))
+
+
+def _check_request(kind: str, requester: str) -> None:
+    """The document and the requester, named before the database is asked (it checks again)."""
+    if kind not in COPY_KINDS:
+        raise InvalidValue(tr("Unknown copy kind {kind}", kind=kind), field="kind",
+                           rule="bad_copy_kind")
+    if not requester or not requester.strip():
+        raise InvalidValue(tr("The requester's name is required"), field="requester",
+                           rule="required")
 
 
 def _niu(text: str) -> str:

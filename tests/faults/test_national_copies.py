@@ -11,7 +11,6 @@ SCEC database, the real broker, ingest worker and query responder.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -26,17 +25,10 @@ from tests.printdesigner.pdfread import flat, pdftotext
 from xmserver.cli import main as xm_main
 from xmserver.service import QueryService
 
-from .conftest import BROKER, Country, CountryCentre
+from .conftest import Country, CountryCentre
+from .test_national_queries import _child, responder  # noqa: F401  (the responder fixture)
 
 ZIGUINCHOR = "Centre d'état civil de Ziguinchor"
-
-
-@pytest.fixture
-def responder(country: Country) -> Iterator[QueryService]:
-    service = QueryService(country.scec.dsn, country.scec.pki, BROKER, country.root)
-    service.start()
-    yield service
-    service.stop()
 
 
 def _held_in_ziguinchor(country: Country, workers) -> tuple[CountryCentre, CountryCentre,
@@ -50,13 +42,6 @@ def _held_in_ziguinchor(country: Country, workers) -> tuple[CountryCentre, Count
     return dakar, ziguinchor, nius
 
 
-def _child(centre: CountryCentre, niu: str) -> dict[str, str]:
-    with psycopg.connect(centre.dsn) as conn:
-        row = conn.execute("SELECT data->'child' FROM ecr.acts WHERE niu = %s", (niu,)).fetchone()
-    assert row is not None
-    return dict(row[0])
-
-
 def _verified(home: Path, pdf: Path, capsys) -> dict[str, str]:
     """``ecr verify`` on the PDF: genuine (every page compared), and what its code
     certifies, label -> value."""
@@ -68,7 +53,8 @@ def _verified(home: Path, pdf: Path, capsys) -> dict[str, str]:
 
 
 def test_a_copy_of_an_act_held_by_another_centre_is_issued_from_the_answer_and_verifies(
-        country: Country, workers, responder: QueryService, tmp_path: Path, capsys) -> None:
+        country: Country, workers, responder: QueryService,  # noqa: F811
+        tmp_path: Path, capsys) -> None:
     dakar, ziguinchor, nius = _held_in_ziguinchor(country, workers)
     secretary = dakar.staff.secretary
     # the act is not Dakar's: no copy before the SCEC answered
@@ -118,7 +104,7 @@ def test_a_copy_of_an_act_held_by_another_centre_is_issued_from_the_answer_and_v
 
 
 def test_a_national_copy_is_refused_when_the_answer_is_old_or_the_act_is_ours(
-        country: Country, workers, responder: QueryService) -> None:
+        country: Country, workers, responder: QueryService) -> None:  # noqa: F811
     dakar, _, nius = _held_in_ziguinchor(country, workers)
     own = dakar.validate(1)[0]
     assert dakar.sync(wait=60)["done"]
