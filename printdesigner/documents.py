@@ -261,7 +261,7 @@ def issued_copy_pdf(session: Any, issued: Any, *, signer: Signer | None = None,
     the act already read for this copy, if the caller has it (each read is logged).
     """
     if act is None:
-        act = (session.copies.national_act(issued.niu, issued.national_query)
+        act = (session.copies.national_act_of(issued)
                if getattr(issued, "holding_centre", None) else session.acts.show(issued.niu))
     place = session.settings.place()
     centre = CentreInfo(code=str(getattr(session.centre, "code", "")),

@@ -522,10 +522,14 @@ def cmd_t2d_export(args: argparse.Namespace) -> int:
     pki = pki_store.load_pki(_pki_dir(args))
     with scec_connection(dsn_from(args.db)) as conn:
         report = export_folder(conn, pki, Path(args.directory), args.centre)
-    _emit(args, vars(report),
-          tr("{count} containers for centre {centre} in {folder} ({new} new)",
-             count=report.total, centre=report.centre, folder=report.folder,
-             new=len(report.written)))
+    text = tr("{count} containers for centre {centre} in {folder} ({new} new)",
+              count=report.total, centre=report.centre, folder=report.folder,
+              new=len(report.written))
+    if report.unopenable:
+        text += "\n" + tr("{count} older containers left out: sealed for a revoked certificate "
+                          "of the centre, its current key cannot open them",
+                          count=report.unopenable)
+    _emit(args, vars(report), text)
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ from common.pki.enrollment import EnrollmentRequest, EnrollmentResponse, token_d
 from common.pki.errors import PkiError
 from common.pki.verify import verify_with_chain
 from xmserver.centres import Conn, current_revocation_list, record_certificate
+from xmserver.ingest import reseal_outgoing
 from xmserver.pki_store import ScecPki
 
 tr = translator("scec")
@@ -51,6 +52,9 @@ def handle_enrollment(conn: Conn, pki: ScecPki, data: bytes, *, carrier: str = "
         with conn.transaction():
             if request.kind == "enroll":
                 certificate = _enroll(conn, pki, request, now, carrier)
+                # a reinstated centre holds only its new key: what the SCEC sealed for
+                # the revoked one comes again under the new certificate
+                reseal_outgoing(conn, pki, request.centre_code)
             else:
                 certificate = _renew(conn, pki, request, now)
         crl = current_revocation_list(conn, pki, now)

@@ -30,7 +30,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +49,13 @@ from common.acts.summary import (
 from common.transport.mqtt import centre_of_topic
 from common.wire import batches, compression
 from common.wire.acts_codec import decode_acts
-from common.wire.container import OpenedMessage, RecipientCertificate, open_container
+from common.wire.container import (
+    MAX_AGE,
+    OpenedMessage,
+    RecipientCertificate,
+    open_container,
+    seal_message,
+)
 from common.wire.errors import ContainerRefused
 from common.wire.mentions import decode_mentions, mention_id
 from common.wire.message import Header, Kind
@@ -341,9 +347,8 @@ def _store(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier
         receipt = Receipt(header.message_id, header.sequence, entries,
                           refusal.reason if refusal is not None else "")
         sent = send(conn, pki, centre, opened.signer, "RECEIPT", header.message_id,
-                     lambda seq, to: batches.seal_receipt(
-                         receipt, centre=centre, sequence=seq, sender=pki.sender_key(),
-                         recipient=to, dictionary=header.dictionary))
+                     lambda seq: batches.receipt_message(
+                         receipt, centre=centre, sequence=seq, dictionary=header.dictionary))
     return Ingested(outcome, centre, header.kind.name, header.sequence, reason, entries, (sent,))
 
 
@@ -564,19 +569,61 @@ def centre_recipient(conn: Conn, code: str) -> Signer | None:
 
 
 def send(conn: Conn, pki: ScecPki, centre: str, to: Signer, kind: str,
-         in_reply_to: uuid.UUID | None, seal: Any, *, crl_number: int | None = None) -> Outgoing:
-    """Seal a container for ``centre`` under its next SCEC sequence and queue it (caller's txn)."""
+         in_reply_to: uuid.UUID | None, message: Callable[[int], tuple[uuid.UUID, bytes]], *,
+         crl_number: int | None = None) -> Outgoing:
+    """Seal a container for ``centre`` under its next SCEC sequence and queue it (caller's txn).
+
+    ``message(sequence)`` makes the message to sign (``batches.*_message``).  It is
+    kept beside the sealed bytes with the key they are sealed for, so that a centre
+    reinstated under a new key gets the very same containers again
+    (``reseal_outgoing``).
+    """
     row = conn.execute("UPDATE centre SET next_outgoing = next_outgoing + 1 WHERE code = %s"
                        " RETURNING next_outgoing - 1", (centre,)).fetchone()
     assert row is not None  # the signer is a known centre
     sequence = int(row[0])
-    message_id, sealed = seal(sequence, RecipientCertificate.of(to.certificate))
+    message_id, signed = message(sequence)
+    recipient = RecipientCertificate.of(to.certificate)
+    sealed = seal_message(signed, pki.sender_key(), recipient)
     out = conn.execute(
-        "INSERT INTO outgoing (centre, sequence, kind, message_id, in_reply_to, crl_number, data)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-        (centre, sequence, kind, message_id, in_reply_to, crl_number, sealed)).fetchone()
+        "INSERT INTO outgoing (centre, sequence, kind, message_id, in_reply_to, crl_number, data,"
+        " message, recipient_key_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (centre, sequence, kind, message_id, in_reply_to, crl_number, sealed, signed,
+         recipient.key_identifier)).fetchone()
     assert out is not None
     return Outgoing(int(out[0]), centre, kind, sealed)
+
+
+def reseal_outgoing(conn: Conn, pki: ScecPki, centre: str, *,
+                    since: dt.timedelta = MAX_AGE) -> int:
+    """Seal again, for the centre's current certificate, what was sealed for an older one.
+
+    After a reinstatement the centre holds only its new key: receipts, answers and
+    mentions sealed for the revoked one would never open.  Each is sealed again
+    from its kept message (same sequence, message id and content), queued for
+    publishing again (``published_at`` cleared) and written by the next T2D
+    export.  Containers queued before the message was kept cannot be: they are
+    left as they are, and ``t2d export`` leaves them out.  Returns how many.
+    """
+    with conn.transaction():
+        to = centre_recipient(conn, centre)
+        if to is None:
+            return 0
+        recipient = RecipientCertificate.of(to.certificate)
+        rows = conn.execute(
+            "SELECT id, message FROM outgoing WHERE centre = %s AND message IS NOT NULL"
+            " AND recipient_key_id IS DISTINCT FROM %s AND created_at > now() - %s"
+            " ORDER BY id FOR UPDATE", (centre, recipient.key_identifier, since)).fetchall()
+        for id_, signed in rows:
+            conn.execute(
+                "UPDATE outgoing SET data = %s, recipient_key_id = %s, resealed_at = now(),"
+                " published_at = NULL, attempted_at = NULL WHERE id = %s",
+                (seal_message(bytes(signed), pki.sender_key(), recipient),
+                 recipient.key_identifier, id_))
+    if rows:
+        log.info("%d containers for centre %s sealed again for its new certificate",
+                 len(rows), centre)
+    return len(rows)
 
 
 def _replies(conn: Conn, message_ids: Sequence[uuid.UUID], kind: str) -> tuple[Outgoing, ...]:
@@ -614,8 +661,7 @@ def _answer_sync(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, c
         status = Status(header.message_id, int(highest[0]), entries, tuple(held))
         _record_audit_marks(conn, header)
         sent = send(conn, pki, centre, opened.signer, "STATUS", header.message_id,
-                     lambda seq, to: batches.seal_status(status, centre=centre, sequence=seq,
-                                                         sender=pki.sender_key(), recipient=to))
+                     lambda seq: batches.status_message(status, centre=centre, sequence=seq))
     return Ingested("answered", centre, header.kind.name, 0, entries=entries,
                     outgoing=(sent, *receipts))
 
@@ -707,9 +753,8 @@ def route_mentions(conn: Conn, pki: ScecPki, *, limit: int = 500) -> list[Outgoi
                 continue
             bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
             out = send(conn, pki, target, signer, "MENTION_IN", None,
-                        lambda seq, to, bodies=bodies, target=target: batches.seal_mentions(
-                            bodies, centre=target, sequence=seq, sender=pki.sender_key(),
-                            recipient=to, kind=Kind.MENTION_IN))
+                        lambda seq, bodies=bodies, target=target: batches.mentions_message(
+                            bodies, centre=target, sequence=seq, kind=Kind.MENTION_IN))
             conn.execute("UPDATE routed_mention SET routed_in = (SELECT message_id FROM outgoing"
                          " WHERE id = %s) WHERE mention_id = ANY(%s)",
                          (out.id, [str(m) for m, _ in rows]))
@@ -734,9 +779,8 @@ def route_notices(conn: Conn, pki: ScecPki, *, limit: int = 1000) -> list[Outgoi
                 continue
             bodies: list[Mapping[str, Any]] = [dict(b) for _, b in rows]
             out = send(conn, pki, target, signer, "NOTICE", None,
-                        lambda seq, to, bodies=bodies, target=target: batches.seal_notices(
-                            bodies, centre=target, sequence=seq, sender=pki.sender_key(),
-                            recipient=to))
+                        lambda seq, bodies=bodies, target=target: batches.notices_message(
+                            bodies, centre=target, sequence=seq))
             conn.execute("UPDATE notice SET sent_in = (SELECT message_id FROM outgoing"
                          " WHERE id = %s) WHERE id = ANY(%s)",
                          (out.id, [int(i) for i, _ in rows]))

@@ -83,9 +83,8 @@ def answer(conn: Conn, pki: ScecPki, opened: OpenedMessage, data: bytes, carrier
              [str(a.niu) for a in acts], refusal or None))
         reply = QueryAnswer(header.message_id, found, tuple(acts), refusal, names)
         out = send(conn, pki, centre, opened.signer, "QUERY_ANSWER", header.message_id,
-                   lambda seq, to: batches.seal_query_answer(
-                       reply, centre=centre, sequence=seq, sender=pki.sender_key(),
-                       recipient=to, dictionary=header.dictionary))
+                   lambda seq: batches.query_answer_message(
+                       reply, centre=centre, sequence=seq, dictionary=header.dictionary))
         if carrier == "mqtt":
             # answered on the request's response topic, not on the centre's down topic;
             # the relay leaves it alone (a T2D export still carries it)

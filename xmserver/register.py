@@ -2,7 +2,7 @@
 
 Read-only queries for ``xmserver act show|history``, ``quarantine list|show``,
 ``conflicts list|show``; ``purge_quarantine`` is the one deletion, and it
-only forgets refused bytes (never an act).
+only forgets refused bytes (never an act, never a revoked signer's container).
 """
 
 from __future__ import annotations
@@ -150,12 +150,20 @@ def purge_quarantine(conn: Conn, *, item: int | None = None,
     if older_than_days is not None and older_than_days < 0:
         raise UserError(tr("--older-than must be a number of days ≥ 0"), field="older_than",
                         rule="out_of_range")
+    # a revoked signer's container (``sender`` known) is evidence: never purged, and
+    # the database refuses it anyway (migration 0126)
     with conn.transaction():
         if item is not None:
+            row = conn.execute("SELECT sender FROM quarantine WHERE id = %s",
+                               (item,)).fetchone()
+            if row is not None and row[0] is not None:
+                raise UserError(tr("Quarantined container {id} is kept as evidence: it is "
+                                   "signed by a revoked certificate of centre {code}",
+                                   id=item, code=row[0]), field="id", rule="evidence_kept")
             return conn.execute("DELETE FROM quarantine WHERE id = %s", (item,)).rowcount
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days or 0)
-        return conn.execute("DELETE FROM quarantine WHERE last_seen_at < %s",
-                            (cutoff,)).rowcount
+        return conn.execute("DELETE FROM quarantine WHERE last_seen_at < %s"
+                            " AND sender IS NULL", (cutoff,)).rowcount
 
 
 def conflicts(conn: Conn, *, open_only: bool = True, limit: int = 100) -> list[dict[str, Any]]:

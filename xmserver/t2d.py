@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives import serialization
 
 from common.errors import UserError
 from common.i18n import translator
+from common.pki.identifiers import certificate_key_identifier
 from common.transport import t2d
 from common.wire import batches
+from common.wire.cms import recipient_key_identifiers
 from common.wire.container import MAX_AGE
 from xmserver import ingest
 from xmserver.centres import current_revocation_list
@@ -82,6 +84,7 @@ class CentreExport:
     folder: str
     written: list[str]
     total: int
+    unopenable: int = 0  # sealed for a revoked certificate before the SCEC kept its messages
 
 
 def export_folder(conn: Conn, pki: ScecPki, root: Path, centre: str, *,
@@ -92,13 +95,19 @@ def export_folder(conn: Conn, pki: ScecPki, root: Path, centre: str, *,
                         rule="unknown_centre")
     _queue_revocation_list(conn, pki, centre)
     ingest.route(conn, pki)
+    ingest.reseal_outgoing(conn, pki, centre)
+    signer = ingest.centre_recipient(conn, centre)
+    current = None if signer is None else certificate_key_identifier(signer.certificate)
     rows = conn.execute(
         "SELECT sequence, message_id, data FROM outgoing WHERE centre = %s AND created_at > %s"
         " ORDER BY sequence", (centre, now - MAX_AGE)).fetchall()
-    files = [(t2d.file_name(int(seq), mid), bytes(data)) for seq, mid, data in rows]
+    # once enrolled again, only what the centre's current key opens: a reinstated centre
+    # has no other key, and a container it cannot open would only make its import fail
+    files = [(t2d.file_name(int(seq), mid), bytes(data)) for seq, mid, data in rows
+             if current is None or current in recipient_key_identifiers(bytes(data))]
     written = t2d.write_folder(root, t2d.TO_CENTRE, centre, files, now=now)
     return CentreExport(centre, str(t2d.folder_of(root, t2d.TO_CENTRE, centre)), written,
-                        len(files))
+                        len(files), len(rows) - len(files))
 
 
 def _queue_revocation_list(conn: Conn, pki: ScecPki, centre: str) -> None:
@@ -114,6 +123,5 @@ def _queue_revocation_list(conn: Conn, pki: ScecPki, centre: str) -> None:
                         " AND crl_number = %s", (centre, number)).fetchone():
             return
         ingest.send(conn, pki, centre, signer, "REVOCATION_LIST", None,
-                    lambda seq, to: batches.seal_revocation_list(
-                        der, centre=centre, sequence=seq, sender=pki.sender_key(), recipient=to),
+                    lambda seq: batches.revocation_list_message(der, centre=centre, sequence=seq),
                     crl_number=number)

@@ -120,10 +120,23 @@ def seal_receipt(receipt: Receipt, *, centre: str, sequence: int, sender: Sender
     the centre surely knows the dictionary it sealed its own container with (a newer
     one would be refused by an older centre as ``unknown_dictionary``).
     """
+    return _sealed(receipt_message(receipt, centre=centre, sequence=sequence,
+                                   dictionary=dictionary), sender, recipient)
+
+
+def receipt_message(receipt: Receipt, *, centre: str, sequence: int,
+                    dictionary: int = compression.STORED) -> tuple[uuid.UUID, bytes]:
+    """The message of a receipt, before sealing (see ``container.make_message``)."""
     if dictionary != compression.STORED and not compression.available(dictionary):
         dictionary = compression.STORED
-    return seal(Kind.RECEIPT, centre, sequence, encode_receipt(receipt), sender, recipient,
-                dictionary=dictionary)
+    return make_message(Kind.RECEIPT, centre, sequence, encode_receipt(receipt),
+                        dictionary=dictionary)
+
+
+def _sealed(message: tuple[uuid.UUID, bytes], sender: SenderKey,
+            recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
+    message_id, signed = message
+    return message_id, seal_message(signed, sender, recipient)
 
 
 def open_receipt(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
@@ -136,8 +149,14 @@ def open_receipt(data: bytes, recipient: RecipientKey, directory: SignerDirector
 def seal_revocation_list(crl_der: bytes, *, centre: str, sequence: int, sender: SenderKey,
                          recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
     """The SCEC sends a centre the current CRL (already compact DER: stored, not compressed)."""
-    return seal(Kind.REVOCATION_LIST, centre, sequence, crl_der, sender, recipient,
-                dictionary=compression.STORED)
+    return _sealed(revocation_list_message(crl_der, centre=centre, sequence=sequence),
+                   sender, recipient)
+
+
+def revocation_list_message(crl_der: bytes, *, centre: str,
+                            sequence: int) -> tuple[uuid.UUID, bytes]:
+    return make_message(Kind.REVOCATION_LIST, centre, sequence, crl_der,
+                        dictionary=compression.STORED)
 
 
 def open_revocation_list(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
@@ -186,7 +205,12 @@ def open_mentions(data: bytes, recipient: RecipientKey, directory: SignerDirecto
 def seal_notices(notices: Sequence[Mapping[str, Any]], *, centre: str, sequence: int,
                  sender: SenderKey, recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
     """What the SCEC tells a centre about its acts (``NOTICE``, SCEC → centre)."""
-    return seal(Kind.NOTICE, centre, sequence, encode_notices(notices), sender, recipient)
+    return _sealed(notices_message(notices, centre=centre, sequence=sequence), sender, recipient)
+
+
+def notices_message(notices: Sequence[Mapping[str, Any]], *, centre: str,
+                    sequence: int) -> tuple[uuid.UUID, bytes]:
+    return make_message(Kind.NOTICE, centre, sequence, encode_notices(notices))
 
 
 def open_notices(data: bytes, recipient: RecipientKey, directory: SignerDirectory,
@@ -213,7 +237,11 @@ def open_sync_request(data: bytes, recipient: RecipientKey, directory: SignerDir
 
 def seal_status(status: Status, *, centre: str, sequence: int, sender: SenderKey,
                 recipient: RecipientCertificate) -> tuple[uuid.UUID, bytes]:
-    return seal(Kind.STATUS, centre, sequence, encode_status(status), sender, recipient)
+    return _sealed(status_message(status, centre=centre, sequence=sequence), sender, recipient)
+
+
+def status_message(status: Status, *, centre: str, sequence: int) -> tuple[uuid.UUID, bytes]:
+    return make_message(Kind.STATUS, centre, sequence, encode_status(status))
 
 
 def open_status(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,
@@ -246,11 +274,17 @@ def seal_query_answer(answer: QueryAnswer, *, centre: str, sequence: int, sender
                       dictionary: int = compression.CURRENT_DICTIONARY
                       ) -> tuple[uuid.UUID, bytes]:
     """``dictionary``: the one of the query it answers (the asking centre knows it)."""
+    return _sealed(query_answer_message(answer, centre=centre, sequence=sequence,
+                                        dictionary=dictionary), sender, recipient)
+
+
+def query_answer_message(answer: QueryAnswer, *, centre: str, sequence: int,
+                         dictionary: int = compression.CURRENT_DICTIONARY
+                         ) -> tuple[uuid.UUID, bytes]:
     if not compression.available(dictionary) or dictionary == compression.STORED:
         dictionary = compression.CURRENT_DICTIONARY
     body = encode_answer(answer, compression.vocabulary(dictionary))
-    return seal(Kind.QUERY_ANSWER, centre, sequence, body, sender, recipient,
-                dictionary=dictionary)
+    return make_message(Kind.QUERY_ANSWER, centre, sequence, body, dictionary=dictionary)
 
 
 def open_query_answer(data: bytes, recipient: RecipientKey, directory: SignerDirectory, *,

@@ -207,6 +207,24 @@ def _matches(rid: cms.KeyAgreementRecipientIdentifier, recipient: RecipientKey) 
                 and chosen["serial_number"].native == recipient.serial)
 
 
+def recipient_key_identifiers(data: bytes) -> tuple[bytes, ...]:
+    """The subject key identifiers an EnvelopedData is addressed to (nothing is decrypted).
+
+    A sender uses it to tell, among containers it sealed earlier, which ones a
+    recipient's current key can open.  Damaged data names no recipient.
+    """
+    try:
+        info = _load_content_info(data, "enveloped_data")
+        return tuple(
+            rek["rid"].chosen["subject_key_identifier"].native
+            for recipient_info in info["content"]["recipient_infos"]
+            if recipient_info.name == "kari"
+            for rek in recipient_info.chosen["recipient_encrypted_keys"]
+            if rek["rid"].name == "r_key_id")
+    except (ContainerRefused, *ASN1_ERRORS):
+        return ()
+
+
 def open_envelope(data: bytes, recipient: RecipientKey) -> bytes:
     """Decrypt an EnvelopedData addressed to ``recipient``; return the plaintext content."""
     info = _load_content_info(data, "enveloped_data")

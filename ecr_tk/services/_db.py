@@ -62,6 +62,8 @@ RULE_MESSAGES: Mapping[str, str] = {
                                "country for it first (Search, in the whole country)"),
     "act_held_here": N_("The act {niu} is held by this centre: issue its copy from the "
                         "register, not from the SCEC's answer"),
+    "national_copy_unknown": N_("No copy of an act held by another centre has the receipt "
+                                "{receipt}"),
     "national_answer_too_old": N_("The SCEC's answer about {niu} is more than {hours} hours "
                                   "old: search the whole country again, so that the copy "
                                   "carries the latest mentions"),

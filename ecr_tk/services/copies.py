@@ -60,6 +60,14 @@ class CopiesService:
                              (self._token, _niu(niu), query_id))
         return national_act_from_json(doc)
 
+    def national_act_of(self, issued: CopyIssued) -> NationalAct:
+        """The act of the issued copy ``issued`` of another centre's act, as the answer it
+        was issued from holds it: printing it again later is not a new issue, so the
+        answer's age does not matter (the read is logged)."""
+        doc = self._db.value("SELECT ecr.copy_national_act(%s, %s, %s)",
+                             (self._token, issued.receipt_year, issued.receipt_serial))
+        return national_act_from_json(doc)
+
     def issue_national(self, niu: str, kind: str, requester: str,
                        query_id: uuid.UUID | None = None) -> CopyIssued:
         """Issue a copy or extract of the act ``niu`` held by another centre, from the
@@ -95,7 +103,8 @@ def copy_from_row(row: Mapping[str, Any]) -> CopyIssued:
         requester=row["requester"], issued_by=int(row["issued_by"]), issued_at=row["issued_at"],
         holding_centre=row.get("holding_centre"),
         holding_centre_name=row.get("holding_centre_name"),
-        national_query=row.get("national_query"))
+        national_query=row.get("national_query"), receipt_year=int(row["receipt_year"]),
+        receipt_serial=int(row["receipt_serial"]))
 
 
 def _check_request(kind: str, requester: str) -> None:

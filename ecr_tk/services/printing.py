@@ -41,7 +41,7 @@ def print_issued(session: Session, issued: CopyIssued, *, keys_dir: Path | None,
     signer, warning = load_signer(keys_dir)
     kind = "receipt" if receipt else normal_kind(issued.kind)
     if issued.held_elsewhere:
-        act = session.copies.national_act(issued.niu, issued.national_query)
+        act = session.copies.national_act_of(issued)
     else:
         act = session.acts.show(issued.niu)
     template = store.find(act.event_type, kind)

@@ -227,6 +227,9 @@ class CopyIssued(_AsDict):
     holding_centre: str | None = None
     holding_centre_name: str | None = None
     national_query: uuid.UUID | None = None
+    #: The receipt's year and serial, as ``receipt_number`` prints them.
+    receipt_year: int | None = None
+    receipt_serial: int | None = None
 
     @property
     def is_duplicate(self) -> bool:

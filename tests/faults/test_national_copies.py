@@ -94,6 +94,18 @@ def test_a_copy_of_an_act_held_by_another_centre_is_issued_from_the_answer_and_v
     assert [r.niu for r in takings.receipts] == [nius[0], nius[0]]
     assert takings.total == first.fee + second.fee
 
+    # the next day, the copy already issued prints again from its own answer, as issued
+    # (a new copy would need a fresh answer)
+    with psycopg.connect(dakar.dsn, autocommit=True) as conn:
+        conn.execute("UPDATE ecr.national_query SET answered_at = now() - interval '2 days'")
+    again = flat(pdftotext(print_issued(secretary, first, keys_dir=keys).pdf))
+    assert child["given_names"] in again and ZIGUINCHOR in again
+    with pytest.raises(InvalidValue) as refused:
+        secretary.copies.issue_national(nius[0], "full", "Aminata Badji")
+    assert refused.value.rule == "national_answer_too_old"
+    with pytest.raises(PermissionRefused):
+        dakar.staff.agent.copies.national_act_of(first)
+
     # audited: who issued which act of which centre, from which answer
     with psycopg.connect(dakar.dsn) as conn:
         [(user, detail)] = conn.execute(

@@ -20,10 +20,13 @@ from cryptography import x509
 
 from common.pki import centre as centre_pki
 from common.pki.enrollment import EnrollmentRequest
+from common.transport import t2d
 from common.wire import batches
-from common.wire.container import seal_message
+from common.wire.container import open_container, seal_message
+from common.wire.errors import ContainerRefused
+from common.wire.trust import StaticDirectory
 from tests.xmserver.senders import CODE, OTHER, Sender, enroll, records
-from xmserver.centres import revoke_centre
+from xmserver.centres import reinstate_centre, revoke_centre
 from xmserver.enrollment import handle_enrollment
 from xmserver.ingest import ingest
 
@@ -166,3 +169,94 @@ def test_a_reinstated_centre_enrolls_with_a_new_key_and_its_numbers_supersede_th
     assert [c["revoked_at"] is not None for c in shown["certificates"]] == [True, False]
     exit_code, out, _ = xm("--lang", "en", "centre", "show", CODE)
     assert "Inspecteur Ndiaye" in out and "2 quarantined containers superseded" in out
+
+
+def _opens(sender: Sender, data: bytes) -> bool:
+    directory = StaticDirectory.of([("SCEC", sender.identity.scec_signing)])
+    try:
+        open_container(data, sender.own_key(), directory, own_centre=sender.code)
+    except ContainerRefused:
+        return False
+    return True
+
+
+def test_what_the_scec_sealed_for_the_revoked_key_comes_again_under_the_new_one(
+        scec, xm, conn, tmp_path) -> None:
+    """A receipt the centre never got (revoked meanwhile) reaches it under its new key.
+
+    Container 1 is stored and receipted, then the centre is revoked before the
+    receipt arrives; reinstated, it enrolls with a new key and holds no other.
+    What the SCEC queued for it is sealed again from the kept message (same
+    sequence and message id) and published again, the re-sent container 1 is
+    answered with it, and a T2D export carries only what the new key opens.
+    """
+    centre = enroll(scec, tmp_path)
+    keys = tmp_path / f"keys-{CODE}"
+    acts = records(4)
+    mid1, message1 = batches.act_batch_message(acts[0:2], centre=CODE, sequence=1)
+    stored = ingest(conn, scec.pki, seal_message(message1, centre.key(), centre.to_scec()),
+                    topic=TOPIC)
+    assert stored.outcome == "stored" and _opens(centre, stored.outgoing[0].data)
+    assert ingest(conn, scec.pki, centre.acts(acts[2:4], 2)[1], topic=TOPIC).outcome == "stored"
+    # the receipt of container 2 was queued before the SCEC kept its messages
+    conn.execute("UPDATE outgoing SET message = NULL, recipient_key_id = NULL"
+                 " WHERE centre = %s AND in_reply_to <> %s", (CODE, mid1))
+    before = {str(m): (int(s), bytes(d)) for m, s, d in conn.execute(
+        "SELECT message_id, sequence, data FROM outgoing WHERE centre = %s", (CODE,))}
+    conn.execute("UPDATE outgoing SET published_at = now() WHERE centre = %s", (CODE,))
+    revoke_centre(conn, scec.pki, CODE, "ordinateur volé")
+    token, _ = reinstate_centre(conn, CODE, "enquête close", "Inspecteur Ndiaye")
+    response = handle_enrollment(conn, scec.pki,
+                                 centre_pki.enrollment_request(keys, token).to_bytes())
+    assert response.status == "issued", response.message
+    centre_pki.install_response(keys, response)
+    new = Sender(centre_pki.load_centre_identity(keys))
+    assert not _opens(new, stored.outgoing[0].data)  # the new key cannot open the old bytes
+
+    rows = {str(m): (int(s), bytes(d), r, p) for m, s, d, r, p in conn.execute(
+        "SELECT message_id, sequence, data, resealed_at, published_at FROM outgoing"
+        " WHERE centre = %s", (CODE,))}
+    assert set(rows) == set(before)  # nothing new queued, nothing renumbered
+    [receipt1] = [m for m, (_, d, _, _) in rows.items() if _opens(new, d)]
+    sequence, data, resealed_at, published_at = rows[receipt1]
+    assert sequence == before[receipt1][0] and data != before[receipt1][1]
+    assert new.receipt(data).acknowledged_message == mid1
+    assert resealed_at is not None and published_at is None  # for the relay to publish again
+
+    # container 1 sent again under the new key: a duplicate, answered with that receipt
+    again = ingest(conn, scec.pki, seal_message(message1, new.key(), new.to_scec()),
+                   topic=TOPIC)
+    assert again.outcome == "duplicate"
+    assert [new.receipt(o.data).acknowledged_message for o in again.outgoing] == [mid1]
+
+    usb = tmp_path / "usb"
+    exit_code, out, err = xm("--lang", "en", "t2d", "export", "--centre", CODE, str(usb))
+    assert exit_code == 0, err
+    assert "1 older containers left out" in out
+    files = t2d.read_folder(usb, t2d.TO_CENTRE, CODE).files
+    kinds = sorted(open_container(f.data, new.own_key(), StaticDirectory.of(
+        [("SCEC", new.identity.scec_signing)]), own_centre=CODE).header.kind.name for f in files)
+    assert kinds == ["RECEIPT", "REVOCATION_LIST"]  # receipt 2 left out: sealed for the old key
+
+
+def test_a_revoked_signers_container_is_evidence_that_no_purge_deletes(
+        scec, xm, conn, tmp_path) -> None:
+    centre = enroll(scec, tmp_path)
+    revoke_centre(conn, scec.pki, CODE, "clé copiée")
+    assert ingest(conn, scec.pki, centre.acts(records(2), 1)[1], topic=TOPIC).outcome \
+        == "quarantined"
+    assert ingest(conn, scec.pki, b"not a container", topic=TOPIC).outcome == "quarantined"
+    [evidence] = _quarantine(conn).values()
+    conn.execute("UPDATE quarantine SET last_seen_at = now() - interval '1 year'")
+
+    exit_code, out, err = xm("--json", "quarantine", "purge", "--older-than", "30")
+    assert exit_code == 0, err
+    assert json.loads(out) == {"purged": 1}  # the damaged bytes, not the evidence
+    [(kept,)] = conn.execute("SELECT id FROM quarantine").fetchall()
+    exit_code, out, err = xm("--lang", "en", "quarantine", "purge", "--id", str(kept))
+    assert exit_code != 0 and "kept as evidence" in err and CODE in err
+    assert "Traceback" not in err
+    with pytest.raises(psycopg.errors.RaiseException, match="never deleted"):
+        conn.execute("DELETE FROM quarantine")
+    assert conn.execute("SELECT sender, sequence FROM quarantine").fetchall() == [
+        (evidence["sender"], 1)]
