@@ -322,11 +322,21 @@ def cmd_broker_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _operator(args: argparse.Namespace) -> str:
+    """Who reads the national register: --operator, $XMSERVER_OPERATOR, or the login."""
+    import getpass
+    import os
+
+    return args.operator or os.environ.get("XMSERVER_OPERATOR") or getpass.getuser()
+
+
 def cmd_act_show(args: argparse.Namespace) -> int:
     from xmserver import register
 
     with scec_connection(dsn_from(args.db)) as conn:
         found = register.act(conn, args.niu)
+        register.log_read(conn, _operator(args), "act.show", {"niu": found["niu"]},
+                          [found["niu"]])
     record = found["record"]
     text = tr("{niu}: {event} of centre {centre}, register number {number}, stored {stored}",
               niu=found["niu"], event=found["event_type"], centre=found["centre"],
@@ -340,6 +350,8 @@ def cmd_act_history(args: argparse.Namespace) -> int:
 
     with scec_connection(dsn_from(args.db)) as conn:
         found = register.history(conn, args.niu)
+        register.log_read(conn, _operator(args), "act.history", {"niu": found["niu"]},
+                          [found["niu"]])
     lines = [tr("{niu}: {event} of centre {centre}", niu=found["niu"],
                 event=found["event_type"], centre=found["centre"])]
     for e in found["events"]:
@@ -354,6 +366,7 @@ def cmd_act_search(args: argparse.Namespace) -> int:
     from common.errors import UserError
     from common.wire.errors import ContainerRefused
     from common.wire.query import Query, criteria_of
+    from xmserver import register
     from xmserver.queries import search
 
     try:
@@ -366,6 +379,8 @@ def cmd_act_search(args: argparse.Namespace) -> int:
                            detail=refusal.detail), field="criteria", rule="bad_search") from None
     with scec_connection(dsn_from(args.db)) as conn:
         found, acts = search(conn, Query(0, "xmserver", "officer", criteria))
+        register.log_read(conn, _operator(args), "act.search", dict(criteria),
+                          [str(a.niu) for a in acts])
     rows = [{"niu": a.niu, "centre": a.centre_code, "event_type": a.event_type,
              "register_number": a.register_number, "record": a.to_dict()} for a in acts]
     from common.acts.summary import summarize
@@ -400,6 +415,8 @@ def cmd_duplicates_show(args: argparse.Namespace) -> int:
 
     with scec_connection(dsn_from(args.db)) as conn:
         item = register.duplicate(conn, args.id)
+        register.log_read(conn, _operator(args), "duplicates.show", {"id": args.id},
+                          [item["niu"], item["other_niu"]])
     _emit(args, item, json_text(item))
     return EXIT_OK
 
@@ -477,6 +494,8 @@ def cmd_conflicts_show(args: argparse.Namespace) -> int:
 
     with scec_connection(dsn_from(args.db)) as conn:
         item = register.conflict(conn, args.id)
+        register.log_read(conn, _operator(args), "conflicts.show", {"id": args.id},
+                          [item["niu"]])
     _emit(args, item, json_text(item))
     return EXIT_OK
 
@@ -540,6 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=tr("folder of the SCEC's keys (default: $XMSERVER_PKI_DIR)"))
     p.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
     p.add_argument("--lang", choices=("fr", "en"), default=None, help=tr("language of messages"))
+    p.add_argument("--operator", default=None, metavar="NAME",
+                   help=tr("who reads the national register, kept with each read (default: "
+                           "$XMSERVER_OPERATOR, else the system login)"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     init = sub.add_parser("init", help=tr("create the country's PKI and the central database"))

@@ -8,6 +8,8 @@ only forgets refused bytes (never an act, never a revoked signer's container).
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from common.acts.niu import niu_problem
@@ -25,6 +27,15 @@ def _niu(text: str) -> str:
         raise UserError(tr("{value} is not a NIU: {problem}", value=text[:40], problem=problem),
                         field="niu", rule="niu_format")
     return value
+
+
+def log_read(conn: Conn, operator: str, action: str, criteria: dict[str, Any],
+             nius: Sequence[str]) -> None:
+    """Keep an administrator's read of the national register (SCEC migration 0127)."""
+    conn.execute("INSERT INTO admin_read (operator, action, criteria, nius)"
+                 " VALUES (%s, %s, %s, %s)",
+                 (operator.strip()[:200] or "?", action,
+                  json.dumps(criteria, ensure_ascii=False, default=str), list(nius)))
 
 
 def act(conn: Conn, niu_text: str) -> dict[str, Any]:
@@ -50,7 +61,8 @@ def history(conn: Conn, niu_text: str) -> dict[str, Any]:
     Its storing (container, carrier, sequence), the mentions its record carries,
     other content received under its NIU (conflicts), mentions routed to it or
     from it, duplicate pairs it is in, the national queries whose answer held it
-    (which centre, who asked) and the notices sent about it.  Read-only.
+    (which centre, who asked), the SCEC's administrators' reads of it and the
+    notices sent about it.  Read-only (the caller logs the read itself).
     """
     found = act(conn, niu_text)
     niu = found["niu"]
@@ -81,8 +93,12 @@ def history(conn: Conn, niu_text: str) -> dict[str, Any]:
             resolved_at=decided, resolution=decision)
     for centre, who, role, asked, carrier in conn.execute(
             "SELECT centre, asked_by_name, role, asked_at, carrier FROM national_query"
-            " WHERE %s = ANY(returned) ORDER BY asked_at", (niu,)).fetchall():
+            " WHERE returned @> ARRAY[%s] ORDER BY asked_at", (niu,)).fetchall():
         add(asked, "read_by_query", centre=centre, asked_by=who, role=role, carrier=carrier)
+    for operator, action, at in conn.execute(
+            "SELECT operator, action, read_at FROM admin_read WHERE nius @> ARRAY[%s]"
+            " ORDER BY id", (niu,)).fetchall():
+        add(at, "read_at_scec", operator=operator, action=action)
     for centre, kind, created, sent in conn.execute(
             "SELECT centre, body->>'kind', created_at, sent_in FROM notice"
             " WHERE body->>'niu' = %s OR body->>'other_niu' = %s ORDER BY id",

@@ -58,7 +58,7 @@ def test_a_child_registered_in_two_centres_is_seen_by_both_also_through_removabl
 
     # the online centre is told by the workers' relay
     wait_for(lambda: (dakar.sync(wait=2) and False) or bool(_notices(dakar)),
-             "the duplicate notice at Dakar", 60)
+             "the duplicate notice at Dakar", 120)
     [seen] = _notices(dakar)
     assert (seen["kind"], seen["niu"], seen["other_niu"], seen["other_centre"],
             seen["own_niu"], seen["detail"]) == (
@@ -95,7 +95,7 @@ def test_a_child_registered_in_two_centres_is_seen_by_both_also_through_removabl
     assert xm_main(country.scec.args("duplicates", "resolve", str(pair), "same_event",
                                      "--note", "même enfant déclaré deux fois")) == 0
     wait_for(lambda: (dakar.sync(wait=2) and False) or len(_notices(dakar)) == 2,
-             "the decision at Dakar", 60)
+             "the decision at Dakar", 120)
     assert {n["kind"]: n["detail"] for n in _notices(dakar)} == {
         "possible_duplicate": "birth", "duplicate_resolved": "same_event"}
     _t2d_round(country, village, usb)
