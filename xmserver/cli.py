@@ -398,6 +398,22 @@ def cmd_act_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_copy_issue(args: argparse.Namespace) -> int:
+    from xmserver.copies import issue_copy
+
+    pki_dir = _pki_dir(args)
+    pki = pki_store.load_pki(pki_dir)
+    with scec_connection(dsn_from(args.db)) as conn:
+        made = issue_copy(conn, pki, pki_dir, args.niu, args.kind, args.requester or "",
+                          _operator(args), Path(args.out))
+    _emit(args, vars(made),
+          tr("Copy no. {number} ({kind}) of {niu}, held by centre {centre}, receipt {receipt}: "
+             "{path}", number=made.copy_number, kind=made.kind, niu=made.niu,
+             centre=f"{made.holding_centre} — {made.holding_centre_name}",
+             receipt=made.receipt_number, path=made.path))
+    return EXIT_OK
+
+
 def cmd_duplicates_list(args: argparse.Namespace) -> int:
     from xmserver import register
 
@@ -570,6 +586,17 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--root-dir", default=None,
                       help=tr("where to write the root CA key (default: PKI_DIR/root)"))
     init.set_defaults(handler=cmd_init)
+
+    copy = sub.add_parser("copy", help=tr("copies and extracts issued at the SCEC")
+                          ).add_subparsers(dest="copy_command", metavar="ACTION", required=True)
+    cissue = copy.add_parser("issue", help=tr("issue a signed copy or extract of an act of the "
+                                              "national register (PDF)"))
+    cissue.add_argument("niu")
+    cissue.add_argument("--kind", default="full",
+                        choices=("full", "extract_with_filiation", "extract_without_filiation"))
+    cissue.add_argument("--requester", required=True, help=tr("who the copy is issued to"))
+    cissue.add_argument("--out", required=True, metavar="FILE.pdf")
+    cissue.set_defaults(handler=cmd_copy_issue)
 
     centre = sub.add_parser("centre", help=tr("manage centres")).add_subparsers(
         dest="centre_command", metavar="ACTION", required=True)

@@ -17,19 +17,31 @@ folder is created 0700.  See ``docs/pki.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from common.i18n import translator
-from common.pki.authority import CountryAuthority, create_country_authority
+from common.pki.authority import (
+    SCEC_COPIES_CODE,
+    CountryAuthority,
+    create_country_authority,
+    issue_centre_certificate,
+)
 from common.pki.errors import PkiError
 from common.pki.identifiers import certificate_key_identifier
-from common.pki.keys import read_private_key, write_file_atomically, write_private_key
+from common.pki.keys import (
+    generate_key,
+    read_private_key,
+    write_file_atomically,
+    write_private_key,
+)
 from common.wire.cms import RecipientKey
 from common.wire.container import RecipientCertificate, SenderKey
 
@@ -143,6 +155,50 @@ def load_pki(pki_dir: Path, passphrase: bytes | None = None) -> ScecPki:
         signing_certificate=cert("scec-signing"), signing_key=key("scec-signing"),
         encryption_certificate=cert("scec-encryption"), encryption_key=key("scec-encryption"),
     )
+
+
+_COPIES = "scec-copies"
+#: A copy-signing certificate this close to its end is replaced before signing.
+_COPIES_RENEW_BEFORE = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class CopySigner:
+    """What signs the copies the SCEC issues (``printdesigner.qr.Signer``)."""
+
+    key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
+    ca_certificates: tuple[x509.Certificate, ...]
+
+
+def copy_signer(pki_dir: Path, pki: ScecPki, passphrase: bytes | None = None,
+                now: dt.datetime | None = None) -> CopySigner:
+    """The SCEC's key for printed copies, made (or renewed) on first use.
+
+    Its certificate is issued by the country's issuing CA in the centres' very
+    profile, for the reserved code ``SCEC_COPIES_CODE``: a copy issued at the SCEC
+    carries the same verification code as a centre's and ``ecr verify`` checks it
+    with the same CA certificates.  Copies signed by an earlier such certificate
+    still verify (each code carries its certificate).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    passphrase = passphrase or passphrase_from_env()
+    cert_path, key_path = pki_dir / f"{_COPIES}.cert.pem", pki_dir / f"{_COPIES}.key.pem"
+    cas = (pki.issuing_certificate, pki.root_certificate)
+    if cert_path.exists() and key_path.exists():
+        certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        if certificate.not_valid_after_utc - _COPIES_RENEW_BEFORE > now:
+            return CopySigner(read_private_key(key_path, passphrase), certificate, cas)
+    key = generate_key()
+    request = (x509.CertificateSigningRequestBuilder()
+               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                           SCEC_COPIES_CODE)]))
+               .sign(key, hashes.SHA256()))
+    certificate = issue_centre_certificate(pki.issuing_key, pki.issuing_certificate, request,
+                                           SCEC_COPIES_CODE, now)
+    write_private_key(key_path, key, passphrase)
+    write_file_atomically(cert_path, certificate.public_bytes(_PEM))
+    return CopySigner(key, certificate, cas)
 
 
 def export_public(pki: ScecPki, out_dir: Path) -> list[Path]:

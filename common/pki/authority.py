@@ -55,6 +55,11 @@ CENTRE_CODE = re.compile(r"^[0-9]{6}$")
 _BACKDATE = dt.timedelta(minutes=5)  # tolerate small clock differences between machines
 
 
+#: The code the SCEC's own copy-signing certificate names: no centre may take it, so a
+#: copy issued at the SCEC verifies with the centres' very code (printed "000000").
+SCEC_COPIES_CODE = "000000"
+
+
 def check_centre_code(code: str) -> str:
     """Return ``code`` if it is a valid centre code, else refuse naming the rule."""
     if not isinstance(code, str) or not CENTRE_CODE.match(code):
@@ -64,6 +69,10 @@ def check_centre_code(code: str) -> str:
                code=code),
             field="centre_code",
         )
+    if code == SCEC_COPIES_CODE:
+        raise PkiError("centre_code_reserved",
+                       tr("Centre code {code} is reserved for the copies the SCEC issues",
+                          code=code), field="centre_code")
     return code
 
 

@@ -127,13 +127,25 @@ def _niu(text: str) -> str:
 def national_act_from_json(doc: Mapping[str, Any]) -> NationalAct:
     """The SCEC's answer as the database stored it, checked as any act record is
     (``parse_act_record``: the answer came from another centre through the SCEC)."""
+    answered = doc["answered_at"]
+    return national_act_from_record(
+        doc["act"], query_id=uuid.UUID(str(doc["query"])),
+        answered_at=answered if isinstance(answered, dt.datetime)
+        else dt.datetime.fromisoformat(str(answered)),
+        centre_name=str(doc.get("centre_name") or ""))
+
+
+def national_act_from_record(act: Mapping[str, Any], *, query_id: uuid.UUID,
+                             answered_at: dt.datetime, centre_name: str) -> NationalAct:
+    """An ``ecr-act/1`` record of another centre, checked, shaped for showing and printing
+    (also what the SCEC prints its own copies from, ``xmserver copy issue``)."""
     from common.acts.actjson import parse_act_record
     from common.acts.summary import summarize
 
     from . import _dictionary
     from .acts import _date
 
-    record = parse_act_record(json.dumps(doc["act"]))
+    record = parse_act_record(json.dumps(act))
     mentions = []
     for i, m in enumerate(record.mentions):
         try:
@@ -147,17 +159,14 @@ def national_act_from_json(doc: Mapping[str, Any]) -> NationalAct:
         except (TypeError, ValueError):
             raise InvalidValue(tr("The SCEC's answer holds a malformed mention"),
                                field="mentions", rule="bad_data") from None
-    answered = doc["answered_at"]
     return NationalAct(
-        query_id=uuid.UUID(str(doc["query"])),
-        answered_at=answered if isinstance(answered, dt.datetime)
-        else dt.datetime.fromisoformat(str(answered)),
+        query_id=query_id, answered_at=answered_at,
         event_type=record.event_type, niu=record.niu or "",
         register_number=record.register_number or "", registered_on=record.registered_on,
         timeliness=record.timeliness,
         occurred_on=summarize(record.event_type, record.data).occurred_on,
         data=record.data, mentions=tuple(mentions), centre_code=record.centre_code or "",
-        centre_name=str(doc.get("centre_name") or ""))
+        centre_name=centre_name)
 
 
 def receipt_number(serial: int, year: int) -> str:
