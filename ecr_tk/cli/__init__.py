@@ -164,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_language(early.lang)
         from ecr_tk.ui.app import run_gui
 
-        return run_gui(home=early.home)
+        # refused like a command (no screen: one translated line, exit code 1)
+        return run_handler("ecr", lambda a: run_gui(home=a.home), early, _bug_message())
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
@@ -172,8 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # only global options and a stray word: argparse said why
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
-    return run_handler("ecr", args.handler, args, tr(
-        "ecr: internal error (a bug): please report it with the text above"))
+    return run_handler("ecr", args.handler, args, _bug_message())
+
+
+def _bug_message() -> str:
+    return tr("ecr: internal error (a bug): please report it with the text above")
 
 
 if __name__ == "__main__":
