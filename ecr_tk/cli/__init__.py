@@ -17,8 +17,10 @@ a traceback is only ever printed for a bug (and then said to be one).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -123,6 +125,33 @@ def add_actor_option(parser: argparse.ArgumentParser) -> None:
     """``--as NUMBER``: the user on whose behalf a changing command acts."""
     parser.add_argument("--as", dest="actor", type=int, required=True, metavar="NUMBER",
                         help=tr("user number acting (password from ECR_PASSWORD or stdin)"))
+
+
+_DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_argument(text: str) -> dt.date:
+    """The type of every date option: ``dd/mm/yyyy`` as people write a date here
+    (``01/11/2026`` is the first of November), or ``yyyy-mm-dd`` as scripts do."""
+    value = text.strip()
+    try:
+        day_first = _DAY_FIRST.fullmatch(value)
+        if day_first:
+            day, month, year = (int(g) for g in day_first.groups())
+            return dt.date(year, month, day)
+        if _ISO_DATE.fullmatch(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass  # 31/02/2026: a date's shape, but no such day
+    raise argparse.ArgumentTypeError(tr(
+        "{value} is not a date: write it dd/mm/yyyy (28/12/2025) or yyyy-mm-dd (2025-12-28)",
+        value=text))
+
+
+def add_date_option(parser: argparse.ArgumentParser, *names: str, **kwargs: Any) -> None:
+    """A date option (``--from``, ``--court-date`` …) of :func:`date_argument`."""
+    parser.add_argument(*names, type=date_argument, metavar=tr("DD/MM/YYYY"), **kwargs)
 
 
 def read_password(prompt: str = "") -> str:

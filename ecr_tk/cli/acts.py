@@ -14,14 +14,13 @@ nothing is written.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
-from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli import add_actor_option, add_date_option, emit
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.labels import (
     action_label,
@@ -76,7 +75,7 @@ def register(sub: Any) -> None:
     add_act_argument(a)
     a.add_argument("--kind", required=True, choices=MENTION_KINDS)
     a.add_argument("--text", required=True)
-    a.add_argument("--court-date", type=_date, default=None, metavar="YYYY-MM-DD")
+    add_date_option(a, "--court-date", default=None)
     a.add_argument("--court-reference", default=None)
     a.set_defaults(handler=cmd_mention)
 
@@ -88,14 +87,6 @@ def register(sub: Any) -> None:
     for parser in s.choices.values():
         add_actor_option(parser)
         add_db_option(parser)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("{value} is not a date YYYY-MM-DD",
-                                            value=text)) from None
 
 
 def _read_data(path: str, event_type: str) -> dict[str, Any]:
