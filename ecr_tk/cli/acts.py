@@ -22,6 +22,7 @@ from common.errors import UserError
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, add_date_option, emit
 from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.cli.columns import table_text
 from ecr_tk.labels import (
     action_label,
     date_text,
@@ -168,11 +169,15 @@ def _act_id(s: Session, args: argparse.Namespace) -> int:
     return s.acts.show(ref, args.event_type).id
 
 
-def summary_line(s: ActSummary) -> str:
-    niu = s.niu or "-" * 19
-    when = date_text(s.occurred_on) or "?"
-    return f"{'id:' + str(s.id):>10}  {niu}  {s.register_number:<14} " \
-           f"{event_label(s.event_type):<20} {status_label(s.status):<12} {when}  {s.principal}"
+def summary_table(found: list[ActSummary]) -> str:
+    """Act summaries under a header line (``ecr search``, ``ecr act queue``); the
+    first column is the internal id as ``id:N``, which every command takes back."""
+    header = (tr("Id"), tr("NIU"), tr("Register no."), tr("Event"), tr("Status"),
+              tr("Occurred on"), tr("Person"))
+    return table_text(header, [
+        (f"id:{s.id}", s.niu or "-" * 19, s.register_number, event_label(s.event_type),
+         status_label(s.status), date_text(s.occurred_on) or "?", s.principal)
+        for s in found])
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
@@ -280,5 +285,6 @@ def cmd_mention(args: argparse.Namespace) -> int:
 def cmd_queue(args: argparse.Namespace) -> int:
     with session(args) as s:
         found = s.acts.queue(args.name)
-    emit(args, [f.as_dict() for f in found], "\n".join(summary_line(f) for f in found))
+    emit(args, [f.as_dict() for f in found], summary_table(found) if found else
+         tr("No act in this queue"))
     return 0

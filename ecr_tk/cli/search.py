@@ -7,7 +7,7 @@ from typing import Any
 
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, add_date_option, emit
-from ecr_tk.cli.acts import summary_line
+from ecr_tk.cli.acts import summary_table
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.cli.national import add_national_options, ask
 from ecr_tk.services import SearchCriteria
@@ -51,5 +51,5 @@ def cmd_search(args: argparse.Namespace) -> int:
     with session(args) as s:
         found = s.search(criteria)
     emit(args, [f.as_dict() for f in found],
-         "\n".join(summary_line(f) for f in found) or tr("No act found"))
+         summary_table(found) if found else tr("No act found"))
     return 0
