@@ -1,10 +1,11 @@
 """What every ECR command line does with a handler's outcome (``ecr``, ``xmserver``).
 
 A refusal (``UserError``) is one line on standard error naming the field and the
-rule — or a JSON object with ``--json`` — and exit code 1; anything else is a
-bug: logged with its traceback, said to be one, exit code 70.  A reader that
-goes away (``ecr --json act show 4 | head``) ends the command quietly, exit
-code 141 as for any program killed by SIGPIPE.
+rule (one line per error when it found several, as an act's validation does),
+or a JSON object with ``--json`` (``errors`` then lists them all), and exit
+code 1; anything else is a bug: logged with its traceback, said to be one, exit
+code 70.  A reader that goes away (``ecr --json act show 4 | head``) ends the
+command quietly, exit code 141 as for any program killed by SIGPIPE.
 
 Text from the database or from a file (a name, a reason, an unknown key) is
 printed through ``terminal_safe`` or ``json_text``: a control character in it
@@ -63,12 +64,14 @@ def run_handler(prog: str, handler: Callable[[argparse.Namespace], Any],
     except BrokenPipeError:
         return _reader_left()
     except UserError as exc:
+        refusals = exc.refusals()
         if getattr(args, "json", False):
-            sys.stderr.write(json_text(exc.as_dict(), indent=None) + "\n")
+            payload: dict[str, Any] = dict(exc.as_dict())
+            if len(refusals) > 1:
+                payload["errors"] = [r.as_dict() for r in refusals]
+            sys.stderr.write(json_text(payload, indent=None) + "\n")
         else:
-            where = f" [{exc.field}]" if exc.field else ""
-            sys.stderr.write(terminal_safe(f"{prog}: {exc.message}{where} ({exc.rule})",
-                                           keep_layout=False) + "\n")
+            sys.stderr.writelines(refusal_line(prog, r) + "\n" for r in refusals)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
@@ -77,6 +80,12 @@ def run_handler(prog: str, handler: Callable[[argparse.Namespace], Any],
         sys.stderr.write(bug_message + "\n")
         return EXIT_BUG
     return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def refusal_line(prog: str, exc: UserError) -> str:
+    """``prog: message [field] (rule)``: one refusal, on one line of plain characters."""
+    where = f" [{exc.field}]" if exc.field else ""
+    return terminal_safe(f"{prog}: {exc.message}{where} ({exc.rule})", keep_layout=False)
 
 
 def _reader_left() -> int:

@@ -30,3 +30,9 @@ class UserError(EcrError):
 
     def as_dict(self) -> dict[str, str | None]:
         return {"error": self.message, "field": self.field, "rule": self.rule}
+
+    def refusals(self) -> tuple[UserError, ...]:
+        """Every refusal this one stands for, itself first: one, unless a
+        subclass found several at once (the errors of an act's validation) and
+        the person should see them all, not correct them one run at a time."""
+        return (self,)

@@ -60,10 +60,10 @@ page is generated from it.  Dictionary version **{DICTIONARY_VERSION}**, fingerp
 
 * **The data of an act**: a JSON object holding the event's fields (section 5).
   It is what a person types; the system adds nothing to it.
-* **A draft document**: `{{"type": "birth", "data": {{...}}}}`, what `ecr act draft`
-  reads (`common.acts.actjson.parse_act_json`).
+* **A draft document**: `{{"type": "birth", "data": {{...}}}}`: the data with its
+  event type (`common.acts.actjson.parse_act_json`).
 * **The full act export** (`"format": "{FORMAT}"`): the data plus what the system
-  recorded (`ActRecord`, `parse_act_record`):
+  recorded (`ActRecord`, `parse_act_record`), as in the examples of section 5:
 
 ```json
 {{
@@ -84,6 +84,13 @@ The **registration date is never inside `data`**: the system sets it when the ac
 is registered and keeps it in the envelope (`registered_on`), with the other
 registration fields below.  `mentions` lists the marginal mentions appended to a
 validated act, oldest first (their shape belongs to the mentions module).
+
+**`ecr act draft FILE` and `ecr act update ACT FILE` read all three shapes.**  A
+draft document or an export names its event type: `--type` may be left out, and a
+`--type` that differs is refused (rule `type_mismatch`).  The data alone needs
+`--type`.  Of an export only `type` and `data` are taken; the NIU, the register
+number, the status, the dates of the envelope and the mentions are the system's,
+assigned anew to the new draft.
 
 | key | kind | meaning |
 |---|---|---|

@@ -32,6 +32,11 @@ class ActInvalid(ActsError):
         super().__init__(message, field=field, rule=rule)
         self.report = report
 
+    def refusals(self) -> tuple[UserError, ...]:
+        problems = getattr(self.report, "errors", ())
+        found = tuple(UserError(p.message(), field=p.path, rule=p.rule) for p in problems)
+        return found or (self,)
+
 
 class InvalidActReference(ActsError):
     """What was typed to name an act is neither a NIU nor a register number

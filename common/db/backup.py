@@ -261,42 +261,54 @@ def restore(config: DatabaseConfig, in_file: Path, passphrase: str) -> BackupMan
         raise BackupError(tr("A restore needs the new centre's home folder"), field="home",
                           rule="required")
     _check_fresh_home(home)
+    # A folder this restore makes is removed again if the archive is refused (a
+    # damaged or cut file, a wrong passphrase): the disk is left as it was, not
+    # with an empty home.  Once a database server may use the home (the embedded
+    # one keeps its files there) it is the server's to stop first: kept.
+    made = next((p for p in reversed([home, *home.parents]) if not p.exists()), None)
     files.make_private_dir(home)
-    with tempfile.TemporaryDirectory(prefix=".ecr-restore-", dir=home) as staging_name:
-        staging = Path(staging_name)
-        manifest = verify_archive(in_file, passphrase, extract_to=staging)
-        restorer = _restore_tool(manifest.dump_tool_major)
-        home_files = [f.name[len(HOME_PREFIX):] for f in manifest.files
-                      if f.name.startswith(HOME_PREFIX)]
-        redo = (home / files.RESTORING_MARKER).exists()  # leftovers of an interrupted restore
-        for relative in home_files:
-            if not redo and (home / relative).exists():
-                raise BackupError(tr("{path} already exists in the new home: restore into an "
-                                     "empty folder", path=home / relative),
-                                  field="home", rule="not_fresh")
-        with server_in_use(config), owner_connection(config, autocommit=False) as conn:
-            marker = home / files.RESTORING_MARKER
-            files.atomic_write(marker, b"restore in progress\n")
-            written: list[Path] = []
-            try:
-                with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrate.LOCK_KEY,))
-                    _check_empty_database(conn, config)
-                    _check_server_not_older(conn, manifest)
-                    _write_home(home, staging / "home", home_files, config, passphrase,
-                                written)
-                    _load_database(conn, restorer, staging, manifest)
-                    _set_role_passwords(conn, staging / "home", home_files)
-            except BaseException:
-                for path in written:
-                    path.unlink(missing_ok=True)
-                if not redo:  # a redo may leave older leftovers: keep them marked
-                    marker.unlink(missing_ok=True)
-                raise
-            conn.autocommit = True
-            conn.execute("ANALYZE")
-            marker.unlink()
-            files.fsync_dir(home)
+    server_started = False
+    try:
+        with tempfile.TemporaryDirectory(prefix=".ecr-restore-", dir=home) as staging_name:
+            staging = Path(staging_name)
+            manifest = verify_archive(in_file, passphrase, extract_to=staging)
+            restorer = _restore_tool(manifest.dump_tool_major)
+            home_files = [f.name[len(HOME_PREFIX):] for f in manifest.files
+                          if f.name.startswith(HOME_PREFIX)]
+            redo = (home / files.RESTORING_MARKER).exists()  # leftovers of an interrupted restore
+            for relative in home_files:
+                if not redo and (home / relative).exists():
+                    raise BackupError(tr("{path} already exists in the new home: restore into an "
+                                         "empty folder", path=home / relative),
+                                      field="home", rule="not_fresh")
+            server_started = True
+            with server_in_use(config), owner_connection(config, autocommit=False) as conn:
+                marker = home / files.RESTORING_MARKER
+                files.atomic_write(marker, b"restore in progress\n")
+                written: list[Path] = []
+                try:
+                    with conn.transaction():
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrate.LOCK_KEY,))
+                        _check_empty_database(conn, config)
+                        _check_server_not_older(conn, manifest)
+                        _write_home(home, staging / "home", home_files, config, passphrase,
+                                    written)
+                        _load_database(conn, restorer, staging, manifest)
+                        _set_role_passwords(conn, staging / "home", home_files)
+                except BaseException:
+                    for path in written:
+                        path.unlink(missing_ok=True)
+                    if not redo:  # a redo may leave older leftovers: keep them marked
+                        marker.unlink(missing_ok=True)
+                    raise
+                conn.autocommit = True
+                conn.execute("ANALYZE")
+                marker.unlink()
+                files.fsync_dir(home)
+    except BaseException:
+        if made is not None and not server_started:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
     return manifest
 
 

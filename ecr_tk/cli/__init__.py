@@ -7,16 +7,20 @@ the only place that names them.  Every command that changes data acts as a user
 (``--as NUMBER``; password from ``ECR_PASSWORD`` or standard input) and goes
 through the same application services as the windows.
 
-Output is human-readable by default and JSON with ``--json``.  On refusal the
-exit code is non-zero and a single line names the field and the rule; a
-traceback is only ever printed for a bug (and then said to be one).
+The global options (``--home``, ``--lang``, ``--json``, ``--workstation``) may
+come before or after the command.  Output is human-readable by default and JSON
+with ``--json``.  On refusal the exit code is non-zero and one line names the
+field and the rule (one line per error of an act's data: all of them at once);
+a traceback is only ever printed for a bug (and then said to be one).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -45,14 +49,26 @@ COMMAND_MODULES = (
 Handler = Callable[[argparse.Namespace], Any]
 
 
-def _global_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", default=None, help=tr("centre home folder (default: $ECR_HOME)"))
-    parser.add_argument("--lang", choices=("fr", "en"), default=None,
-                        help=tr("language of messages"))
-    parser.add_argument("--json", action="store_true", help=tr("print JSON instead of text"))
-    parser.add_argument("--workstation", default=None, help=tr("name of this workstation"))
-    parser.add_argument("--self-test", action="store_true",
-                        help=tr("check that ECR works on this PC (in a temporary centre) and exit"))
+def _global_options(parser: argparse.ArgumentParser, *, command_level: bool = False) -> None:
+    """The options of ``ecr`` itself, which every command accepts too (issue 13, bug 14).
+
+    ``ecr restore FILE --home X`` means the same as ``ecr --home X restore FILE``.
+    On a command's parser they default to ``SUPPRESS``: given there, they set the
+    value; absent, they leave the one ``ecr`` itself read (or its default).
+    """
+    default: Any = argparse.SUPPRESS if command_level else None
+    group = parser.add_argument_group(tr("global options")) if command_level else parser
+    group.add_argument("--home", default=default,
+                       help=tr("centre home folder (default: $ECR_HOME)"))
+    group.add_argument("--lang", choices=("fr", "en"), default=default,
+                       help=tr("language of messages"))
+    group.add_argument("--json", action="store_true",
+                       default=argparse.SUPPRESS if command_level else False,
+                       help=tr("print JSON instead of text"))
+    group.add_argument("--workstation", default=default, help=tr("name of this workstation"))
+    if not command_level:
+        parser.add_argument("--self-test", action="store_true", help=tr(
+            "check that ECR works on this PC (in a temporary centre) and exit"))
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -70,6 +86,9 @@ class CommandParser(argparse.ArgumentParser):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._populate = populate
+        # every command and sub-command parser is one of these (argparse makes a
+        # parser's sub-parsers of its own class): each accepts the global options
+        _global_options(self, command_level=True)
 
     def populated(self) -> CommandParser:
         populate, self._populate = self._populate, None
@@ -106,6 +125,33 @@ def add_actor_option(parser: argparse.ArgumentParser) -> None:
     """``--as NUMBER``: the user on whose behalf a changing command acts."""
     parser.add_argument("--as", dest="actor", type=int, required=True, metavar="NUMBER",
                         help=tr("user number acting (password from ECR_PASSWORD or stdin)"))
+
+
+_DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_argument(text: str) -> dt.date:
+    """The type of every date option: ``dd/mm/yyyy`` as people write a date here
+    (``01/11/2026`` is the first of November), or ``yyyy-mm-dd`` as scripts do."""
+    value = text.strip()
+    try:
+        day_first = _DAY_FIRST.fullmatch(value)
+        if day_first:
+            day, month, year = (int(g) for g in day_first.groups())
+            return dt.date(year, month, day)
+        if _ISO_DATE.fullmatch(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass  # 31/02/2026: a date's shape, but no such day
+    raise argparse.ArgumentTypeError(tr(
+        "{value} is not a date: write it dd/mm/yyyy (28/12/2025) or yyyy-mm-dd (2025-12-28)",
+        value=text))
+
+
+def add_date_option(parser: argparse.ArgumentParser, *names: str, **kwargs: Any) -> None:
+    """A date option (``--from``, ``--court-date`` …) of :func:`date_argument`."""
+    parser.add_argument(*names, type=date_argument, metavar=tr("DD/MM/YYYY"), **kwargs)
 
 
 def read_password(prompt: str = "") -> str:
@@ -150,21 +196,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ``ecr`` alone opens the windows: decide that from the global options only,
     # before importing every command family (some import heavy libraries), so
     # the login window appears as fast as the application itself allows.
+    # The global options may come anywhere (``ecr restore FILE --home X``): this
+    # first pass finds them wherever they are, and sets the language before any
+    # help or usage text is written.
     front = argparse.ArgumentParser(prog="ecr", add_help=False)
     _global_options(front)
     early, rest = front.parse_known_args(argv)
+    if early.lang:
+        set_language(early.lang)
     if early.self_test and not rest:
-        if early.lang:
-            set_language(early.lang)
         from ecr_tk.selftest import run_self_test
 
         return run_self_test()
     if not rest:
-        if early.lang:
-            set_language(early.lang)
         from ecr_tk.ui.app import run_gui
 
-        return run_gui(home=early.home)
+        # refused like a command (no screen: one translated line, exit code 1)
+        return run_handler("ecr", lambda a: run_gui(home=a.home), early, _bug_message())
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
@@ -172,8 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # only global options and a stray word: argparse said why
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
-    return run_handler("ecr", args.handler, args, tr(
-        "ecr: internal error (a bug): please report it with the text above"))
+    return run_handler("ecr", args.handler, args, _bug_message())
+
+
+def _bug_message() -> str:
+    return tr("ecr: internal error (a bug): please report it with the text above")
 
 
 if __name__ == "__main__":

@@ -6,23 +6,23 @@ types share the number).  The internal id that the listings print in their
 first column is written ``id:108``; a bare ``108`` is refused, since it would
 name the act with id 108 when the person meant n° 108 (issue 13, bug 2;
 docs/administration.md, "Naming an act on the command line").  ``draft`` reads
-the act's data from a JSON file (the data object, or ``{"type", "data"}``),
-strictly: bad JSON or bad values are refused with the field and rule named, and
-nothing is written.
+the act from a JSON file in any shape of docs/act-format.md (the data object
+with ``--type``, ``{"type", "data"}``, or a full export), strictly: bad JSON or
+bad values are refused with the field and rule named, and nothing is written.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import UserError
 from common.i18n import translator
-from ecr_tk.cli import add_actor_option, emit
+from ecr_tk.cli import add_actor_option, add_date_option, emit
 from ecr_tk.cli.admin import add_db_option, session
+from ecr_tk.cli.columns import table_text
 from ecr_tk.labels import (
     action_label,
     date_text,
@@ -43,7 +43,9 @@ def register(sub: Any) -> None:
     s = p.add_subparsers(dest="act_command", metavar="COMMAND", required=True)
 
     a = s.add_parser("draft", help=tr("draft an act from a JSON file (agent)"))
-    a.add_argument("--type", required=True, dest="event_type", metavar="TYPE")
+    a.add_argument("--type", dest="event_type", default=None, metavar="TYPE",
+                   help=tr("the event type (birth, death …); not needed when the file names "
+                           "it"))
     a.add_argument("file", metavar="FILE.json")
     a.add_argument("--confirm-duplicates", action="store_true",
                    help=tr("save even if acts of the same person exist"))
@@ -76,7 +78,7 @@ def register(sub: Any) -> None:
     add_act_argument(a)
     a.add_argument("--kind", required=True, choices=MENTION_KINDS)
     a.add_argument("--text", required=True)
-    a.add_argument("--court-date", type=_date, default=None, metavar="YYYY-MM-DD")
+    add_date_option(a, "--court-date", default=None)
     a.add_argument("--court-reference", default=None)
     a.set_defaults(handler=cmd_mention)
 
@@ -90,16 +92,18 @@ def register(sub: Any) -> None:
         add_db_option(parser)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(tr("{value} is not a date YYYY-MM-DD",
-                                            value=text)) from None
+def _read_act_file(path: str, event_type: str | None) -> tuple[str, dict[str, Any]]:
+    """``(event_type, data)`` of an act file, in any of the three shapes of
+    docs/act-format.md: the data alone (its type from ``--type``), a draft
+    document ``{"type", "data"}`` or a full export ``{"format": "ecr-act/1", …}``.
 
-
-def _read_data(path: str, event_type: str) -> dict[str, Any]:
-    from common.acts.actjson import MAX_ACT_BYTES, parse_data_json
+    A document names its own type: ``event_type`` (``--type``, or the type of
+    the act being updated) may be left out, and a different one is refused.  Of
+    an export only the type and the data are taken: what the system recorded
+    (NIU, register number, status, mentions) is assigned anew.
+    """
+    from common.acts.actjson import MAX_ACT_BYTES, loads, parse_act_json, parse_data_json
+    from common.acts.dictionary import event
 
     try:
         with Path(path).open("rb") as f:
@@ -110,15 +114,22 @@ def _read_data(path: str, event_type: str) -> dict[str, Any]:
         raise UserError(tr("Cannot read {path}: {reason}", path=path,
                            reason=exc.strerror or str(exc)), field="file",
                         rule="unreadable") from exc
-    data = parse_data_json(raw, event_type)
-    # {"type": ..., "data": {...}} is accepted too
-    if set(data) <= {"type", "data"} and isinstance(data.get("data"), dict):
-        if data.get("type", event_type) != event_type:
-            raise UserError(tr("The file is an act of type {found}, not {expected}",
-                               found=data.get("type"), expected=event_type),
+    doc = loads(raw)
+    if isinstance(doc, dict) and ("format" in doc or ("type" in doc and "data" in doc)):
+        found, data = parse_act_json(raw)
+        if event_type is not None and event(event_type).key != found:
+            raise UserError(tr("The file holds an act of type {found} ({found_key}), not "
+                               "{expected} ({expected_key}): correct --type, or leave it out "
+                               "(the file names its type)",
+                               found=event_label(found), found_key=found,
+                               expected=event_label(event_type), expected_key=event_type),
                             field="type", rule="type_mismatch")
-        data = data["data"]
-    return data
+        return found, data
+    if event_type is None:
+        raise UserError(tr("The file holds the data of an act without its type: give --type "
+                           "(birth, death …), or write the file as {\"type\": \"birth\", "
+                           "\"data\": {…}}"), field="type", rule="required")
+    return event(event_type).key, parse_data_json(raw, event_type)
 
 
 def add_act_argument(parser: argparse.ArgumentParser) -> None:
@@ -158,17 +169,21 @@ def _act_id(s: Session, args: argparse.Namespace) -> int:
     return s.acts.show(ref, args.event_type).id
 
 
-def summary_line(s: ActSummary) -> str:
-    niu = s.niu or "-" * 19
-    when = date_text(s.occurred_on) or "?"
-    return f"{'id:' + str(s.id):>10}  {niu}  {s.register_number:<14} " \
-           f"{event_label(s.event_type):<20} {status_label(s.status):<12} {when}  {s.principal}"
+def summary_table(found: list[ActSummary]) -> str:
+    """Act summaries under a header line (``ecr search``, ``ecr act queue``); the
+    first column is the internal id as ``id:N``, which every command takes back."""
+    header = (tr("Id"), tr("NIU"), tr("Register no."), tr("Event"), tr("Status"),
+              tr("Occurred on"), tr("Person"))
+    return table_text(header, [
+        (f"id:{s.id}", s.niu or "-" * 19, s.register_number, event_label(s.event_type),
+         status_label(s.status), date_text(s.occurred_on) or "?", s.principal)
+        for s in found])
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    data = _read_data(args.file, args.event_type)
+    event_type, data = _read_act_file(args.file, args.event_type)
     with session(args) as s:
-        result = s.acts.draft(args.event_type, data, confirm_duplicates=args.confirm_duplicates)
+        result = s.acts.draft(event_type, data, confirm_duplicates=args.confirm_duplicates)
     if not result.saved:
         raise UserError(
             tr("Not saved: {n} act(s) of the same person exist ({acts}); check them, then "
@@ -183,7 +198,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     with session(args) as s:
         record = s.acts.show(act_argument(args.act), args.event_type)  # one logged read
-        data = _read_data(args.file, record.event_type)
+        _, data = _read_act_file(args.file, record.event_type)
         result = s.acts.update_draft(record.id, data)
     emit(args, result.as_dict(), tr("Act {id} saved as a draft", id=f"id:{result.id}"))
     return 0
@@ -270,5 +285,6 @@ def cmd_mention(args: argparse.Namespace) -> int:
 def cmd_queue(args: argparse.Namespace) -> int:
     with session(args) as s:
         found = s.acts.queue(args.name)
-    emit(args, [f.as_dict() for f in found], "\n".join(summary_line(f) for f in found))
+    emit(args, [f.as_dict() for f in found], summary_table(found) if found else
+         tr("No act in this queue"))
     return 0

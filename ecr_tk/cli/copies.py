@@ -10,8 +10,8 @@ from typing import Any
 
 from common.errors import UserError
 from common.i18n import amount_text, translator
-from ecr_tk.cli import add_actor_option, emit
-from ecr_tk.cli.acts import _date, act_argument, add_act_argument
+from ecr_tk.cli import add_actor_option, add_date_option, emit
+from ecr_tk.cli.acts import act_argument, add_act_argument
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.labels import copy_kind_label
 from ecr_tk.services.values import COPY_KINDS
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
                            "list; default: the newest holding the act)"))
     a.set_defaults(handler=cmd_issue)
     a = s.add_parser("takings", help=tr("the day's receipts and totals"))
-    a.add_argument("--day", type=_date, default=None, metavar="YYYY-MM-DD")
+    add_date_option(a, "--day", default=None)
     a.set_defaults(handler=cmd_takings)
     for parser in s.choices.values():
         add_actor_option(parser)

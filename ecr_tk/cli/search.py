@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from common.i18n import translator
-from ecr_tk.cli import add_actor_option, emit
-from ecr_tk.cli.acts import _date, summary_line
+from ecr_tk.cli import add_actor_option, add_date_option, emit
+from ecr_tk.cli.acts import summary_table
 from ecr_tk.cli.admin import add_db_option, session
 from ecr_tk.cli.national import add_national_options, ask
 from ecr_tk.services import SearchCriteria
@@ -24,10 +24,10 @@ def register(sub: Any) -> None:
     p.add_argument("--parent", dest="parent_name", help=tr("mother's or father's name"))
     p.add_argument("--type", dest="event_type")
     p.add_argument("--status")
-    p.add_argument("--from", dest="occurred_from", type=_date, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="occurred_to", type=_date, metavar="YYYY-MM-DD")
-    p.add_argument("--registered-from", type=_date, metavar="YYYY-MM-DD")
-    p.add_argument("--registered-to", type=_date, metavar="YYYY-MM-DD")
+    add_date_option(p, "--from", dest="occurred_from")
+    add_date_option(p, "--to", dest="occurred_to")
+    add_date_option(p, "--registered-from")
+    add_date_option(p, "--registered-to")
     p.add_argument("--fuzzy", action="store_true", help=tr("also match names by sound"))
     p.add_argument("--page", type=int, default=0)
     p.add_argument("--page-size", type=int, default=20)
@@ -51,5 +51,5 @@ def cmd_search(args: argparse.Namespace) -> int:
     with session(args) as s:
         found = s.search(criteria)
     emit(args, [f.as_dict() for f in found],
-         "\n".join(summary_line(f) for f in found) or tr("No act found"))
+         summary_table(found) if found else tr("No act found"))
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 from common.i18n import translator
 from ecr_tk.cli import add_actor_option, emit
 from ecr_tk.cli.admin import add_db_option, new_password, session
+from ecr_tk.cli.columns import table_text
 from ecr_tk.labels import role_label
 from ecr_tk.services import User
 
@@ -66,9 +67,14 @@ def register(sub: Any) -> None:
     a.set_defaults(handler=cmd_unlock)
 
 
-def _line(u: User) -> str:
-    state = tr("suspended") if u.privilege == 0 else (tr("locked") if u.locked else tr("active"))
-    return f"{u.number:>6}  {role_label(u.role):<10} {u.privilege}  {state:<10} {u.name}"
+def _table(users: list[User]) -> str:
+    def state(u: User) -> str:
+        return (tr("suspended") if u.privilege == 0 else
+                tr("locked") if u.locked else tr("active"))
+
+    return table_text((tr("Number"), tr("Role"), tr("Privilege"), tr("State"), tr("Name")),
+                      [(u.number, role_label(u.role), u.privilege, state(u), u.name)
+                       for u in users], right={0, 2})
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -82,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     with session(args) as s:
         users = s.users.list()
-    emit(args, [u.as_dict() for u in users], "\n".join(_line(u) for u in users))
+    emit(args, [u.as_dict() for u in users], _table(users))
     return 0
 
 

@@ -51,6 +51,11 @@ class InvalidAct(CentreError):
         super().__init__(message, field=field, rule=rule)
         self.report = report
 
+    def refusals(self) -> tuple[UserError, ...]:
+        issues = getattr(self.report, "errors", ())
+        found = tuple(UserError(i.message, field=i.field, rule=i.rule) for i in issues)
+        return found or (self,)
+
 
 class InvalidValue(CentreError):
     """A value given to a service is not acceptable (bad centre code, bad role,

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common.errors import UserError
 from common.i18n import set_language, translator
 
 tr = translator("ui")
@@ -287,12 +288,25 @@ def configure_logging(home: Path | None) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def no_display() -> UserError:
+    """Why the window cannot open: no screen (a server, an SSH session, a service)."""
+    display = os.environ.get("DISPLAY")
+    reason = (tr("cannot reach the display {display}", display=display) if display else
+              tr("DISPLAY is not set"))
+    return UserError(tr("No screen to open the ECR window on ({reason}): start ecr from the "
+                        "desktop, or give it a command (ecr --help lists them)", reason=reason),
+                     field="display", rule="no_display")
+
+
 def run_gui(home: str | None) -> int:
     """Open the desktop application and run until its window is closed."""
     from ecr_tk.home import resolve_home
 
     configure_logging(resolve_home(home))
-    root = tk.Tk(className="ecr")
+    try:
+        root = tk.Tk(className="ecr")
+    except tk.TclError:
+        raise no_display() from None
     width = min(1024, root.winfo_screenwidth())
     height = min(740, root.winfo_screenheight() - 28)
     root.geometry(f"{width}x{height}")
