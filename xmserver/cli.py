@@ -774,7 +774,13 @@ def _stats_parser(sub: Any) -> None:
     stats = sub.add_parser("stats", help=tr("national vital statistics: the centres' "
                                             "tabulations over the national register"))
     _populate(stats, national=True)
-    stats.set_defaults(stats_connect=_stats_connection)
+    stats.set_defaults(stats_connect=_stats_connection, stats_regions=_centre_regions)
+
+
+def _centre_regions(args: argparse.Namespace) -> dict[str, str]:
+    """centre code → region, as the SCEC's centre directory says (``--by-region``)."""
+    with scec_connection(dsn_from(args.db)) as conn:
+        return {str(c): str(r) for c, r in conn.execute("SELECT code, region FROM centre")}
 
 
 @contextlib.contextmanager

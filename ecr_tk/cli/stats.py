@@ -66,6 +66,10 @@ def _populate(p: argparse.ArgumentParser, *, national: bool = False) -> None:
                         help=tr("output format (default: table)"))
         if not national:
             _access(tp)
+        elif pub.kind == "tabulation" and "centre_code" in pub.column_names:
+            tp.add_argument("--by-region", action="store_true",
+                            help=tr("add up the centres' counts per region (the SCEC's "
+                                    "centre directory)"))
         tp.set_defaults(handler=show_table, table_key=pub.key)
     cp = sub.add_parser("chart", help=tr("draw a chart as a PNG file"))
     cp.add_argument("chart", choices=CHARTS, help=tr("which chart"))
@@ -232,7 +236,12 @@ def _print(args: argparse.Namespace, table: StatTable, fmt: str) -> None:
 
 
 def show_table(args: argparse.Namespace) -> int:
-    _print(args, _read(args, args.table_key, args.year), args.format)
+    table = _read(args, args.table_key, args.year)
+    if getattr(args, "by_region", False):  # xmserver stats: its centre directory's regions
+        from common.stats.regroup import by_region
+
+        table = by_region(table, args.stats_regions(args))
+    _print(args, table, args.format)
     return 0
 
 

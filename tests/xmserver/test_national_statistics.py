@@ -85,3 +85,64 @@ def test_xmserver_stats_reads_the_centres_tables_over_the_national_register(
     # a bad year is refused by name, no traceback
     assert main(scec.args("stats", "lb-3", "--year", "1800")) != 0
     assert "1900" in capsys.readouterr().err
+
+
+def test_xmserver_stats_adds_the_centres_counts_up_per_region(scec, tmp_path, capsys) -> None:
+    """``--by-region``: each centre's counts go to its region (the centre directory);
+    the other dimensions stay; a table whose figures do not add up is refused."""
+    import json
+
+    from xmserver.cli import main
+
+    third = "224003"
+    regions = {CODE: "Thiès", OTHER: "Thiès", third: "Dakar"}
+    births: Counter[str] = Counter()
+    with psycopg.connect(scec.dsn, autocommit=True) as conn:
+        for code, region in regions.items():
+            sender = enroll(scec, tmp_path, code)
+            conn.execute("UPDATE centre SET region = %s WHERE code = %s", (region, code))
+            acts = records(30, code=code)
+            births[region] += sum(1 for a in acts if a.event_type == "birth")
+            ingest(conn, scec.pki, sender.acts(acts, 1)[1])
+    capsys.readouterr()
+    assert main(scec.args("--json", "stats", "lb-3")) == 0
+    per_centre = json.loads(capsys.readouterr().out)["rows"]
+    assert main(scec.args("--json", "stats", "lb-3", "--by-region")) == 0
+    table = json.loads(capsys.readouterr().out)
+    got: Counter[str] = Counter()
+    for r in table["rows"]:
+        assert "centre_code" not in r
+        got[r["region"]] += r["births"]
+    assert got == births and len(births) == 2
+    # the other dimensions are kept: per region and month, the centres' sum
+    month = next(k for k in per_centre[0] if k not in ("centre_code", "births"))
+    want: Counter[tuple] = Counter()
+    for r in per_centre:
+        want[(regions[r["centre_code"]], r[month])] += r["births"]
+    have: Counter[tuple] = Counter()
+    for r in table["rows"]:
+        have[(r["region"], r[month])] += r["births"]
+    assert have == want
+    assert main(scec.args("--lang", "en", "stats", "lb-3", "--by-region")) == 0
+    assert "Region" in capsys.readouterr().out
+    # a table without centres has no such option (argparse refuses it, exit 2)
+    try:
+        main(scec.args("stats", "lb-1", "--by-region"))
+    except SystemExit as stop:
+        assert stop.code == 2
+    else:
+        raise AssertionError("--by-region accepted for a table without a centre column")
+
+
+def test_only_counts_with_a_centre_column_are_regrouped() -> None:
+    import pytest
+
+    from common.stats.catalogue import catalogue, find
+    from common.stats.reader import StatisticsError, StatTable
+    from common.stats.regroup import by_region
+
+    measure = next(p for p in catalogue() if p.kind == "measure")
+    for published, rule in ((measure, "not_additive"), (find("LB-1"), "no_centre_dimension")):
+        with pytest.raises(StatisticsError) as refused:
+            by_region(StatTable(published, None, ()), {})
+        assert refused.value.rule == rule
