@@ -21,6 +21,7 @@ from printdesigner.documents import CentreInfo, SampleAct, render_copy
 from printdesigner.model import Page, StaticText, Template, TextStyle
 from printdesigner.render import render
 from printdesigner.text import Font, wrap
+from tests.printdesigner.conftest import Centre
 from tests.printdesigner.pdfread import WordBox, flat, pdftotext, word_boxes
 
 #: What French never sets first on a line (it writes a space before them).
@@ -36,6 +37,27 @@ def _centre(name: str) -> CentreInfo:
 def _birth() -> SampleAct:
     return SampleAct("birth", EXAMPLES["birth"], niu=NIU, register_number="123/2026",
                      registered_on=REGISTERED_ON["birth"])
+
+
+@pytest.mark.parametrize("name", ["Centre d'état civil de Thiès Nord", "Thiès Nord",
+                                  "Mairie de Dakar-Plateau"])
+def test_the_centre_is_named_as_stored_and_never_behind_a_prefix(name: str) -> None:
+    """The name is the centre's full designation; no sentence puts words before it."""
+    text = flat(pdftotext(render_copy(_birth(), "full", centre=_centre(name), issued_at=NOW)))
+    assert "centre d'état civil de centre" not in text.lower()
+    assert f"inscrit aux registres de l'état civil : {name}" in text
+    assert text.count(name) == 2  # the heading and the sentence saying where it is kept
+
+
+def test_a_copy_of_another_centres_act_names_the_holder_once(centre: Centre) -> None:
+    holding = CentreInfo("224002", "Centre d'état civil de Ziguinchor")
+    pdf = render_copy(_birth(), "full", signer=centre, centre=_centre("Centre d'état civil de "
+                                                                      "Thiès Nord"),
+                      issued_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
+                      holding=holding)
+    text = flat(pdftotext(pdf))
+    assert "inscrit aux registres de l'état civil : Centre d'état civil de Ziguinchor" in text
+    assert "centre d'état civil de centre" not in text.lower()
 
 
 def test_the_niu_is_grouped_on_paper_as_on_screen() -> None:
