@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from common.acts.niu import niu_display
 from common.i18n import N_, amount_text, translator
 
 tr = translator("ui")
@@ -191,10 +192,8 @@ def datetime_text(value: dt.datetime | None) -> str:
 
 
 def niu_text(niu: str | None) -> str:
-    """A NIU grouped for reading aloud: 4-4-4-4-3."""
-    if not niu:
-        return ""
-    return " ".join(niu[i:i + 4] for i in range(0, len(niu), 4))
+    """A NIU grouped for reading aloud, as documents print it (``niu_display``)."""
+    return niu_display(niu) if niu else ""
 
 
 def money_text(amount: Any, currency: str) -> str:

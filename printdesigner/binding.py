@@ -134,7 +134,11 @@ def computed_text(ctx: PrintContext, name: str, fmt: str = "auto", *, page: int 
         fmt = "date_long"
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_value(value, fmt)
+    return format_value(value, fmt, _COMPUTED_INFO.get(name, FieldInfo()))
+
+
+#: Computed values written as the dictionary's leaves of the same kind are.
+_COMPUTED_INFO = {"niu": FieldInfo(kind="niu")}
 
 
 def _event_label(event_type: str | None, fmt: str) -> str:

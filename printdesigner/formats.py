@@ -18,6 +18,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.dates import format_date
 
+from common.acts.niu import niu_display
 from common.i18n import amount_text, get_language, translator
 from printdesigner import words
 
@@ -151,6 +152,8 @@ def _auto(value: object, info: FieldInfo) -> str:
         return code_label(info.code_list, value)
     if kind == "country":
         return country_name(value)
+    if kind == "niu":
+        return niu_display(str(value))
     if kind == "bool" or isinstance(value, bool):
         return _yes_no(value, info)
     if kind == "name" and info.name == "surname":

@@ -14,6 +14,7 @@ This module draws on a reportlab canvas but knows nothing of templates or acts.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -170,28 +171,99 @@ def _split_long_word(word: str, font: Font, size: float, width: float) -> list[s
     return pieces
 
 
+#: Spaces a line never breaks at (no-break, narrow no-break, figure space): the
+#: groups of ``1\u202f000`` stay together.
+NO_BREAK_SPACES = "\u00a0\u202f\u2007"
+#: Punctuation that never starts a line: French writes a space before them
+#: ("Prénoms :", "Oui !", "« Awa »"), and a line must not begin with the sign.
+CLOSING = frozenset(":;?!»%)]…")
+#: Punctuation that never ends a line: it stays with the word after it.
+OPENING = frozenset("«([")
+_BREAKING_SPACE = re.compile(f"[^\\S{NO_BREAK_SPACES}]+")
+_NO_BREAK_SPACE = re.compile(f"[{NO_BREAK_SPACES}]+")
+
+
+def unbreakable_groups(paragraph: str) -> list[list[str]]:
+    """The words of a paragraph in groups that a line break may not split.
+
+    A break is allowed only at an ordinary space, never at a no-break space,
+    before a closing sign or after an opening one.  The words of a group are
+    still drawn as words (with the line's spacing), so a text that needs no
+    other break is laid out as before.
+    """
+    groups: list[list[str]] = []
+    opening: list[str] = []
+    for token in _BREAKING_SPACE.split(paragraph.strip()):
+        parts = [p for p in _NO_BREAK_SPACE.split(token) if p]
+        if not parts:
+            continue
+        if all(set(p) <= OPENING for p in parts):
+            opening += parts
+        elif groups and not opening and set(parts[0]) <= CLOSING:
+            groups[-1] += parts
+        else:
+            groups.append(opening + parts)
+            opening = []
+    if opening:
+        groups.append(opening)
+    return groups
+
+
 def wrap(text: str, font: Font, size: float, width: float) -> list[list[Word]]:
-    """Lines (logical order) of words fitting ``width``; explicit newlines are kept."""
+    """Lines (logical order) of words fitting ``width``; explicit newlines are kept.
+
+    Lines break only where ``unbreakable_groups`` allows; a group wider than the
+    box is set word by word (a word wider than the box between letters), still
+    never with a closing sign first on a line nor an opening one last.
+    """
     lines: list[list[Word]] = []
     gap = space_width(font, size)
     for paragraph in text.split("\n"):
         line: list[Word] = []
-        used = 0.0
-        for raw in paragraph.split():
-            pieces = [raw]
-            if measure_word(raw, font, size).width > width:
-                pieces = _split_long_word(raw, font, size, width)
-            for piece in pieces:
-                word = measure_word(piece, font, size)
-                needed = word.width + (gap if line else 0.0)
-                if line and used + needed > width + 0.01:
+        for group in unbreakable_groups(paragraph):
+            words = [measure_word(raw, font, size) for raw in group]
+            together = _width(words, gap)
+            if together <= width + 0.01:
+                if line and _width(line, gap) + gap + together > width + 0.01:
                     lines.append(line)
-                    line, used = [word], word.width
-                else:
+                    line = []
+                line += words
+                continue
+            for raw in group:
+                pieces = [raw]
+                if measure_word(raw, font, size).width > width:
+                    pieces = _split_long_word(raw, font, size, width)
+                for piece in pieces:
+                    word = measure_word(piece, font, size)
+                    if line and _width(line, gap) + gap + word.width > width + 0.01:
+                        line = _break_before(lines, line, piece)
                     line.append(word)
-                    used += needed
         lines.append(line)
     return lines
+
+
+def _width(words: list[Word], gap: float) -> float:
+    return sum(w.width for w in words) + gap * max(len(words) - 1, 0)
+
+
+def _break_before(lines: list[list[Word]], line: list[Word], piece: str) -> list[Word]:
+    """End ``line`` before ``piece``; what stays with ``piece`` starts the next line.
+
+    A closing sign takes the word before it along, and an opening sign left last
+    goes down with the word after it; a sign with only one word to lean on stays
+    on its line, past the edge, so that shrinking (or the overflow report) sees it.
+    """
+    cut = len(line)
+    if set(piece) <= CLOSING:  # back over the signs before it, then the word they follow
+        while cut > 0 and set(line[cut - 1].text) <= CLOSING:
+            cut -= 1
+        cut -= 1
+    while cut > 0 and set(line[cut - 1].text) <= OPENING:
+        cut -= 1
+    if cut <= 0:
+        return line
+    lines.append(line[:cut])
+    return line[cut:]
 
 
 def fit(text: str, font: Font, size: float, min_size: float, width: float, height: float,

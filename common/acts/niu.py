@@ -76,11 +76,24 @@ class Niu:
     @property
     def display(self) -> str:
         """Groups read aloud: ``"123456 2026 0000123 47"``."""
-        v = self.value
-        return f"{v[:6]} {v[6:10]} {v[10:17]} {v[17:]}"
+        return niu_display(self.value)
 
     def __str__(self) -> str:
         return self.value
+
+
+def niu_display(value: str) -> str:
+    """A NIU as people read it, on screen and on paper: ``"123456 2026 0000123 47"``.
+
+    The groups are the NIU's parts (centre, year, serial, check digits), so a
+    clerk reading one aloud says where and when the act was verified.  The one
+    formatter of the screens, the printed documents and ``Niu.display``; text
+    that is not 19 digits is returned as it is (a copy shows what the register
+    holds).
+    """
+    if not NIU_FORMAT.fullmatch(value):
+        return value
+    return f"{value[:6]} {value[6:10]} {value[10:17]} {value[17:]}"
 
 
 def make_niu(centre: str, year: int, serial: int) -> Niu:

@@ -35,6 +35,7 @@ tr = translator("centre")
 COMMAND_MODULES = (
     "ecr_tk.cli.admin",  # init, demo, backup, restore, audit
     "ecr_tk.cli.users",  # user add|list|suspend|set-password|set-privilege
+    "ecr_tk.cli.settings",  # settings list|set
     "ecr_tk.cli.acts",  # act draft|verify|validate|reject|show|history|mention
     "ecr_tk.cli.search",  # search
     "ecr_tk.cli.copies",  # copy issue, takings

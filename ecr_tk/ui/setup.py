@@ -73,7 +73,8 @@ class SetupAssistant(ttk.Frame):
         self.centre_form = Form(card, label_width=34, style="CardBody.TFrame")
         f = self.centre_form
         f.add("centre_code", tr("Centre code (6 digits)"), entry(10), required=True)
-        f.add("centre_name", tr("Centre name"), entry(36), required=True)
+        f.add("centre_name", tr("Centre name (in full, as printed)"), entry(36),
+              required=True)
         f.add("officer_number", tr("Officer's user number"), entry(10), required=True)
         f.add("officer_name", tr("Officer's name"), entry(36), required=True)
         f.add("password", tr("Officer's password"), entry(24, secret=True), required=True,

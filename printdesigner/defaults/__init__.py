@@ -115,8 +115,9 @@ def _header(title: str, *, right: bool = True) -> list[object]:
         StaticText("motto", 10, 14.5, 80, 4, text=tr("Unity – Work – Progress"), style=_MOTTO),
         Line("motto-rule", 40, 19.5, 20, 0, thickness=0.3),
         ComputedField("area", 10, 21, 80, 4, name="centre_area", style=_CENTRE),
-        # the centre's name as the officer wrote it ("Centre d'état civil de Thiès",
-        # "Mairie de Dakar-Plateau"): a prefix printed "Centre … de Centre …"
+        # The centre's name is its full designation, as the officer wrote it ("Centre
+        # d'état civil de Thiès", "Mairie de Dakar-Plateau"); no document adds words
+        # before it (a prefix printed "Centre d'état civil de Centre d'état civil de …").
         ComputedField("centre", 10, 25.5, 80, 4.5, name="centre_name",
                       style=dataclasses.replace(_CENTRE, bold=True)),
         Image("arms", 95, 8, 20, 20, asset=EMBLEM),
@@ -133,7 +134,7 @@ def _header(title: str, *, right: bool = True) -> list[object]:
     els += [
         StaticText("title", 10, 33, 190, 10, text=title, style=_TITLE),
         Paragraph("intro", 30, 43.5, 150, 8,
-                  text=tr("Drawn up on {date}, registered at the centre of {centre}",
+                  text=tr("Drawn up on {date}, entered in the civil registers of: {centre}",
                           date="{@registered_on|date_words_bare}",
                           centre="{@registration_centre}"),
                   style=_INTRO),

@@ -644,7 +644,7 @@ def test_the_place_set_by_the_officer_is_printed_on_copies(app: Any, hands: Hand
     flat = " ".join(text.split())
     assert "RÉPUBLIQUE DU SÉNÉGAL" in flat
     assert "Délivré à Thiès" in flat or "Délivrée à Thiès" in flat, flat[:600]
-    assert "Centre d'état civil de Centre" not in flat
+    assert "centre d'état civil de centre" not in flat.lower()  # the intro doubled it
     assert "ecr verify" not in flat
     assert act_id == copies.record.id
 

@@ -69,7 +69,8 @@ class IdentityPage(ttk.Frame):
         code = self.form.add("code", tr("Centre code"), entry(10))
         set_entry(code, centre.code)
         code.state(["readonly"])  # type: ignore[attr-defined]
-        self.name = self.form.add("name", tr("Centre name"), entry(40), required=True)
+        self.name = self.form.add("name", tr("Centre name (in full, as printed)"), entry(40),
+                                  required=True)
         # printed on every document: the heading, "Délivré à …", the area line
         labels = {"country_name": tr("Country (as printed)"),
                   "locality": tr("Town where documents are issued"),
