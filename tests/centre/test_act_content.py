@@ -22,7 +22,7 @@ from ecr_tk.services import InvalidAct, InvalidValue, WorkflowRefused
 
 from .act_mutations import Data, mutated_acts, set_at
 from .conftest import SECRETARY, Staff, birth, example, validated_birth
-from .test_cli_hostile_input import ecr, refused_in_one_line
+from .test_cli_hostile_input import ecr, refused_lines
 
 
 def _draft(conn: psycopg.Connection[Any], token: Any, event_type: str, data: Any) -> int:
@@ -179,10 +179,10 @@ def test_an_invalid_act_stored_before_the_check_is_neither_verified_nor_validate
     with pytest.raises(InvalidAct) as err:
         staff.secretary.acts.verify(draft)
     assert (err.value.field, err.value.rule) == ("occurred_on", "date_in_future")
-    # through the real command line too: one line naming the field and the rule
-    line = refused_in_one_line(ecr(tmp_path / "home", "act", "verify", f"id:{draft}", "--as",
-                                   str(SECRETARY), user=SECRETARY))
-    assert line.endswith("[occurred_on] (date_in_future)")
+    # through the real command line too: every error, one line each naming field and rule
+    lines = refused_lines(ecr(tmp_path / "home", "act", "verify", f"id:{draft}", "--as",
+                              str(SECRETARY), user=SECRETARY))
+    assert lines[0].endswith("[occurred_on] (date_in_future)")
     verified = _legacy(fresh_db, staff, set_at(bad, "nickname", "x"), status="verified")
     with pytest.raises(InvalidAct) as err:
         staff.officer.acts.validate(verified)

@@ -41,10 +41,17 @@ def ecr(home: Path, *argv: str, user: int = AGENT, stdin: str = "",
         preexec_fn=_limit_memory, check=False)
 
 
-def refused_in_one_line(done: subprocess.CompletedProcess[str]) -> str:
+def refused_lines(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """A refusal: exit 1, no traceback, one line per error, each naming field and rule."""
     assert done.returncode == 1, (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     lines = done.stderr.strip().splitlines()
+    assert lines and all(line.startswith("ecr: ") for line in lines), done.stderr
+    return lines
+
+
+def refused_in_one_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = refused_lines(done)
     assert len(lines) == 1, done.stderr
     return lines[0]
 
